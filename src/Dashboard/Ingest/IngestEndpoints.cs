@@ -1,0 +1,104 @@
+using Dashboard.Persistence;
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Ingest;
+
+/// <summary>POST /api/v1/ingest and the afterimage metrics.jsonl import.</summary>
+public static class IngestEndpoints
+{
+    public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Ingest");
+        api.MapPost("/ingest", PostIngestAsync)
+            .Accepts<IngestRequest>("application/json")
+            .Produces<IngestResponse>(StatusCodes.Status200OK)
+            .Produces<IngestResponse>(StatusCodes.Status207MultiStatus)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithName("Ingest");
+        api.MapPost("/runs/{run}/import", PostImportAsync)
+            .Accepts<string>("application/x-ndjson")
+            .Produces<IngestResponse>(StatusCodes.Status200OK)
+            .Produces<IngestResponse>(StatusCodes.Status207MultiStatus)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithName("ImportAfterimageMetrics");
+        return app;
+    }
+
+    internal static async Task<IResult> PostIngestAsync(HttpContext context, WriteQueue queue,
+        IOptions<IngestOptions> options, TimeProvider time)
+    {
+        var limits = options.Value;
+        if (!RequestBody.HasMediaType(context.Request, "application/json"))
+        {
+            return IngestProblems.UnsupportedMediaType("application/json");
+        }
+        var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return IngestProblems.TooLarge(limits.MaxBodyBytes);
+        }
+        var receivedAt = Timestamps.ToMicros(time.GetUtcNow());
+        var (parsed, rejection) = IngestParser.Parse(body.Value, limits, receivedAt);
+        if (rejection is not null)
+        {
+            return IngestProblems.BadRequest(rejection);
+        }
+        return await StoreAsync(queue, new PendingWrite(parsed!.Run, parsed.Project, parsed.Events, receivedAt), parsed.Errors);
+    }
+
+    internal static async Task<IResult> PostImportAsync(string run, HttpContext context, WriteQueue queue,
+        IOptions<IngestOptions> options, TimeProvider time, string? project = null)
+    {
+        var limits = options.Value;
+        if (!IngestParser.IsValidName(run))
+        {
+            return IngestProblems.BadRequest(new IngestRejection("run", "'run' must be 1-128 characters from letters, digits, '.', '_', ':' and '-'."));
+        }
+        if (project is not null && !IngestParser.IsValidName(project))
+        {
+            return IngestProblems.BadRequest(new IngestRejection("project", "'project' must be 1-128 characters from letters, digits, '.', '_', ':' and '-'."));
+        }
+        if (!RequestBody.HasMediaType(context.Request, "application/x-ndjson") && !RequestBody.HasMediaType(context.Request, "application/jsonl"))
+        {
+            return IngestProblems.UnsupportedMediaType("application/x-ndjson");
+        }
+        var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return IngestProblems.TooLarge(limits.MaxBodyBytes);
+        }
+        var receivedAt = Timestamps.ToMicros(time.GetUtcNow());
+        var (events, errors, lines) = AfterimageImportParser.Parse(body.Value.Span, limits, receivedAt);
+        if (events.Count == 0)
+        {
+            return IngestProblems.BadRequest(new IngestRejection("body",
+                lines == 0 ? "The body holds no metric lines." : "No line of the body is a valid afterimage metric.", errors));
+        }
+        return await StoreAsync(queue, new PendingWrite(run, project ?? "default", events, receivedAt), errors);
+    }
+
+    private static async Task<IResult> StoreAsync(WriteQueue queue, PendingWrite write, IReadOnlyList<IngestError> errors)
+    {
+        if (!queue.TryEnqueue(write))
+        {
+            return IngestProblems.QueueFull();
+        }
+        WriteOutcome outcome;
+        try
+        {
+            // Deliberately not cancelled by the client going away: once queued, the write completes.
+            outcome = await write.Committed;
+        }
+        catch (StorageUnavailableException)
+        {
+            return IngestProblems.StorageUnavailable();
+        }
+        var response = new IngestResponse(outcome.Accepted, outcome.Duplicates, outcome.Points, errors.Count > 0 ? errors : null);
+        return errors.Count > 0
+            ? TypedResults.Json(response, statusCode: StatusCodes.Status207MultiStatus)
+            : TypedResults.Ok(response);
+    }
+}

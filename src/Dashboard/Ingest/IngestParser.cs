@@ -1,0 +1,117 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Dashboard.Ingest;
+
+/// <summary>What one ingest request carries once validated: the valid events and a fault per invalid field.</summary>
+public sealed record ParsedIngest(string Run, string Project, IReadOnlyList<ExpandedEvent> Events, IReadOnlyList<IngestError> Errors, int EventCount);
+
+/// <summary>A request that cannot be taken at all: the field it names and why.</summary>
+public sealed record IngestRejection(string Field, string Message, IReadOnlyList<IngestError>? Errors = null);
+
+/// <summary>Turns an ingest body into valid expanded events and per-event faults; never throws on bad input.</summary>
+internal static partial class IngestParser
+{
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
+    private static partial Regex NamePattern();
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+
+    public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
+
+    public static (ParsedIngest? Parsed, IngestRejection? Rejection) Parse(ReadOnlyMemory<byte> body, IngestOptions limits, long receivedAt)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return (null, new IngestRejection("body", $"The body is not valid JSON: {ex.Message}"));
+        }
+        catch (ArgumentException ex)
+        {
+            // Invalid UTF-8 surfaces as ArgumentException in some paths of the reader.
+            return (null, new IngestRejection("body", $"The body is not valid UTF-8 JSON: {ex.Message}"));
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, new IngestRejection("body", "The body must be a JSON object {run, project, events}."));
+            }
+            var (run, project, rejection) = ReadRunAndProject(root);
+            if (rejection is not null)
+            {
+                return (null, rejection);
+            }
+            if (!root.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array)
+            {
+                return (null, new IngestRejection("events", "'events' is required and must be an array of 1 or more events."));
+            }
+            var count = events.GetArrayLength();
+            if (count == 0 || count > limits.MaxEventsPerBatch)
+            {
+                return (null, new IngestRejection("events", $"'events' must hold 1 to {limits.MaxEventsPerBatch} events; it holds {count}."));
+            }
+
+            var errors = new List<IngestError>();
+            var valid = new List<ExpandedEvent>(count);
+            var index = 0;
+            foreach (var element in events.EnumerateArray())
+            {
+                var expanded = ExpandSafely(new EventFields(element, index, limits, errors), receivedAt);
+                if (expanded is not null)
+                {
+                    valid.Add(expanded);
+                }
+                index++;
+            }
+            if (valid.Count == 0)
+            {
+                return (null, new IngestRejection("events", "No event in the request is valid.", errors));
+            }
+            return (new ParsedIngest(run!, project!, valid, errors, count), null);
+        }
+    }
+
+    /// <summary>Reads run and project from any JSON object (the ingest body or the import's query).</summary>
+    private static (string? Run, string? Project, IngestRejection? Rejection) ReadRunAndProject(JsonElement root)
+    {
+        string? run = null;
+        if (root.TryGetProperty("run", out var r) && r.ValueKind == JsonValueKind.String)
+        {
+            run = r.GetString();
+        }
+        if (!IsValidName(run))
+        {
+            return (null, null, new IngestRejection("run", "'run' is required: 1-128 characters from letters, digits, '.', '_', ':' and '-'."));
+        }
+        var project = "default";
+        if (root.TryGetProperty("project", out var p) && p.ValueKind != JsonValueKind.Null)
+        {
+            if (p.ValueKind != JsonValueKind.String || !IsValidName(p.GetString()))
+            {
+                return (null, null, new IngestRejection("project", "'project' must be 1-128 characters from letters, digits, '.', '_', ':' and '-'."));
+            }
+            project = p.GetString()!;
+        }
+        return (run, project, null);
+    }
+
+    private static ExpandedEvent? ExpandSafely(EventFields fields, long receivedAt)
+    {
+        try
+        {
+            return EventExpander.Expand(fields, receivedAt);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            // A shape we did not foresee must cost this event only, never the request or a 500.
+            fields.Fail("", $"The event could not be read: {ex.Message}");
+            return null;
+        }
+    }
+}

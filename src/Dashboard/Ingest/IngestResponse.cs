@@ -1,0 +1,11 @@
+namespace Dashboard.Ingest;
+
+/// <summary>
+/// The answer to an ingest or import request: events stored, events skipped as duplicates of a
+/// stored id, points written, and (207 only) one entry per invalid field.
+/// </summary>
+public sealed record IngestResponse(int Accepted, int Duplicates, int Points,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IngestError>? Errors = null);
+
+/// <summary>The documented shape of an ingest body (for OpenAPI; the endpoint parses the raw JSON itself).</summary>
+public sealed record IngestRequest(string Run, string? Project, IReadOnlyList<System.Text.Json.JsonElement> Events);

@@ -1,0 +1,53 @@
+using Dashboard.Ingest;
+
+namespace Dashboard.Persistence;
+
+/// <summary>What one transaction committed, per run: handed to the live publisher after commit.</summary>
+public sealed record CommittedBatch(IReadOnlyList<CommittedRun> Runs);
+
+public sealed class CommittedRun(string run, string project, bool created)
+{
+    public string Run { get; } = run;
+    public string Project { get; } = project;
+    public bool Created { get; } = created;
+    public int Events { get; set; }
+    public Dictionary<string, MetricDelta> Metrics { get; } = new(StringComparer.Ordinal);
+    public List<LogRecord> Logs { get; } = [];
+}
+
+/// <summary>Aggregate of one metric's new points: count, sum, min, max and the latest value.</summary>
+public sealed class MetricDelta
+{
+    public long Count { get; private set; }
+    public double Sum { get; private set; }
+    public double Min { get; private set; } = double.PositiveInfinity;
+    public double Max { get; private set; } = double.NegativeInfinity;
+    public double Last { get; private set; }
+    public long LastTimestamp { get; private set; } = long.MinValue;
+
+    public void Add(double value, long timestamp)
+    {
+        Count++;
+        Sum += value;
+        Min = Math.Min(Min, value);
+        Max = Math.Max(Max, value);
+        if (timestamp >= LastTimestamp)
+        {
+            Last = value;
+            LastTimestamp = timestamp;
+        }
+    }
+
+    public void Merge(MetricDelta other)
+    {
+        Count += other.Count;
+        Sum += other.Sum;
+        Min = Math.Min(Min, other.Min);
+        Max = Math.Max(Max, other.Max);
+        if (other.LastTimestamp >= LastTimestamp)
+        {
+            Last = other.Last;
+            LastTimestamp = other.LastTimestamp;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Dashboard.Alerts;
+using Dashboard.Components;
+using Dashboard.Demo;
+using Dashboard.Export;
+using Dashboard.Hosting;
+using Dashboard.Ingest;
+using Dashboard.Live;
+using Dashboard.Pipelines;
+using Dashboard.Predictions;
+using Dashboard.Runs;
+using Dashboard.Security;
+
+var builder = DashboardHost.CreateBuilder(args);
+builder.AddStorage();
+builder.AddIngest();
+builder.AddLive();
+builder.AddSecurity();
+builder.AddAlerts();
+builder.AddPages();
+builder.AddDemo();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+app.MigrateDatabase();
+app.UseSecurity();
+app.UseStaticFiles();
+app.UseAntiforgery();
+app.MapOpenApi();
+app.MapHealthEndpoints();
+app.MapIngestEndpoints();
+app.MapRunsEndpoints();
+app.MapPredictionsEndpoints();
+app.MapPipelinesEndpoints();
+app.MapExportEndpoints();
+app.MapAlertsEndpoints();
+app.MapHub<MetricsHub>(MetricsHub.Path);
+app.MapPages();
+app.PrintBannerOnStart();
+app.Run();
+
+/// <summary>The entry point; public so integration tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,145 @@
+using Dashboard.Ingest;
+using Microsoft.Data.Sqlite;
+
+namespace Dashboard.Storage;
+
+/// <summary>Aggregations over stored points, in SQL where SQLite can do them and in C# where it cannot (percentiles).</summary>
+public sealed class PointQueries(SqliteConnectionFactory connections)
+{
+    public const int MaxBuckets = 1000;
+
+    /// <summary>The run's id, or null when no such run exists.</summary>
+    public long? GetRunId(string run)
+    {
+        using var c = connections.Open();
+        using var cmd = Command(c, "SELECT id FROM runs WHERE name = $run", ("$run", run));
+        return cmd.ExecuteScalar() as long?;
+    }
+
+    public long? GetMetricId(SqliteConnection c, string name)
+    {
+        using var cmd = Command(c, "SELECT id FROM metric_names WHERE name = $n", ("$n", name));
+        return cmd.ExecuteScalar() as long?;
+    }
+
+    public IReadOnlyList<MetricSummary> GetMetrics(long runId)
+    {
+        using var c = connections.Open();
+        using var cmd = Command(c, """
+            SELECT n.name, m.count, m.last_value, m.last_ts, m.sum, m.min, m.max
+            FROM run_metrics m JOIN metric_names n ON n.id = m.metric_id
+            WHERE m.run_id = $r ORDER BY n.name
+            """, ("$r", runId));
+        using var r = cmd.ExecuteReader();
+        var list = new List<MetricSummary>();
+        while (r.Read())
+        {
+            list.Add(new MetricSummary(r.GetString(0), r.GetInt64(1), r.GetDouble(2), Timestamps.FromMicros(r.GetInt64(3)),
+                r.GetDouble(4), r.GetDouble(5), r.GetDouble(6)));
+        }
+        return list;
+    }
+
+    /// <summary>Raw values of one metric in [from, to], in time order.</summary>
+    public List<double> GetValues(long runId, string name, long from, long to)
+    {
+        using var c = connections.Open();
+        var metricId = GetMetricId(c, name);
+        var values = new List<double>();
+        if (metricId is null)
+        {
+            return values;
+        }
+        using var cmd = Command(c, "SELECT value FROM points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to ORDER BY ts, rowid",
+            ("$r", runId), ("$m", metricId), ("$from", from), ("$to", to));
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            values.Add(reader.GetDouble(0));
+        }
+        return values;
+    }
+
+    public MetricStats GetStats(long runId, string name, long from, long to) =>
+        MetricStats.From(GetValues(runId, name, from, to));
+
+    /// <summary>Time of the metric's first and last point, or null when it has none.</summary>
+    public (long First, long Last)? GetExtent(long runId, string name)
+    {
+        using var c = connections.Open();
+        var metricId = GetMetricId(c, name);
+        if (metricId is null)
+        {
+            return null;
+        }
+        using var cmd = Command(c, "SELECT MIN(ts), MAX(ts) FROM points WHERE run_id = $r AND metric_id = $m", ("$r", runId), ("$m", metricId));
+        using var r = cmd.ExecuteReader();
+        return r.Read() && !r.IsDBNull(0) ? (r.GetInt64(0), r.GetInt64(1)) : null;
+    }
+
+    /// <summary>Points grouped into buckets of <paramref name="stepMicros"/>; empty buckets are left out.</summary>
+    public IReadOnlyList<SeriesBucket> GetSeries(long runId, string name, long from, long to, long stepMicros)
+    {
+        using var c = connections.Open();
+        var metricId = GetMetricId(c, name);
+        var list = new List<SeriesBucket>();
+        if (metricId is null)
+        {
+            return list;
+        }
+        using var cmd = Command(c, """
+            SELECT (ts - $from) / $step AS b, COUNT(*), AVG(value), MIN(value), MAX(value)
+            FROM points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to
+            GROUP BY b ORDER BY b
+            """, ("$r", runId), ("$m", metricId), ("$from", from), ("$to", to), ("$step", stepMicros));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(new SeriesBucket(Timestamps.FromMicros(from + r.GetInt64(0) * stepMicros), r.GetInt64(1),
+                r.GetDouble(2), r.GetDouble(3), r.GetDouble(4)));
+        }
+        return list;
+    }
+
+    /// <summary>afterimage's get_total_token_usage: int() of each value, summed per model ("unknown" when none).</summary>
+    public TokenUsageReport GetTokenUsage(long runId, long from)
+    {
+        using var c = connections.Open();
+        using var cmd = Command(c, """
+            SELECT COALESCE(NULLIF(p.model_name, ''), 'unknown') AS model, n.name, SUM(CAST(p.value AS INTEGER))
+            FROM points p JOIN metric_names n ON n.id = p.metric_id
+            WHERE p.run_id = $r AND p.ts >= $from
+              AND n.name IN ('prompt_token_count', 'completion_token_count', 'total_token_count')
+            GROUP BY model, n.name
+            """, ("$r", runId), ("$from", from));
+        using var r = cmd.ExecuteReader();
+        var byModel = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            var sums = byModel.TryGetValue(r.GetString(0), out var s) ? s : byModel[r.GetString(0)] = new long[3];
+            var slot = r.GetString(1) switch { "prompt_token_count" => 0, "completion_token_count" => 1, _ => 2 };
+            sums[slot] = r.GetInt64(2);
+        }
+        var models = byModel.Select(m => new ModelTokenUsage(m.Key, m.Value[0], m.Value[1], m.Value[2])).ToList();
+        return new TokenUsageReport(models, models.Sum(m => m.PromptTokens), models.Sum(m => m.CompletionTokens), models.Sum(m => m.TotalTokens));
+    }
+
+    internal static SqliteCommand Command(SqliteConnection c, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (n, v) in parameters)
+        {
+            cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+        }
+        return cmd;
+    }
+}
+
+public sealed record MetricSummary(string Name, long Count, double LastValue, DateTimeOffset LastTimestamp, double Sum, double Min, double Max);
+
+public sealed record SeriesBucket(DateTimeOffset T, long Count, double Mean, double Min, double Max);
+
+public sealed record ModelTokenUsage(string ModelName, long PromptTokens, long CompletionTokens, long TotalTokens);
+
+public sealed record TokenUsageReport(IReadOnlyList<ModelTokenUsage> ByModel, long TotalPromptTokens, long TotalCompletionTokens, long TotalTokens);

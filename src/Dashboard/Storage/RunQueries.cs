@@ -1,0 +1,67 @@
+using Dashboard.Ingest;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dashboard.Storage;
+
+/// <summary>Reads of runs and logs, through EF Core.</summary>
+public sealed class RunQueries(IDbContextFactory<DashboardDbContext> contexts, TimeProvider time)
+{
+    /// <summary>A run counts as live when an event arrived within this span.</summary>
+    public static readonly TimeSpan LiveSpan = TimeSpan.FromMinutes(1);
+
+    public async Task<IReadOnlyList<RunSummary>> GetRunsAsync(string? project, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var runs = db.Runs.AsNoTracking();
+        if (!string.IsNullOrEmpty(project))
+        {
+            runs = runs.Where(r => r.Project == project);
+        }
+        var rows = await runs.OrderByDescending(r => r.LastReceivedAt).ToListAsync(ct);
+        var ids = rows.Select(r => r.Id).ToList();
+        var totals = await (
+            from m in db.RunMetrics
+            join n in db.MetricNames on m.MetricId equals n.Id
+            where ids.Contains(m.RunId) && (n.Name == "success_rate" || n.Name == "total_token_count")
+            select new { m.RunId, n.Name, m.Count, m.Sum }).ToListAsync(ct);
+        var liveSince = Timestamps.ToMicros(time.GetUtcNow() - LiveSpan);
+        return rows.Select(r =>
+        {
+            var success = totals.FirstOrDefault(t => t.RunId == r.Id && t.Name == "success_rate");
+            var tokens = totals.FirstOrDefault(t => t.RunId == r.Id && t.Name == "total_token_count");
+            return new RunSummary(
+                r.Name, r.Project,
+                r.FirstTs is { } f ? Timestamps.FromMicros(f) : null,
+                r.LastTs is { } l ? Timestamps.FromMicros(l) : null,
+                Timestamps.FromMicros(r.LastReceivedAt),
+                r.EventCount,
+                success?.Count ?? 0,
+                success is { Count: > 0 } ? success.Sum / success.Count : null,
+                success is { Count: > 0 } ? 1 - success.Sum / success.Count : null,
+                (long)(tokens?.Sum ?? 0),
+                r.LastReceivedAt >= liveSince);
+        }).ToList();
+    }
+
+    public async Task<IReadOnlyList<LogLineResponse>> GetLogsAsync(long runId, string? level, int limit, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var logs = db.Logs.AsNoTracking().Where(l => l.RunId == runId);
+        if (!string.IsNullOrEmpty(level))
+        {
+            logs = logs.Where(l => l.Level == level);
+        }
+        var rows = await logs.OrderByDescending(l => l.Ts).ThenByDescending(l => l.Id).Take(limit).ToListAsync(ct);
+        return rows.Select(l => new LogLineResponse(Timestamps.FromMicros(l.Ts), l.Level, l.Message, l.Data)).ToList();
+    }
+}
+
+/// <summary>
+/// One run in GET /api/v1/runs. failure_share is failed generations over generations
+/// (1 - mean success_rate): the true error rate, unlike the mean of afterimage's error_rate points.
+/// </summary>
+public sealed record RunSummary(
+    string Run, string Project, DateTimeOffset? FirstEvent, DateTimeOffset? LastEvent, DateTimeOffset LastReceivedAt,
+    long EventCount, long GenerationCount, double? SuccessRate, double? FailureShare, long TotalTokens, bool Live);
+
+public sealed record LogLineResponse(DateTimeOffset Timestamp, string Level, string Message, string? Data);

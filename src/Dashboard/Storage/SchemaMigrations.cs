@@ -1,0 +1,64 @@
+namespace Dashboard.Storage;
+
+/// <summary>
+/// The schema, as numbered steps. dotnet-ef is not served here, so the dashboard upgrades its own
+/// database at start-up: each step runs once, in order, inside a transaction, and the file records
+/// the version it reached (PRAGMA user_version). Never edit a released step; add the next one.
+/// </summary>
+internal static class SchemaMigrations
+{
+    public static readonly IReadOnlyList<(int Version, string Sql)> Steps =
+    [
+        (1, """
+            CREATE TABLE runs (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                project TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                first_ts INTEGER,
+                last_ts INTEGER,
+                last_received_at INTEGER NOT NULL,
+                event_count INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX ix_runs_project ON runs(project);
+            CREATE TABLE metric_names (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE
+            );
+            CREATE TABLE points (
+                run_id INTEGER NOT NULL,
+                metric_id INTEGER NOT NULL,
+                ts INTEGER NOT NULL,
+                value REAL NOT NULL,
+                model_name TEXT,
+                metadata TEXT
+            );
+            CREATE INDEX ix_points_run_metric_ts ON points(run_id, metric_id, ts);
+            CREATE TABLE run_metrics (
+                run_id INTEGER NOT NULL,
+                metric_id INTEGER NOT NULL,
+                count INTEGER NOT NULL,
+                sum REAL NOT NULL,
+                min REAL NOT NULL,
+                max REAL NOT NULL,
+                last_value REAL NOT NULL,
+                last_ts INTEGER NOT NULL,
+                PRIMARY KEY (run_id, metric_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE event_ids (
+                run_id INTEGER NOT NULL,
+                event_id TEXT NOT NULL,
+                PRIMARY KEY (run_id, event_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE logs (
+                id INTEGER PRIMARY KEY,
+                run_id INTEGER NOT NULL,
+                ts INTEGER NOT NULL,
+                level TEXT NOT NULL,
+                message TEXT NOT NULL,
+                data TEXT
+            );
+            CREATE INDEX ix_logs_run_ts ON logs(run_id, ts);
+            """),
+    ];
+}

@@ -1,0 +1,34 @@
+namespace Dashboard.Storage;
+
+/// <summary>Chooses a bucket width so that a series never has more than <see cref="PointQueries.MaxBuckets"/> buckets.</summary>
+public static class SeriesStep
+{
+    // Round widths a person reads easily on an axis, in microseconds.
+    private static readonly long[] Nice =
+    [
+        1_000, 10_000, 100_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 15_000_000, 30_000_000,
+        60_000_000, 120_000_000, 300_000_000, 600_000_000, 900_000_000, 1_800_000_000, 3_600_000_000,
+        7_200_000_000, 21_600_000_000, 43_200_000_000, 86_400_000_000,
+    ];
+
+    public const int DefaultBuckets = 300;
+
+    public static long Choose(long from, long to, long? requested)
+    {
+        var range = Math.Max(1, to - from + 1);
+        var minimum = (range + PointQueries.MaxBuckets - 1) / PointQueries.MaxBuckets;
+        if (requested is { } r && r > 0)
+        {
+            return Math.Max(r, minimum);
+        }
+        var target = Math.Max(minimum, range / DefaultBuckets);
+        foreach (var n in Nice)
+        {
+            if (n >= target)
+            {
+                return n;
+            }
+        }
+        return (target + Nice[^1] - 1) / Nice[^1] * Nice[^1];
+    }
+}

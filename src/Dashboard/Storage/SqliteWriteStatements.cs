@@ -1,0 +1,161 @@
+using Dashboard.Ingest;
+using Dashboard.Persistence;
+using Microsoft.Data.Sqlite;
+
+namespace Dashboard.Storage;
+
+/// <summary>The writer's prepared statements: built once per connection, re-bound per row.</summary>
+internal sealed class SqliteWriteStatements : IDisposable
+{
+    private readonly SqliteCommand _insertPoint;
+    private readonly SqliteCommand _insertEventId;
+    private readonly SqliteCommand _insertLog;
+    private readonly SqliteCommand _touchRun;
+    private readonly SqliteCommand _upsertRunMetric;
+    private readonly SqliteConnection _connection;
+    private SqliteTransaction? _tx;
+
+    public SqliteWriteStatements(SqliteConnection connection)
+    {
+        _connection = connection;
+        _insertPoint = Prepare("INSERT INTO points (run_id, metric_id, ts, value, model_name, metadata) VALUES ($r, $m, $t, $v, $model, $meta)",
+            "$r", "$m", "$t", "$v", "$model", "$meta");
+        _insertEventId = Prepare("INSERT OR IGNORE INTO event_ids (run_id, event_id) VALUES ($r, $id)", "$r", "$id");
+        _insertLog = Prepare("INSERT INTO logs (run_id, ts, level, message, data) VALUES ($r, $t, $level, $msg, $data)",
+            "$r", "$t", "$level", "$msg", "$data");
+        _touchRun = Prepare("""
+            UPDATE runs SET event_count = event_count + $n,
+                first_ts = CASE WHEN $first IS NULL THEN first_ts WHEN first_ts IS NULL OR $first < first_ts THEN $first ELSE first_ts END,
+                last_ts = CASE WHEN $last IS NULL THEN last_ts WHEN last_ts IS NULL OR $last > last_ts THEN $last ELSE last_ts END,
+                last_received_at = $now
+            WHERE id = $r
+            """, "$r", "$n", "$first", "$last", "$now");
+        _upsertRunMetric = Prepare("""
+            INSERT INTO run_metrics (run_id, metric_id, count, sum, min, max, last_value, last_ts)
+            VALUES ($r, $m, $c, $s, $min, $max, $lv, $lt)
+            ON CONFLICT (run_id, metric_id) DO UPDATE SET
+                count = count + excluded.count,
+                sum = sum + excluded.sum,
+                min = MIN(min, excluded.min),
+                max = MAX(max, excluded.max),
+                last_value = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last_value ELSE last_value END,
+                last_ts = MAX(last_ts, excluded.last_ts)
+            """, "$r", "$m", "$c", "$s", "$min", "$max", "$lv", "$lt");
+    }
+
+    public void Use(SqliteTransaction tx)
+    {
+        _tx = tx;
+        foreach (var c in new[] { _insertPoint, _insertEventId, _insertLog, _touchRun, _upsertRunMetric })
+        {
+            c.Transaction = tx;
+        }
+    }
+
+    public void InsertPoint(long runId, long metricId, MetricPoint p)
+    {
+        var ps = _insertPoint.Parameters;
+        ps[0].Value = runId;
+        ps[1].Value = metricId;
+        ps[2].Value = p.Timestamp;
+        ps[3].Value = p.Value;
+        ps[4].Value = (object?)p.ModelName ?? DBNull.Value;
+        ps[5].Value = (object?)p.MetadataJson ?? DBNull.Value;
+        _insertPoint.ExecuteNonQuery();
+    }
+
+    /// <summary>False when the id is already stored for the run (a duplicate).</summary>
+    public bool TryAddEventId(long runId, string id)
+    {
+        _insertEventId.Parameters[0].Value = runId;
+        _insertEventId.Parameters[1].Value = id;
+        return _insertEventId.ExecuteNonQuery() == 1;
+    }
+
+    public void InsertLog(long runId, LogRecord log)
+    {
+        var ps = _insertLog.Parameters;
+        ps[0].Value = runId;
+        ps[1].Value = log.Timestamp;
+        ps[2].Value = log.Level;
+        ps[3].Value = log.Message;
+        ps[4].Value = (object?)log.DataJson ?? DBNull.Value;
+        _insertLog.ExecuteNonQuery();
+    }
+
+    public void TouchRun(long runId, int events, long? first, long? last, long now)
+    {
+        var ps = _touchRun.Parameters;
+        ps[0].Value = runId;
+        ps[1].Value = events;
+        ps[2].Value = (object?)first ?? DBNull.Value;
+        ps[3].Value = (object?)last ?? DBNull.Value;
+        ps[4].Value = now;
+        _touchRun.ExecuteNonQuery();
+    }
+
+    public void UpsertRunMetric(long runId, long metricId, MetricDelta d)
+    {
+        var ps = _upsertRunMetric.Parameters;
+        ps[0].Value = runId;
+        ps[1].Value = metricId;
+        ps[2].Value = d.Count;
+        ps[3].Value = d.Sum;
+        ps[4].Value = d.Min;
+        ps[5].Value = d.Max;
+        ps[6].Value = d.Last;
+        ps[7].Value = d.LastTimestamp;
+        _upsertRunMetric.ExecuteNonQuery();
+    }
+
+    public (long Id, bool Created) EnsureRun(string name, string project, long now)
+    {
+        using var find = Command("SELECT id FROM runs WHERE name = $n");
+        find.Parameters.AddWithValue("$n", name);
+        if (find.ExecuteScalar() is long id)
+        {
+            return (id, false);
+        }
+        using var insert = Command("INSERT INTO runs (name, project, created_at, last_received_at) VALUES ($n, $p, $now, $now) RETURNING id");
+        insert.Parameters.AddWithValue("$n", name);
+        insert.Parameters.AddWithValue("$p", project);
+        insert.Parameters.AddWithValue("$now", now);
+        return ((long)insert.ExecuteScalar()!, true);
+    }
+
+    public long EnsureMetric(string name)
+    {
+        using var upsert = Command("INSERT INTO metric_names (name) VALUES ($n) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id");
+        upsert.Parameters.AddWithValue("$n", name);
+        return (long)upsert.ExecuteScalar()!;
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var c = _connection.CreateCommand();
+        c.CommandText = sql;
+        c.Transaction = _tx;
+        return c;
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameters)
+    {
+        var c = _connection.CreateCommand();
+        c.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            c.Parameters.Add(new SqliteParameter { ParameterName = name, Value = DBNull.Value });
+        }
+        c.Prepare();
+        return c;
+    }
+
+    public void Dispose()
+    {
+        _insertPoint.Dispose();
+        _insertEventId.Dispose();
+        _insertLog.Dispose();
+        _touchRun.Dispose();
+        _upsertRunMetric.Dispose();
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Storage;
+
+/// <summary>Where and how metric data is kept (configuration section <c>Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary><c>Sqlite</c> (default). <c>PostgreSQL</c> is reserved for the scaled-out store.</summary>
+    public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>
+    /// SQLite's synchronous mode. <c>Normal</c> (default, with WAL): a commit survives a process crash but
+    /// may roll back on power loss. <c>Full</c>: a commit also survives power loss, at some write speed.
+    /// </summary>
+    public string Synchronous { get; set; } = "Normal";
+
+    /// <summary>Delete points and runs older than this many days; 0 keeps everything.</summary>
+    public int RetentionDays { get; set; }
+
+    /// <summary>How long a statement waits for a lock held by another connection, in milliseconds.</summary>
+    public int BusyTimeoutMilliseconds { get; set; } = 5_000;
+}
+
+/// <summary>Checks every <see cref="StorageOptions"/> key and the connection string at start-up.</summary>
+public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        var failures = new List<string>();
+        if (!string.Equals(options.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"Storage:Provider must be Sqlite (PostgreSQL is not available yet); got '{options.Provider}'.");
+        }
+        if (options.Synchronous is not ("Normal" or "Full" or "normal" or "full" or "NORMAL" or "FULL"))
+        {
+            failures.Add($"Storage:Synchronous must be Normal or Full; got '{options.Synchronous}'.");
+        }
+        if (options.RetentionDays is < 0 or > 36_500)
+        {
+            failures.Add("Storage:RetentionDays must be between 0 (keep everything) and 36500.");
+        }
+        if (options.BusyTimeoutMilliseconds is < 0 or > 600_000)
+        {
+            failures.Add("Storage:BusyTimeoutMilliseconds must be between 0 and 600000.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
