@@ -16,6 +16,8 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        // Feature folders (Alerts, Security, ...) map their own tables with IEntityTypeConfiguration<T>.
+        b.ApplyConfigurationsFromAssembly(typeof(DashboardDbContext).Assembly);
         b.Entity<RunEntity>(e =>
         {
             e.ToTable("runs");
