@@ -10,7 +10,6 @@ public static class IngestEndpoints
     {
         var api = app.MapGroup("/api/v1").WithTags("Ingest");
         api.MapPost("/ingest", PostIngestAsync)
-            .Accepts<IngestRequest>("application/json")
             .Produces<IngestResponse>(StatusCodes.Status200OK)
             .Produces<IngestResponse>(StatusCodes.Status207MultiStatus)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -19,7 +18,6 @@ public static class IngestEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("Ingest");
         api.MapPost("/runs/{run}/import", PostImportAsync)
-            .Accepts<string>("application/x-ndjson")
             .Produces<IngestResponse>(StatusCodes.Status200OK)
             .Produces<IngestResponse>(StatusCodes.Status207MultiStatus)
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -7,5 +7,3 @@ namespace Dashboard.Ingest;
 public sealed record IngestResponse(int Accepted, int Duplicates, int Points,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IngestError>? Errors = null);
 
-/// <summary>The documented shape of an ingest body (for OpenAPI; the endpoint parses the raw JSON itself).</summary>
-public sealed record IngestRequest(string Run, string? Project, IReadOnlyList<System.Text.Json.JsonElement> Events);

@@ -28,6 +28,9 @@ public sealed class SqliteConnectionFactory
                 [$"ConnectionStrings:Dashboard is not a valid SQLite connection string: {ex.Message}"]);
         }
         builder.Pooling = true;
+        // Microsoft.Data.Sqlite retries a busy database for DefaultTimeout seconds on top of busy_timeout;
+        // keep both to the configured wait so a locked file fails within Storage:BusyTimeoutMilliseconds.
+        builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.Value.BusyTimeoutMilliseconds / 1000d));
         DataSource = builder.DataSource;
         _connectionString = builder.ToString();
         _synchronous = options.Value.Synchronous.ToUpperInvariant();

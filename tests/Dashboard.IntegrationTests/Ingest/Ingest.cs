@@ -1,0 +1,6 @@
+namespace Dashboard.IntegrationTests.Ingest;
+
+internal static class Ingest
+{
+    public static long Micros(string iso) => Dashboard.Ingest.Timestamps.TryParseIso(iso, out var m) ? m : throw new FormatException(iso);
+}
