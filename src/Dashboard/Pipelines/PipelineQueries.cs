@@ -44,4 +44,23 @@ public sealed class PipelineQueries(SqliteConnectionFactory connections)
         }
         return list;
     }
+
+    /// <summary>Runs that have pipeline points, with their project, by name.</summary>
+    public IReadOnlyList<(string Run, string Project)> GetRuns()
+    {
+        using var c = connections.Open();
+        using var cmd = PointQueries.Command(c, """
+            SELECT DISTINCT r.name, r.project FROM runs r
+            JOIN run_metrics rm ON rm.run_id = r.id
+            JOIN metric_names m ON m.id = rm.metric_id AND m.name IN ($time, $success)
+            ORDER BY r.name
+            """, ("$time", TimeMetric), ("$success", SuccessMetric));
+        using var r = cmd.ExecuteReader();
+        var list = new List<(string, string)>();
+        while (r.Read())
+        {
+            list.Add((r.GetString(0), r.GetString(1)));
+        }
+        return list;
+    }
 }
