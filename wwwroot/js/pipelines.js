@@ -30,7 +30,7 @@ function createCharts(h) {
     legend: { show: true, position: 'top' },
     series: executionSeries(h),
     xaxis: { categories: names, title: { text: 'pipeline' } },
-    yaxis: { title: { text: 'executions' }, min: 0, forceNiceScale: true, labels: { formatter: v => fmt.count(v) } },
+    yaxis: { title: { text: 'executions' }, min: 0, forceNiceScale: true, labels: { formatter: v => (Number.isInteger(v) ? fmt.count(v) : '') } },
     tooltip: { x: { formatter: v => escapeHtml(v) }, y: { formatter: v => fmt.count(v) } },
   });
   charts.times = new window.ApexCharts(document.getElementById('chart-times'), {

@@ -10,7 +10,12 @@ const HOURS = Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, '0')
 const charts = {};
 
 function countAxis(title) {
-  return { title: { text: title }, min: 0, forceNiceScale: true, labels: { formatter: v => fmt.count(v) } };
+  return { title: { text: title }, min: 0, forceNiceScale: true, labels: { formatter: integerTick } };
+}
+
+// Small counts make ApexCharts pick ticks like 0.5; a count axis shows whole numbers only.
+function integerTick(v) {
+  return Number.isInteger(v) ? fmt.count(v) : '';
 }
 
 function createCharts(s) {
@@ -25,7 +30,7 @@ function createCharts(s) {
     ...chartBase('bar', 'Predictions by label'),
     plotOptions: { bar: { horizontal: true } },
     series: [{ name: 'predictions', data: s.labels.map(l => l.count) }],
-    xaxis: { categories: s.labels.map(l => l.label), title: { text: 'predictions' }, labels: { formatter: v => fmt.count(v) } },
+    xaxis: { categories: s.labels.map(l => l.label), title: { text: 'predictions' }, labels: { formatter: integerTick } },
     yaxis: { title: { text: 'label' } },
     tooltip: { x: { formatter: v => escapeHtml(v) }, y: { formatter: v => fmt.count(v) } },
   });
