@@ -1,7 +1,42 @@
+using Dashboard.Hosting;
+using Dashboard.Storage;
+
 namespace Dashboard.Predictions;
 
-/// <summary>GET /api/v1/runs/{run}/predictions/summary. Filled in by the pages work.</summary>
+/// <summary>GET /api/v1/runs/{run}/predictions/summary and GET /api/v1/predictions/runs.</summary>
 public static class PredictionsEndpoints
 {
-    public static IEndpointRouteBuilder MapPredictionsEndpoints(this IEndpointRouteBuilder app) => app;
+    public const string DefaultWindow = "all";
+
+    public static IEndpointRouteBuilder MapPredictionsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Predictions");
+        api.MapGet("/runs/{run}/predictions/summary", GetSummary);
+        api.MapGet("/predictions/runs", GetRuns);
+        return app;
+    }
+
+    internal static IResult GetSummary(string run, SqliteConnectionFactory connections, TimeProvider time, string? window = null)
+    {
+        if (!TimeWindow.TryParse(window, DefaultWindow, out var w))
+        {
+            return ApiProblems.BadParameter("window", "window must be 5m, 1h, 24h, all, or a number followed by s, m, h or d.");
+        }
+        var summary = Summarize(connections, time, run, w);
+        return summary is null ? ApiProblems.RunNotFound(run) : TypedResults.Ok(summary);
+    }
+
+    internal static IResult GetRuns(SqliteConnectionFactory connections) =>
+        TypedResults.Ok(new PredictionQueries(connections).GetRuns());
+
+    /// <summary>The summary of the run in the window, or null when no such run exists.</summary>
+    public static PredictionSummary? Summarize(SqliteConnectionFactory connections, TimeProvider time, string run, TimeWindow window)
+    {
+        if (new PointQueries(connections).GetRunId(run) is not { } runId)
+        {
+            return null;
+        }
+        var data = new PredictionQueries(connections).GetData(runId, window.StartMicros(time.GetUtcNow()));
+        return PredictionSummaryCalculator.Compute(run, window, data);
+    }
 }

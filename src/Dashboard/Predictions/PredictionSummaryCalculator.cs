@@ -1,0 +1,133 @@
+using System.Globalization;
+using Dashboard.Storage;
+
+namespace Dashboard.Predictions;
+
+/// <summary>One prediction_confidence point: when, how confident, and the label it carried.</summary>
+public readonly record struct ConfidencePoint(long Timestamp, double Confidence, string? Label);
+
+/// <summary>The points of one run in one window, as <see cref="PredictionQueries"/> reads them.</summary>
+public sealed record PredictionData(
+    IReadOnlyList<ConfidencePoint> Confidences, IReadOnlyList<double> ProcessingTimes, long Errors);
+
+/// <summary>
+/// What calibrax's PredictionMonitor reports for a window, computed from stored points. Pure: the
+/// caller passes the window and the time, so tests pin every boundary.
+/// </summary>
+public static class PredictionSummaryCalculator
+{
+    public const double LowConfidenceThreshold = 0.6;
+    public const double SlowProcessingSeconds = 5.0;
+    public const double DominantLabelShare = 0.9;
+    public const double LabelSkewScore = 0.5;
+
+    public static PredictionSummary Compute(string run, TimeWindow window, PredictionData data)
+    {
+        var confidences = data.Confidences;
+        var count = confidences.Count;
+        var buckets = new long[5];
+        var sum = 0d;
+        var low = 0L;
+        var byHour = new long[24];
+        var labels = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var p in confidences)
+        {
+            sum += p.Confidence;
+            buckets[BucketOf(p.Confidence)]++;
+            if (p.Confidence < LowConfidenceThreshold)
+            {
+                low++;
+            }
+            byHour[DateTimeOffset.FromUnixTimeMilliseconds(p.Timestamp / 1000).Hour]++;
+            var label = p.Label ?? "(none)";
+            labels[label] = labels.GetValueOrDefault(label) + 1;
+        }
+
+        var labelCounts = labels
+            .OrderByDescending(l => l.Value).ThenBy(l => l.Key, StringComparer.Ordinal)
+            .Select(l => new LabelCount(l.Key, l.Value, (double)l.Value / count))
+            .ToList();
+        var times = MetricStats.From([.. data.ProcessingTimes]);
+        var slow = data.ProcessingTimes.Count(t => t > SlowProcessingSeconds);
+
+        var lowShare = count == 0 ? 0 : (double)low / count;
+        var slowShare = data.ProcessingTimes.Count == 0 ? 0 : (double)slow / data.ProcessingTimes.Count;
+        var dominant = labelCounts.FirstOrDefault(l => l.Share > DominantLabelShare);
+        var skew = dominant is null ? 0 : LabelSkewScore;
+        var indicators = new List<string>();
+        if (low > 0)
+        {
+            indicators.Add($"{Percent(lowShare)} of predictions below {LowConfidenceThreshold.ToString(CultureInfo.InvariantCulture)} confidence");
+        }
+        if (slow > 0)
+        {
+            indicators.Add($"{Percent(slowShare)} of predictions took longer than {SlowProcessingSeconds.ToString(CultureInfo.InvariantCulture)} s");
+        }
+        if (dominant is not null)
+        {
+            indicators.Add($"label \"{dominant.Label}\" is {Percent(dominant.Share)} of predictions (over {Percent(DominantLabelShare)})");
+        }
+
+        var total = count + data.Errors;
+        return new PredictionSummary(
+            run, window.Text, count, data.Errors,
+            PerMinute(window, confidences),
+            count == 0 ? null : sum / count,
+            new ConfidenceBuckets(buckets[0], buckets[1], buckets[2], buckets[3], buckets[4]),
+            labelCounts,
+            new ProcessingTimeStats(times.Count, times.Mean, times.P50, times.P90, times.P95, times.P99),
+            total == 0 ? null : (double)data.Errors / total,
+            new AnomalyReport((lowShare + slowShare + skew) / 3, lowShare, slowShare, skew, indicators),
+            byHour);
+    }
+
+    /// <summary>very_low &lt; 0.5, low &lt; 0.7, medium &lt; 0.8, high &lt; 0.9, very_high otherwise.</summary>
+    public static int BucketOf(double confidence) => confidence switch
+    {
+        < 0.5 => 0,
+        < 0.7 => 1,
+        < 0.8 => 2,
+        < 0.9 => 3,
+        _ => 4,
+    };
+
+    /// <summary>
+    /// Predictions over the window's minutes; for "all", over the minutes between the first and last
+    /// prediction, at least one, so a single burst does not read as thousands a minute.
+    /// </summary>
+    private static double PerMinute(TimeWindow window, IReadOnlyList<ConfidencePoint> points)
+    {
+        if (points.Count == 0)
+        {
+            return 0;
+        }
+        double minutes;
+        if (window.Span is { } span)
+        {
+            minutes = span.TotalMinutes;
+        }
+        else
+        {
+            var first = points.Min(p => p.Timestamp);
+            var last = points.Max(p => p.Timestamp);
+            minutes = Math.Max(1, (last - first) / 60_000_000d);
+        }
+        return points.Count / minutes;
+    }
+
+    private static string Percent(double share) => share.ToString("0.#%", CultureInfo.InvariantCulture);
+}
+
+public sealed record PredictionSummary(
+    string Run, string Window, long Predictions, long Errors, double PredictionsPerMinute, double? AverageConfidence,
+    ConfidenceBuckets ConfidenceBuckets, IReadOnlyList<LabelCount> Labels, ProcessingTimeStats ProcessingTime,
+    double? ErrorRate, AnomalyReport Anomaly, IReadOnlyList<long> ByHour);
+
+public sealed record ConfidenceBuckets(long VeryLow, long Low, long Medium, long High, long VeryHigh);
+
+public sealed record LabelCount(string Label, long Count, double Share);
+
+/// <summary>Processing time in seconds.</summary>
+public sealed record ProcessingTimeStats(long Count, double? Mean, double? P50, double? P90, double? P95, double? P99);
+
+public sealed record AnomalyReport(double Score, double LowConfidenceShare, double SlowShare, double LabelSkew, IReadOnlyList<string> Indicators);
