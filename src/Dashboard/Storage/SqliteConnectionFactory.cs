@@ -28,6 +28,9 @@ public sealed class SqliteConnectionFactory
                 [$"ConnectionStrings:Dashboard is not a valid SQLite connection string: {ex.Message}"]);
         }
         builder.Pooling = true;
+        // Microsoft.Data.Sqlite retries SQLITE_BUSY on its own until the command timeout (30 s by
+        // default), which would hold an ingest request far past Storage:BusyTimeoutMilliseconds.
+        builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.Value.BusyTimeoutMilliseconds / 1000.0));
         DataSource = builder.DataSource;
         _connectionString = builder.ToString();
         _synchronous = options.Value.Synchronous.ToUpperInvariant();
