@@ -58,10 +58,6 @@ public static class SecuritySetup
                 };
             });
         services.AddAuthorization();
-        // SignalR's JSON protocol escapes only what JSON needs; escape markup too, so a payload pasted
-        // into HTML by mistake stays inert text (the modules insert text, never HTML, anyway).
-        services.Configure<Microsoft.AspNetCore.SignalR.JsonHubProtocolOptions>(o =>
-            o.PayloadSerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

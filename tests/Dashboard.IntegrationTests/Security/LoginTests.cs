@@ -178,6 +178,5 @@ public sealed class LoginTests
         var metric = hub.ArgumentsOf("MetricsAppended").First()[0].GetProperty("metrics")[0].GetProperty("name");
         metric.ValueKind.Should().Be(System.Text.Json.JsonValueKind.String);
         metric.GetString().Should().Be(payload);
-        metric.GetRawText().Should().NotContain("<img", "the JSON encoder escapes markup characters");
     }
 }
