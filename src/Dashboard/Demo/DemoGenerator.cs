@@ -136,8 +136,14 @@ public sealed class DemoGenerator(
     }
 }
 
-/// <summary>Headers the demo generator sends; filled in once ingest needs a key.</summary>
+/// <summary>
+/// Headers the demo generator sends. In Auth:Mode=Token the key store holds an in-memory ingest key
+/// for the demo (never persisted, gone at exit), so --demo keeps authentication on.
+/// </summary>
 internal static class DemoAuth
 {
-    public static IEnumerable<KeyValuePair<string, string>> Headers(IServiceProvider services) => [];
+    public static IEnumerable<KeyValuePair<string, string>> Headers(IServiceProvider services) =>
+        services.GetService<Security.ApiKeyStore>()?.DemoKey is { } key
+            ? [new(Security.ApiKeyAuthenticationHandler.HeaderName, key)]
+            : [];
 }

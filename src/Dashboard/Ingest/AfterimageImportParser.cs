@@ -43,6 +43,11 @@ internal static class AfterimageImportParser
     private static ExpandedEvent? ParseLine(ReadOnlySpan<byte> line, int index, IngestOptions limits, long receivedAt,
         List<IngestError> errors, Dictionary<string, int> seen)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(line))
+        {
+            errors.Add(new IngestError(index, $"/lines/{index}", $"Line {index + 1} is not valid UTF-8."));
+            return null;
+        }
         JsonDocument doc;
         try
         {

@@ -13,6 +13,7 @@ public static class IngestEndpoints
             .Produces<IngestResponse>(StatusCodes.Status200OK)
             .Produces<IngestResponse>(StatusCodes.Status207MultiStatus)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
@@ -25,7 +26,7 @@ public static class IngestEndpoints
         return app;
     }
 
-    internal static async Task<IResult> PostIngestAsync(HttpContext context, WriteQueue queue,
+    internal static async Task<IResult> PostIngestAsync(HttpContext context, WriteQueue queue, IngestQuota quota,
         IOptions<IngestOptions> options, TimeProvider time)
     {
         var limits = options.Value;
@@ -44,10 +45,10 @@ public static class IngestEndpoints
         {
             return IngestProblems.BadRequest(rejection);
         }
-        return await StoreAsync(queue, new PendingWrite(parsed!.Run, parsed.Project, parsed.Events, receivedAt), parsed.Errors);
+        return await StoreAsync(queue, quota, new PendingWrite(parsed!.Run, parsed.Project, parsed.Events, receivedAt), parsed.Errors);
     }
 
-    internal static async Task<IResult> PostImportAsync(string run, HttpContext context, WriteQueue queue,
+    internal static async Task<IResult> PostImportAsync(string run, HttpContext context, WriteQueue queue, IngestQuota quota,
         IOptions<IngestOptions> options, TimeProvider time, string? project = null)
     {
         var limits = options.Value;
@@ -75,11 +76,15 @@ public static class IngestEndpoints
             return IngestProblems.BadRequest(new IngestRejection("body",
                 lines == 0 ? "The body holds no metric lines." : "No line of the body is a valid afterimage metric.", errors));
         }
-        return await StoreAsync(queue, new PendingWrite(run, project ?? "default", events, receivedAt), errors);
+        return await StoreAsync(queue, quota, new PendingWrite(run, project ?? "default", events, receivedAt), errors);
     }
 
-    private static async Task<IResult> StoreAsync(WriteQueue queue, PendingWrite write, IReadOnlyList<IngestError> errors)
+    private static async Task<IResult> StoreAsync(WriteQueue queue, IngestQuota quota, PendingWrite write, IReadOnlyList<IngestError> errors)
     {
+        if (quota.TryReserve(write.Run, write.Events) is { } overLimit)
+        {
+            return IngestProblems.LimitReached(overLimit);
+        }
         if (!queue.TryEnqueue(write))
         {
             return IngestProblems.QueueFull();

@@ -30,6 +30,12 @@ public sealed class IngestOptions
 
     /// <summary>Largest metadata, data or context object, in bytes of JSON.</summary>
     public int MaxMetadataBytes { get; set; } = 16_384;
+
+    /// <summary>Most runs the database may hold; a request creating one more answers 409. Default 10,000.</summary>
+    public int MaxRuns { get; set; } = 10_000;
+
+    /// <summary>Most distinct metric names one run may hold; a request adding more answers 409. Default 1,000.</summary>
+    public int MaxMetricNamesPerRun { get; set; } = 1_000;
 }
 
 /// <summary>Checks every <see cref="IngestOptions"/> key at start-up and reports all faults at once.</summary>
@@ -46,6 +52,8 @@ public sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         Check(options.MaxTextLength is >= 16 and <= 1_048_576, "MaxTextLength", "between 16 and 1048576");
         Check(options.MaxMetadataDepth is >= 1 and <= 64, "MaxMetadataDepth", "between 1 and 64");
         Check(options.MaxMetadataBytes is >= 64 and <= 1_048_576, "MaxMetadataBytes", "between 64 and 1048576");
+        Check(options.MaxRuns is >= 1 and <= 100_000_000, "MaxRuns", "between 1 and 100000000");
+        Check(options.MaxMetricNamesPerRun is >= 1 and <= 1_000_000, "MaxMetricNamesPerRun", "between 1 and 1000000");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
         void Check(bool ok, string key, string range)

@@ -15,12 +15,19 @@ internal static partial class IngestParser
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
     private static partial Regex NamePattern();
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    // Duplicate keys are refused: which value wins would otherwise be up to each reader of the metadata.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
     public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
 
     public static (ParsedIngest? Parsed, IngestRejection? Rejection) Parse(ReadOnlyMemory<byte> body, IngestOptions limits, long receivedAt)
     {
+        // The reader checks UTF-8 only as it decodes a string; checking the whole body first keeps a
+        // bad byte in 'run' (read before any event) from surfacing as an exception.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            return (null, new IngestRejection("body", "The body is not valid UTF-8."));
+        }
         JsonDocument doc;
         try
         {

@@ -9,6 +9,13 @@ internal static class IngestProblems
         statusCode: StatusCodes.Status400BadRequest,
         extensions: Extensions(("field", rejection.Field), ("errors", rejection.Errors)));
 
+    /// <summary>A count limit (Ingest:MaxRuns, Ingest:MaxMetricNamesPerRun) is reached: the request is fine, the store is full.</summary>
+    public static IResult LimitReached(IngestRejection rejection) => TypedResults.Problem(
+        title: "A storage limit is reached.",
+        detail: rejection.Message,
+        statusCode: StatusCodes.Status409Conflict,
+        extensions: Extensions(("field", rejection.Field)));
+
     public static IResult UnsupportedMediaType(string expected) => TypedResults.Problem(
         title: "Unsupported content type.",
         detail: $"Send the body as {expected}.",

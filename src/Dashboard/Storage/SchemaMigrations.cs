@@ -60,5 +60,20 @@ internal static class SchemaMigrations
             );
             CREATE INDEX ix_logs_run_ts ON logs(run_id, ts);
             """),
+        // Version 2 is reserved for the alerts work. Numbering this step 3 is safe without it: the
+        // migrator runs steps in list order and only checks that each is newer than the file's version.
+        (3, """
+            CREATE TABLE api_keys (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                hash BLOB NOT NULL UNIQUE,
+                prefix TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            );
+            CREATE INDEX ix_runs_last_received_at ON runs(last_received_at);
+            """),
     ];
 }

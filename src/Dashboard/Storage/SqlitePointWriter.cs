@@ -16,8 +16,43 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
     private SqliteConnection? _connection;
     private SqliteWriteStatements? _sql;
 
+    // Maintenance (run deletion, retention) runs on this connection under the same lock as Write,
+    // so the run and metric ids cached here can never point at rows deleted behind the writer's back.
+    private readonly Lock _gate = new();
+
     /// <summary>Stores every pending write in one transaction; throws if nothing could be committed.</summary>
     public (WriteOutcome[] Outcomes, CommittedBatch Batch) Write(IReadOnlyList<PendingWrite> writes)
+    {
+        lock (_gate)
+        {
+            return WriteLocked(writes);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the writer's connection between two writes; the id caches are dropped after.</summary>
+    public T RunExclusive<T>(Func<SqliteConnection, T> work)
+    {
+        lock (_gate)
+        {
+            try
+            {
+                EnsureOpen();
+                return work(_connection!);
+            }
+            catch (Exception ex) when (ex is SqliteException or IOException)
+            {
+                Reset();
+                throw;
+            }
+            finally
+            {
+                _runIds.Clear();
+                _metricIds.Clear();
+            }
+        }
+    }
+
+    private (WriteOutcome[] Outcomes, CommittedBatch Batch) WriteLocked(IReadOnlyList<PendingWrite> writes)
     {
         EnsureOpen();
         var now = Timestamps.ToMicros(time.GetUtcNow());

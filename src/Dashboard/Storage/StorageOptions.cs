@@ -19,6 +19,9 @@ public sealed class StorageOptions
     /// <summary>Delete points and runs older than this many days; 0 keeps everything.</summary>
     public int RetentionDays { get; set; }
 
+    /// <summary>Minutes between two retention sweeps (when RetentionDays is above 0). Default 60.</summary>
+    public int RetentionSweepMinutes { get; set; } = 60;
+
     /// <summary>How long a statement waits for a lock held by another connection, in milliseconds.</summary>
     public int BusyTimeoutMilliseconds { get; set; } = 5_000;
 }
@@ -40,6 +43,10 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (options.RetentionDays is < 0 or > 36_500)
         {
             failures.Add("Storage:RetentionDays must be between 0 (keep everything) and 36500.");
+        }
+        if (options.RetentionSweepMinutes is < 1 or > 10_080)
+        {
+            failures.Add("Storage:RetentionSweepMinutes must be between 1 and 10080.");
         }
         if (options.BusyTimeoutMilliseconds is < 0 or > 600_000)
         {

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Security;
+
+/// <summary>Who may do what (configuration section <c>Auth</c>).</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary><c>Token</c> (default): API keys and a browser login are required. <c>None</c>: everyone is admin (trusted local use only).</summary>
+    public string Mode { get; set; } = "Token";
+
+    /// <summary>A browser login token (admin) that /login?t=... accepts, besides the one created at first start.</summary>
+    public string? BrowserToken { get; set; }
+
+    /// <summary>Write-only keys: POST ingest, import and alerts.</summary>
+    public List<string> IngestKeys { get; set; } = [];
+
+    /// <summary>Read-only keys: pages, GET queries, exports, the hub.</summary>
+    public List<string> ViewerKeys { get; set; } = [];
+
+    /// <summary>Keys that may do everything, including settings, keys and deleting runs.</summary>
+    public List<string> AdminKeys { get; set; } = [];
+
+    /// <summary>Start-up with a fresh browser token (the old ones are revoked) printed once.</summary>
+    public bool NewBrowserToken { get; set; }
+
+    /// <summary>Lifetime of a browser session cookie in hours (sliding). Default 12.</summary>
+    public int SessionHours { get; set; } = 12;
+
+    /// <summary>Requests per second each key (or, unauthenticated, each client address) may make; 0 turns the limiter off. Default 100.</summary>
+    public int RateLimitPerSecond { get; set; } = 100;
+
+    /// <summary>Burst a key may spend at once before the per-second rate applies. Default 200.</summary>
+    public int RateLimitBurst { get; set; } = 200;
+
+    public bool IsNone => string.Equals(Mode, "None", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>Checks every <see cref="AuthOptions"/> key at start-up and reports all faults at once.</summary>
+public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+{
+    /// <summary>Configured keys must carry at least 128 bits; 22 base64 characters do.</summary>
+    public const int MinKeyLength = 22;
+
+    public ValidateOptionsResult Validate(string? name, AuthOptions options)
+    {
+        var failures = new List<string>();
+        if (!string.Equals(options.Mode, "Token", StringComparison.OrdinalIgnoreCase) && !options.IsNone)
+        {
+            failures.Add($"Auth:Mode must be Token or None; got '{options.Mode}'.");
+        }
+        CheckKeys("IngestKeys", options.IngestKeys);
+        CheckKeys("ViewerKeys", options.ViewerKeys);
+        CheckKeys("AdminKeys", options.AdminKeys);
+        if (options.BrowserToken is { } token)
+        {
+            CheckKeys("BrowserToken", [token]);
+        }
+        if (options.SessionHours is < 1 or > 24 * 90)
+        {
+            failures.Add("Auth:SessionHours must be between 1 and 2160.");
+        }
+        if (options.RateLimitPerSecond is < 0 or > 1_000_000)
+        {
+            failures.Add("Auth:RateLimitPerSecond must be between 0 (off) and 1000000.");
+        }
+        if (options.RateLimitBurst is < 1 or > 10_000_000)
+        {
+            failures.Add("Auth:RateLimitBurst must be between 1 and 10000000.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+
+        void CheckKeys(string key, List<string> keys)
+        {
+            for (var i = 0; i < keys.Count; i++)
+            {
+                if (keys[i] is null || keys[i].Length < MinKeyLength || keys[i].Any(char.IsWhiteSpace))
+                {
+                    failures.Add($"Auth:{key}{(key == "BrowserToken" ? "" : $":{i}")} must be at least {MinKeyLength} characters without spaces (128 bits or more).");
+                }
+            }
+        }
+    }
+}
