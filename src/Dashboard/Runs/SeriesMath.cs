@@ -58,6 +58,16 @@ public static class SeriesMath
         {
             return [new HistogramBin(min, max, values.Count)];
         }
+        // Whole numbers over a short span (conversation lengths) get one bin per value, not 1.43-1.86.
+        if (values.All(v => v == Math.Floor(v)) && max - min < maxBins)
+        {
+            var whole = new long[(int)(max - min) + 1];
+            foreach (var v in values)
+            {
+                whole[(int)(v - min)]++;
+            }
+            return whole.Select((c, i) => new HistogramBin(min + i, min + i, c)).ToList();
+        }
         var bins = Math.Clamp((int)Math.Ceiling(Math.Sqrt(values.Count)), 1, maxBins);
         var width = (max - min) / bins;
         var counts = new long[bins];
