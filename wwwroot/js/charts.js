@@ -54,6 +54,7 @@ export function lineChart(el, series, { yTitle, yFormat = fmtNumber, yMin, yMax 
   options.series = toLines(series);
   options.stroke = { width: 2, curve: 'straight' };
   options.markers = { size: 0 };
+  options.legend.showForSingleSeries = true;
   options.xaxis = { type: 'datetime', title: { text: 'Time (UTC)' }, labels: { datetimeUTC: true } };
   options.yaxis.min = yMin;
   options.yaxis.max = yMax;

@@ -117,7 +117,7 @@ public sealed class PagesBrowserTests : IAsyncLifetime
         failure.Should().BeLessThan(20);
         (await page.Locator("#model-usage-card td", new() { HasText = "meta-llama/Llama-3.1-8B-Instruct" }).CountAsync()).Should().Be(1);
         (await page.Locator("#feedback-list blockquote", new() { HasText = "\"mostly\"" }).CountAsync()).Should().BeGreaterThan(0);
-        var csv = await page.Locator("#exports a[data-format='csv']").GetAttributeAsync("href");
+        var csv = await page.Locator("#downloads a[data-format='csv']").GetAttributeAsync("href");
         csv.Should().Contain("from=2026-11-20T09%3A00%3A00Z").And.Contain("to=2026-11-20T09%3A30%3A00Z");
         await BrowserPages.ScreenshotAsync(page, "run-fixture");
         _browser.Errors.Should().BeEmpty();

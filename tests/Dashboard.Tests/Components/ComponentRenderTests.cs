@@ -93,7 +93,7 @@ public class ComponentRenderTests
         var doc = await RenderAsync<RangePicker>(new() { ["Run"] = "exp:1/a", ["Range"] = range });
 
         doc.QuerySelector("#range-form")!.GetAttribute("action").Should().Be("runs/exp%3A1%2Fa");
-        var links = doc.QuerySelectorAll("#exports a").Select(a => a.GetAttribute("href")).ToList();
+        var links = doc.QuerySelectorAll("#downloads a").Select(a => a.GetAttribute("href")).ToList();
         links.Should().HaveCount(5).And.Contain("api/v1/runs/exp%3A1%2Fa/export?format=parquet&window=1h");
     }
 
