@@ -53,7 +53,7 @@ export function lineChart(el, series, { yTitle, yFormat = fmtNumber, yMin, yMax 
   const options = base('line', yTitle, yFormat);
   options.series = toLines(series);
   options.stroke = { width: 2, curve: 'straight' };
-  options.markers = { size: 0 };
+  options.markers = { size: series.some(s => s.points.length < 3) ? 4 : 0 };
   options.legend.showForSingleSeries = true;
   options.xaxis = { type: 'datetime', title: { text: 'Time (UTC)' }, labels: { datetimeUTC: true } };
   options.yaxis.min = yMin;
