@@ -1,0 +1,63 @@
+using Dashboard.Ingest;
+using Dashboard.Storage;
+
+namespace Dashboard.Runs;
+
+/// <summary>The runs overview: RunQueries' summary plus event rate and p95 generation time, computed on the server.</summary>
+public sealed class RunsOverviewBuilder(RunQueries runs, SqliteConnectionFactory connections, PointQueries points, TimeProvider time)
+{
+    /// <summary>p95 is taken over this many latest generations, so the overview stays cheap for huge runs.</summary>
+    public const int P95Sample = 1000;
+
+    public static readonly TimeSpan RateSpan = TimeSpan.FromMinutes(1);
+
+    public async Task<IReadOnlyList<OverviewRow>> GetRowsAsync(string? project, CancellationToken ct)
+    {
+        var summaries = await runs.GetRunsAsync(project, ct);
+        using var c = connections.Open();
+        var since = Timestamps.ToMicros(time.GetUtcNow() - RateSpan);
+        var generationTime = points.GetMetricId(c, "generation_time");
+        return summaries.Select(s =>
+        {
+            var id = points.GetRunId(s.Run) ?? 0;
+            return new OverviewRow(s.Run, s.Project, s.Live, EventsSince(c, id, since) / RateSpan.TotalMinutes,
+                s.GenerationCount, s.SuccessRate, s.FailureShare, P95(c, id, generationTime), s.TotalTokens,
+                s.EventCount, s.LastEvent, s.LastReceivedAt);
+        }).ToList();
+    }
+
+    // Points of one event share its timestamp, so distinct times in the window count events; only
+    // metrics updated in the window are scanned, through the (run, metric, ts) index.
+    private static long EventsSince(Microsoft.Data.Sqlite.SqliteConnection c, long runId, long since)
+    {
+        using var cmd = PointQueries.Command(c, """
+            SELECT COUNT(DISTINCT ts) FROM points
+            WHERE run_id = $r AND ts >= $since
+              AND metric_id IN (SELECT metric_id FROM run_metrics WHERE run_id = $r AND last_ts >= $since)
+            """, ("$r", runId), ("$since", since));
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    private static double? P95(Microsoft.Data.Sqlite.SqliteConnection c, long runId, long? metricId)
+    {
+        if (metricId is null)
+        {
+            return null;
+        }
+        using var cmd = PointQueries.Command(c,
+            "SELECT value FROM points WHERE run_id = $r AND metric_id = $m ORDER BY ts DESC LIMIT $n",
+            ("$r", runId), ("$m", metricId), ("$n", P95Sample));
+        using var r = cmd.ExecuteReader();
+        var values = new List<double>();
+        while (r.Read())
+        {
+            values.Add(r.GetDouble(0));
+        }
+        return MetricStats.From(values).P95;
+    }
+}
+
+/// <summary>One row of the runs overview. EventsPerMinute counts events timed within the last minute.</summary>
+public sealed record OverviewRow(string Run, string Project, bool Live, double EventsPerMinute, long Generations,
+    double? SuccessRate, double? FailureShare, double? P95GenerationTime, long TotalTokens, long EventCount,
+    DateTimeOffset? LastEvent, DateTimeOffset LastReceivedAt);

@@ -1,0 +1,38 @@
+// Runs overview: live via RunsChanged (coalesced refetch of the server-rendered table, at most once a
+// second), client-side search by name kept in the query string, project filter as a GET form.
+import { connectHub } from './live.js';
+import { coalesce, refreshSections } from './charts.js';
+
+const search = document.getElementById('run-search');
+const projectSelect = document.getElementById('project-filter');
+
+function applySearch() {
+  const q = search.value.trim().toLowerCase();
+  const rows = document.querySelectorAll('#runs-body tr');
+  let shown = 0;
+  for (const row of rows) {
+    const match = !q || row.dataset.run.toLowerCase().includes(q);
+    row.hidden = !match;
+    if (match) shown++;
+  }
+  document.getElementById('runs-no-match')?.toggleAttribute('hidden', shown > 0 || rows.length === 0);
+}
+
+search.addEventListener('input', () => {
+  const url = new URL(location.href);
+  if (search.value) url.searchParams.set('q', search.value); else url.searchParams.delete('q');
+  history.replaceState(null, '', url);
+  applySearch();
+});
+projectSelect.addEventListener('change', () => projectSelect.form.requestSubmit());
+
+const refresh = coalesce(async () => {
+  await refreshSections(location.pathname + location.search);
+  applySearch();
+  document.getElementById('runs-section').dataset.updated = String(Date.now());
+}, 1000);
+
+applySearch();
+const connection = connectHub(c => c.invoke('SubscribeOverview'));
+connection.on('RunsChanged', () => refresh());
+window.addEventListener('pagehide', () => connection.stop());
