@@ -19,8 +19,9 @@ public static class RuleConditions
             case BuiltInRules.HighErrorRate:
                 // afterimage records error_rate only when a call fails, so its mean is always 1; the share of
                 // failed generations is what the rule means.
-                return Mean(m, "success_rate") is { } s && 1 - s > rule.Threshold
-                    ? Make(key, rule, run, 1 - s, $"Failure share {F(1 - s)} (failed generations / generations) is above {F(rule.Threshold)} over the last {window}.")
+                // Counted as (generations - successes) / generations rather than 1 - mean, which is exact at the boundary.
+                return m.TryGetValue("success_rate", out var g) && g.Count > 0 && (g.Count - g.Sum) / g.Count is var share && share > rule.Threshold
+                    ? Make(key, rule, run, share, $"Failure share {F(share)} (failed generations / generations) is above {F(rule.Threshold)} over the last {window}.")
                     : null;
             case BuiltInRules.HighGenerationTime:
                 return Above(key, rule, run, Mean(m, "generation_time"), "Mean generation time", "s", window);
