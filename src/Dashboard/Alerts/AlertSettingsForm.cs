@@ -80,12 +80,12 @@ public static class AlertSettingsForm
         var v = Text(form, name);
         if (v is null)
         {
-            errors.Add(new(name, $"{name} is required."));
+            errors.Add(new(name, "A value is required."));
             return fallback;
         }
         if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
         {
-            errors.Add(new(name, $"{name}: '{v}' is not a number."));
+            errors.Add(new(name, $"'{v}' is not a number."));
             return fallback;
         }
         return d;
@@ -99,12 +99,12 @@ public static class AlertSettingsForm
         var v = Text(form, name);
         if (v is null)
         {
-            errors.Add(new(name, $"{name} is required."));
+            errors.Add(new(name, "A value is required."));
             return fallback;
         }
         if (!int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i))
         {
-            errors.Add(new(name, $"{name}: '{v}' is not a whole number of seconds."));
+            errors.Add(new(name, $"'{v}' is not a whole number of seconds."));
             return fallback;
         }
         return i;

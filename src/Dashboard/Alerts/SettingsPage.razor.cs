@@ -72,6 +72,8 @@ public sealed partial class SettingsPage
         var draft = AlertSettingsStore.Clone(_s);
         var errors = new List<FieldError>();
         var message = apply(form, draft, errors);
+        // Report every failure at once: the unparsable fields, and whatever else the validator finds.
+        errors.AddRange(AlertSettingsValidator.Validate(draft).Where(v => !errors.Any(p => p.Field == v.Field)));
         if (errors.Count == 0)
         {
             errors = await Store.SaveAsync(draft);
