@@ -6,7 +6,8 @@ namespace Dashboard.Alerts;
 /// <summary>
 /// Reads committed points for the evaluator: one grouped query per distinct window for every mean-based
 /// rule, and one query per prediction label, pipeline and custom rule. Only runs with a point inside the
-/// window are looked at (runs.last_ts), so idle runs cost nothing.
+/// window are looked at (runs.last_ts), so idle runs cost nothing. CROSS JOIN keeps runs as the outer
+/// loop, so each run's points are found through (run_id, metric_id, ts) instead of scanning all history.
 /// </summary>
 public sealed class AlertQueries(SqliteConnectionFactory connections)
 {
@@ -67,7 +68,7 @@ public sealed class AlertQueries(SqliteConnectionFactory connections)
         using var cmd = c.CreateCommand();
         cmd.CommandText = $"""
             SELECT p.run_id, p.metric_id, COUNT(*), SUM(p.value), SUM(p.value < $low), SUM(p.value > $high)
-            FROM runs r JOIN points p ON p.run_id = r.id
+            FROM runs r CROSS JOIN points p ON p.run_id = r.id
             WHERE r.last_ts >= $from AND p.metric_id IN ({string.Join(",", ids.Keys)}) AND p.ts >= $from AND p.ts <= $to
             GROUP BY p.run_id, p.metric_id
             """;
@@ -96,7 +97,7 @@ public sealed class AlertQueries(SqliteConnectionFactory connections)
         cmd.CommandText = """
             SELECT run_id, MAX(n) * 1.0 / SUM(n) FROM (
                 SELECT p.run_id, json_extract(p.metadata, '$.label') AS label, COUNT(*) AS n
-                FROM runs r JOIN points p ON p.run_id = r.id
+                FROM runs r CROSS JOIN points p ON p.run_id = r.id
                 WHERE r.last_ts >= $from AND p.metric_id = $m AND p.ts >= $from AND p.ts <= $to
                 GROUP BY p.run_id, label)
             GROUP BY run_id
@@ -155,7 +156,7 @@ public sealed class AlertQueries(SqliteConnectionFactory connections)
                 SELECT p.run_id, json_extract(p.metadata, '$.pipeline') AS pipeline, p.value,
                        ROW_NUMBER() OVER (PARTITION BY p.run_id, json_extract(p.metadata, '$.pipeline') ORDER BY p.ts DESC, p.rowid DESC) AS rn,
                        MAX(p.ts) OVER (PARTITION BY p.run_id, json_extract(p.metadata, '$.pipeline')) AS newest
-                FROM runs r JOIN points p ON p.run_id = r.id
+                FROM runs r CROSS JOIN points p ON p.run_id = r.id
                 WHERE r.last_ts >= $from AND p.metric_id = $m AND p.ts <= $to)
             WHERE rn <= $keep AND newest >= $from AND pipeline IS NOT NULL
             ORDER BY run_id, pipeline, rn
@@ -194,7 +195,7 @@ public sealed class AlertQueries(SqliteConnectionFactory connections)
             _ => "",
         };
         cmd.CommandText = $"""
-            SELECT r.name, p.value FROM runs r JOIN points p ON p.run_id = r.id
+            SELECT r.name, p.value FROM runs r CROSS JOIN points p ON p.run_id = r.id
             WHERE r.last_ts >= $from{scope} AND p.metric_id = $m AND p.ts >= $from AND p.ts <= $to
             ORDER BY r.id, p.ts, p.rowid
             """;

@@ -83,9 +83,9 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
             }
         }
         await db.SaveChangesAsync(ct);
-        foreach (var run in inserted)
+        if (inserted.Count > 0)
         {
-            await CapAsync(db, run, ct);
+            await CapAsync(db, inserted, ct);
         }
         return changed.Select(x => new AlertChange(ToMessage(x.Alert) with { State = x.SentState ?? x.Alert.State }, x.Notify)).ToList();
     }
@@ -95,7 +95,7 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
         await using var db = await contexts.CreateDbContextAsync(ct);
         db.Add(alert);
         await db.SaveChangesAsync(ct);
-        await CapAsync(db, alert.Run, ct);
+        await CapAsync(db, [alert.Run], ct);
         return ToMessage(alert);
     }
 
@@ -145,6 +145,11 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
 
     private static void Update(AlertEntity a, AlertCondition c, long now)
     {
+        // An unchanged firing alert is not rewritten at every evaluation.
+        if (a.Severity == c.Severity && a.Message == c.Message && a.Value == c.Value && a.Threshold == c.Threshold)
+        {
+            return;
+        }
         a.Severity = c.Severity;
         a.Message = c.Message;
         a.Value = c.Value;
@@ -152,16 +157,23 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
         a.UpdatedAt = now;
     }
 
-    /// <summary>Keeps the newest MaxAlertsPerRun alerts of a run; active ones are never dropped.</summary>
-    private async Task CapAsync(DashboardDbContext db, string? run, CancellationToken ct)
+    /// <summary>Keeps the newest MaxAlertsPerRun alerts of each run; active ones are never dropped.</summary>
+    private async Task CapAsync(DashboardDbContext db, HashSet<string?> runs, CancellationToken ct)
     {
         var max = options.Value.MaxAlertsPerRun;
-        var q = db.Set<AlertEntity>().Where(a => a.Run == run);
-        if (await q.CountAsync(ct) <= max)
+        var named = runs.Where(r => r is not null).ToList();
+        var includeNull = runs.Contains(null);
+        var over = await db.Set<AlertEntity>()
+            .Where(a => named.Contains(a.Run) || (includeNull && a.Run == null))
+            .GroupBy(a => a.Run)
+            .Where(g => g.Count() > max)
+            .Select(g => g.Key)
+            .ToListAsync(ct);
+        foreach (var run in over)
         {
-            return;
+            var q = db.Set<AlertEntity>().Where(a => a.Run == run);
+            var keepFrom = await q.OrderByDescending(a => a.Id).Skip(max - 1).Select(a => a.Id).FirstAsync(ct);
+            await q.Where(a => a.Id < keepFrom && a.State == AlertState.Resolved).ExecuteDeleteAsync(ct);
         }
-        var keepFrom = await q.OrderByDescending(a => a.Id).Skip(max - 1).Select(a => a.Id).FirstAsync(ct);
-        await q.Where(a => a.Id < keepFrom && a.State == AlertState.Resolved).ExecuteDeleteAsync(ct);
     }
 }

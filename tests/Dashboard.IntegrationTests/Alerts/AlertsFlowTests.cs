@@ -35,6 +35,7 @@ public sealed class AlertsFlowTests
         var firingRow = page.Locator("#alert-feed tr[data-rule=low_success_rate][data-state=firing]");
         await firingRow.WaitForAsync(new() { Timeout = 15_000 });
         (await firingRow.InnerTextAsync()).Should().Contain("burst-run").And.Contain("Success rate 0 is below 0.8");
+        (await page.Locator("#firing-count").InnerTextAsync()).Should().NotBe("0");
         await WaitFor.ConditionAsync(() => webhooks.At("/generic").Any(b => Is(b, "low_success_rate", "firing"))
             && webhooks.At("/slack").Any(b => b.GetProperty("text").GetString()!.StartsWith("[FIRING] warning low_success_rate on run burst-run")),
             TimeSpan.FromSeconds(15), "both webhooks hear of the firing alert");
