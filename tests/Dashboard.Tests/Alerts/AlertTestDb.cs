@@ -36,6 +36,7 @@ public sealed class AlertTestDb : IDisposable
         services.AddSingleton<AlertQueries>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<AlertEvaluator>();
+        services.AddLogging();
         _services = services.BuildServiceProvider();
         Connections = _services.GetRequiredService<SqliteConnectionFactory>();
         new SchemaMigrator(Connections, NullLogger<SchemaMigrator>.Instance).Migrate();
@@ -46,6 +47,8 @@ public sealed class AlertTestDb : IDisposable
     public RecordingSink Sink { get; } = new();
 
     public SqliteConnectionFactory Connections { get; }
+
+    public IServiceProvider Services => _services;
 
     public AlertEvaluator Evaluator => _services.GetRequiredService<AlertEvaluator>();
 
