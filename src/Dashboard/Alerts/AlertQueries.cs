@@ -41,7 +41,7 @@ public sealed class AlertQueries(SqliteConnectionFactory connections)
                 }
                 foreach (var (key, rule) in group)
                 {
-                    if (RuleConditions.Evaluate(key, rule, run.Name, byMetric, labels.GetValueOrDefault(runId), settings) is { } condition)
+                    if (RuleConditions.Evaluate(key, rule, run.Name, byMetric, (labels.TryGetValue(runId, out var share) ? share : null)) is { } condition)
                     {
                         conditions.Add(condition);
                     }

@@ -7,7 +7,7 @@ namespace Dashboard.Alerts;
 public static class RuleConditions
 {
     public static AlertCondition? Evaluate(string key, RuleSetting rule, string run,
-        IReadOnlyDictionary<string, WindowAggregate> m, double? topLabelShare, AlertSettings settings)
+        IReadOnlyDictionary<string, WindowAggregate> m, double? topLabelShare)
     {
         var window = WindowText(rule.WindowSeconds);
         switch (key)
