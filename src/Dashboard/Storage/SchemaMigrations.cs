@@ -60,8 +60,29 @@ internal static class SchemaMigrations
             );
             CREATE INDEX ix_logs_run_ts ON logs(run_id, ts);
             """),
-        // Version 2 is reserved for the alerts work. Numbering this step 3 is safe without it: the
-        // migrator runs steps in list order and only checks that each is newer than the file's version.
+        (2, """
+            CREATE TABLE alerts (
+                id INTEGER PRIMARY KEY,
+                rule TEXT NOT NULL,
+                run TEXT,
+                severity TEXT NOT NULL,
+                state TEXT NOT NULL,
+                message TEXT NOT NULL,
+                value REAL,
+                threshold REAL,
+                started_at INTEGER NOT NULL,
+                resolved_at INTEGER,
+                updated_at INTEGER NOT NULL,
+                metadata TEXT
+            );
+            CREATE INDEX ix_alerts_run_id ON alerts(run, id);
+            CREATE INDEX ix_alerts_state ON alerts(state);
+            CREATE TABLE alert_settings (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                document TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
         (3, """
             CREATE TABLE api_keys (
                 id INTEGER PRIMARY KEY,

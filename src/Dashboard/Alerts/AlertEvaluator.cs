@@ -1,0 +1,61 @@
+using Dashboard.Ingest;
+
+namespace Dashboard.Alerts;
+
+/// <summary>Receives every alert change after it is stored: pushes to browsers and queues webhooks.</summary>
+public interface IAlertSink
+{
+    ValueTask OnAlertChangedAsync(AlertChange change);
+}
+
+/// <summary>One evaluation: current settings, committed data, state transitions, then the sink.</summary>
+public sealed class AlertEvaluator(AlertSettingsStore settings, AlertQueries queries, AlertStore store, IAlertSink sink, TimeProvider time)
+{
+    public async Task<List<AlertChange>> EvaluateAsync(CancellationToken ct = default)
+    {
+        var current = await settings.GetAsync(ct);
+        var now = Timestamps.ToMicros(time.GetUtcNow());
+        var conditions = queries.Collect(current, now);
+        var changes = await store.ApplyAsync(conditions, now, ct);
+        foreach (var change in changes)
+        {
+            await sink.OnAlertChangedAsync(change);
+        }
+        return changes;
+    }
+}
+
+/// <summary>Evaluates every Alerts:IntervalSeconds (or the interval saved in settings, picked up without restart).</summary>
+public sealed class AlertEvaluationService(
+    AlertEvaluator evaluator, AlertSettingsStore settings, TimeProvider time, ILogger<AlertEvaluationService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds((await settings.GetAsync(stoppingToken)).IntervalSeconds);
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await evaluator.EvaluateAsync(stoppingToken);
+                    var saved = TimeSpan.FromSeconds((await settings.GetAsync(stoppingToken)).IntervalSeconds);
+                    if (saved != timer.Period)
+                    {
+                        timer.Period = saved;
+                        logger.LogInformation("Alert evaluation interval is now {Seconds}s", saved.TotalSeconds);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A failed evaluation (a locked file, a bad row) must not stop the next one.
+                    logger.LogError(ex, "Alert evaluation failed");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

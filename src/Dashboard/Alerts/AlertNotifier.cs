@@ -1,0 +1,39 @@
+using System.Threading.Channels;
+using Dashboard.Live;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Dashboard.Alerts;
+
+/// <summary>
+/// Pushes each change to the alerts group and the run's group, and queues fire/resolve notifications for
+/// <see cref="WebhookSender"/>; the queue is bounded and written with TryWrite so evaluation never waits on a webhook.
+/// </summary>
+public sealed class AlertNotifier(IHubContext<MetricsHub, IMetricsClient> hub, ILogger<AlertNotifier> logger) : IAlertSink
+{
+    public const int QueueCapacity = 10_000;
+
+    private readonly Channel<AlertChangedMessage> _queue = Channel.CreateBounded<AlertChangedMessage>(
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+
+    public ChannelReader<AlertChangedMessage> Notifications => _queue.Reader;
+
+    public async ValueTask OnAlertChangedAsync(AlertChange change)
+    {
+        if (change.Notify && !_queue.Writer.TryWrite(change.Alert))
+        {
+            logger.LogWarning("Webhook queue full; alert {Id} ({Rule}) is not notified", change.Alert.Id, change.Alert.Rule);
+        }
+        try
+        {
+            await hub.Clients.Group(MetricsHub.AlertsGroup).AlertChanged(change.Alert);
+            if (change.Alert.Run is { } run)
+            {
+                await hub.Clients.Group(MetricsHub.RunGroup(run)).AlertChanged(change.Alert);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Live push of alert {Id} failed", change.Alert.Id);
+        }
+    }
+}

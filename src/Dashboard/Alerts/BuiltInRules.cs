@@ -1,0 +1,80 @@
+namespace Dashboard.Alerts;
+
+/// <summary>A built-in rule's fixed description and its default setting.</summary>
+public sealed record BuiltInRule(
+    string Key, string Label, string Group, bool Above, double Threshold, double? Critical, string Severity,
+    bool Enabled, string Unit, string Help)
+{
+    public RuleSetting DefaultSetting() => new()
+    {
+        Enabled = Enabled,
+        Threshold = Threshold,
+        CriticalThreshold = Critical,
+        Severity = Severity,
+        WindowSeconds = 300,
+        ForSeconds = 0,
+    };
+}
+
+/// <summary>
+/// afterimage's GenerationMonitor rules, PredictionMonitor's and calibrax ProductionMonitor's, with their defaults.
+/// </summary>
+public static class BuiltInRules
+{
+    public const string LowSuccessRate = "low_success_rate";
+    public const string HighGenerationTime = "high_generation_time";
+    public const string HighErrorRate = "high_error_rate";
+    public const string PromptTokens = "high_token_usage:prompt";
+    public const string CompletionTokens = "high_token_usage:completion";
+    public const string TotalTokens = "high_token_usage:total";
+    public const string LongConversations = "long_conversations";
+    public const string ShortConversations = "short_conversations";
+    public const string PredictionTime = "prediction_processing_time";
+    public const string PredictionConfidence = "prediction_low_confidence";
+    public const string PredictionErrorRate = "prediction_error_rate";
+    public const string PredictionAnomaly = "prediction_anomaly";
+    public const string PipelinePerformance = "pipeline_performance";
+    public const string PipelineErrorRate = "pipeline_error_rate";
+
+    /// <summary>Executions considered by <see cref="PipelineErrorRate"/>, and the fewest that may raise it.</summary>
+    public const int PipelineRecentExecutions = 20;
+    public const int PipelineMinExecutions = 3;
+
+    public static readonly IReadOnlyList<BuiltInRule> All =
+    [
+        new(LowSuccessRate, "Low success rate", "Generation", false, 0.8, null, AlertSeverity.Warning, true, "",
+            "mean success_rate below the threshold"),
+        new(HighGenerationTime, "High generation time", "Generation", true, 30, null, AlertSeverity.Warning, true, "s",
+            "mean generation_time above the threshold"),
+        new(HighErrorRate, "High failure share", "Generation", true, 0.2, null, AlertSeverity.Error, true, "",
+            "failure share (failed generations / generations = 1 - mean success_rate) above the threshold"),
+        new(PromptTokens, "High prompt tokens", "Generation", true, 4096, null, AlertSeverity.Warning, true, "tokens",
+            "mean prompt_token_count above the threshold"),
+        new(CompletionTokens, "High completion tokens", "Generation", true, 4096, null, AlertSeverity.Warning, true, "tokens",
+            "mean completion_token_count above the threshold"),
+        new(TotalTokens, "High total tokens", "Generation", true, 8192, null, AlertSeverity.Warning, true, "tokens",
+            "mean total_token_count above the threshold"),
+        new(LongConversations, "Long conversations", "Generation", true, 20, null, AlertSeverity.Warning, false, "turns",
+            "mean conversation_length above the maximum"),
+        new(ShortConversations, "Short conversations", "Generation", false, 2, null, AlertSeverity.Warning, true, "turns",
+            "mean conversation_length below the minimum"),
+        new(PredictionTime, "Slow predictions", "Prediction", true, 5, 10, AlertSeverity.Warning, true, "s",
+            "mean prediction_processing_time above the threshold (critical above the critical threshold)"),
+        new(PredictionConfidence, "Low prediction confidence", "Prediction", false, 0.6, null, AlertSeverity.Warning, true, "",
+            "mean prediction_confidence below the threshold"),
+        new(PredictionErrorRate, "Prediction error rate", "Prediction", true, 0.05, 0.10, AlertSeverity.Warning, true, "",
+            "prediction_error count / (predictions + errors) above the threshold (critical above the critical threshold)"),
+        new(PredictionAnomaly, "Prediction anomaly score", "Prediction", true, 0.3, null, AlertSeverity.Warning, true, "",
+            "mean of: share of low confidence, share of slow predictions, 0.5 when one label exceeds 90% of predictions"),
+        new(PipelinePerformance, "Pipeline over baseline", "Pipeline", true, 0.2, null, AlertSeverity.Warning, true, "share",
+            "the latest execution runs more than this share over the pipeline's baseline"),
+        new(PipelineErrorRate, "Pipeline error rate", "Pipeline", true, 0.3, null, AlertSeverity.Error, true, "",
+            "error rate among a pipeline's last 20 executions (at least 3) above the threshold"),
+    ];
+
+    private static readonly Dictionary<string, BuiltInRule> ByKey = All.ToDictionary(r => r.Key);
+
+    public static bool Exists(string key) => ByKey.ContainsKey(key);
+
+    public static BuiltInRule Get(string key) => ByKey[key];
+}

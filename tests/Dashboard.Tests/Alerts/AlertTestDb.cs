@@ -1,0 +1,139 @@
+using Dashboard.Alerts;
+using Dashboard.Ingest;
+using Dashboard.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Tests.Alerts;
+
+/// <summary>A migrated SQLite file, the alert classes wired over it, a fake clock and a recording sink.</summary>
+public sealed class AlertTestDb : IDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly string _directory;
+
+    public AlertTestDb(int maxAlertsPerRun = 1000)
+    {
+        _directory = Path.Combine(Path.GetTempPath(), "dashboard-alert-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_directory);
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Dashboard"] = $"Data Source={Path.Combine(_directory, "t.db")}",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(config);
+        services.AddSingleton(Options.Create(new StorageOptions()));
+        services.AddSingleton(Options.Create(new AlertsOptions { IntervalSeconds = 1, MaxAlertsPerRun = maxAlertsPerRun }));
+        services.AddSingleton<SqliteConnectionFactory>();
+        services.AddDbContextFactory<DashboardDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<SqliteConnectionFactory>().ConnectionString));
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddSingleton<IAlertSink>(Sink);
+        services.AddSingleton<AlertSettingsStore>();
+        services.AddSingleton<AlertQueries>();
+        services.AddSingleton<AlertStore>();
+        services.AddSingleton<AlertEvaluator>();
+        services.AddLogging();
+        _services = services.BuildServiceProvider();
+        Connections = _services.GetRequiredService<SqliteConnectionFactory>();
+        new SchemaMigrator(Connections, NullLogger<SchemaMigrator>.Instance).Migrate();
+    }
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+
+    public RecordingSink Sink { get; } = new();
+
+    public SqliteConnectionFactory Connections { get; }
+
+    public IServiceProvider Services => _services;
+
+    public AlertEvaluator Evaluator => _services.GetRequiredService<AlertEvaluator>();
+
+    public AlertSettingsStore Settings => _services.GetRequiredService<AlertSettingsStore>();
+
+    public AlertStore Store => _services.GetRequiredService<AlertStore>();
+
+    public Task<List<AlertChange>> EvaluateAsync() => Evaluator.EvaluateAsync();
+
+    public async Task EditSettingsAsync(Action<AlertSettings> edit)
+    {
+        var s = await Settings.GetAsync();
+        edit(s);
+        var errors = await Settings.SaveAsync(s);
+        errors.Should().BeEmpty();
+    }
+
+    /// <summary>Stores points of one metric at the clock's current time, as the writer would.</summary>
+    public void AddPoints(string run, string metric, IEnumerable<double> values, string? metadata = null, string project = "default")
+    {
+        var ts = Timestamps.ToMicros(Clock.GetUtcNow());
+        using var c = Connections.Open();
+        using var tx = c.BeginTransaction();
+        Exec(c, "INSERT OR IGNORE INTO runs (name, project, created_at, last_received_at) VALUES ($a, $b, $t, $t)", ("$a", run), ("$b", project), ("$t", ts));
+        Exec(c, "UPDATE runs SET last_ts = MAX(COALESCE(last_ts, 0), $t), first_ts = COALESCE(first_ts, $t) WHERE name = $a", ("$a", run), ("$t", ts));
+        Exec(c, "INSERT OR IGNORE INTO metric_names (name) VALUES ($a)", ("$a", metric));
+        foreach (var v in values)
+        {
+            Exec(c, """
+                INSERT INTO points (run_id, metric_id, ts, value, metadata)
+                VALUES ((SELECT id FROM runs WHERE name = $r), (SELECT id FROM metric_names WHERE name = $m), $t, $v, $md)
+                """, ("$r", run), ("$m", metric), ("$t", ts), ("$v", v), ("$md", (object?)metadata ?? DBNull.Value));
+        }
+        tx.Commit();
+    }
+
+    public List<(string Rule, string? Run, string State, string Severity)> Alerts()
+    {
+        using var c = Connections.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT rule, run, state, severity FROM alerts ORDER BY id";
+        using var r = cmd.ExecuteReader();
+        var list = new List<(string, string?, string, string)>();
+        while (r.Read())
+        {
+            list.Add((r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetString(3)));
+        }
+        return list;
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static void Exec(SqliteConnection c, string sql, params (string Name, object Value)[] args)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+        cmd.ExecuteNonQuery();
+    }
+}
+
+public sealed class RecordingSink : IAlertSink
+{
+    public List<AlertChange> Changes { get; } = [];
+
+    public ValueTask OnAlertChangedAsync(AlertChange change)
+    {
+        lock (Changes)
+        {
+            Changes.Add(change);
+        }
+        return ValueTask.CompletedTask;
+    }
+}
