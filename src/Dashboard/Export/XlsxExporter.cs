@@ -158,7 +158,7 @@ public sealed class XlsxExporter : IExporter
             _w.WriteStartElement(new SheetData());
             foreach (var h in header)
             {
-                Cell(XlsxParts.HeaderCell, h, inline: true);
+                Cell(XlsxParts.HeaderCell, Clean(h), inline: true);
             }
             EndRow();
         }
@@ -229,22 +229,40 @@ public sealed class XlsxExporter : IExporter
             return new string(_scratch, 0, n);
         }
 
-        /// <summary>XML 1.0 cannot carry most control characters, and Excel caps a cell at 32,767 characters.</summary>
-        private static string Clean(string text)
+        /// <summary>
+        /// XML 1.0 cannot carry most control characters and XML readers turn a raw CR into LF, so those are written
+        /// as Excel's own _xHHHH_ escapes (ST_Xstring); a literal "_x" that looks like one is escaped as _x005F_.
+        /// Excel caps a cell at 32,767 characters.
+        /// </summary>
+        internal static string Clean(string text)
         {
             if (text.Length > MaxCellText)
             {
                 text = text[..MaxCellText];
             }
-            foreach (var ch in text)
+            if (!text.AsSpan().ContainsAnyInRange('\0', '\u001F') && !text.Contains("_x", StringComparison.Ordinal)
+                && !text.AsSpan().ContainsAny('\uFFFE', '\uFFFF'))
             {
-                if (ch < 0x20 && ch is not ('\t' or '\n' or '\r') || ch is '\uFFFE' or '\uFFFF')
+                return text;
+            }
+            var sb = new StringBuilder(text.Length + 16);
+            for (var i = 0; i < text.Length; i++)
+            {
+                var ch = text[i];
+                if ((ch < 0x20 && ch is not ('\t' or '\n')) || ch is '\uFFFE' or '\uFFFF' || (ch == '_' && LooksEscaped(text, i)))
                 {
-                    return new string(text.Select(c => c < 0x20 && c is not ('\t' or '\n' or '\r') || c is '\uFFFE' or '\uFFFF' ? '\uFFFD' : c).ToArray());
+                    sb.Append("_x").Append(((int)ch).ToString("X4", CultureInfo.InvariantCulture)).Append('_');
+                }
+                else
+                {
+                    sb.Append(ch);
                 }
             }
-            return text;
+            return sb.ToString();
         }
+
+        private static bool LooksEscaped(string text, int i) =>
+            i + 6 < text.Length && text[i + 1] == 'x' && text[i + 6] == '_' && text.AsSpan(i + 2, 4).ContainsAnyExcept("0123456789abcdefABCDEF") == false;
 
         public void Dispose()
         {
