@@ -40,36 +40,49 @@ public sealed class ExportSource : IDisposable
             var wanted = names.ToHashSet(StringComparer.Ordinal);
             metrics = metrics.Where(m => wanted.Contains(m.Name)).ToList();
         }
-        var counts = new Dictionary<long, (long Count, bool HasModel)>();
+        // Counts come from the covering (run_id, metric_id, ts) index. Keys, their JSON types and whether a model
+        // name occurs come from one scan whose DISTINCT keeps only a handful of combinations (no sort of every key).
+        var counts = new Dictionary<long, long>();
         using (var cmd = Command("""
-            SELECT metric_id, COUNT(*), MAX(model_name IS NOT NULL) FROM points
+            SELECT metric_id, COUNT(*) FROM points
             WHERE run_id = $r AND ts >= $from AND ts <= $to GROUP BY metric_id
             """, ("$r", runId), ("$from", request.From), ("$to", request.To)))
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
             {
-                counts[r.GetInt64(0)] = (r.GetInt64(1), r.GetInt64(2) != 0);
+                counts[r.GetInt64(0)] = r.GetInt64(1);
             }
         }
+        var withModel = new HashSet<long>();
         var keyStats = new List<(long MetricId, string Key, long Numeric, long Other)>();
         using (var cmd = Command("""
-            SELECT p.metric_id, j.key, SUM(j.type IN ('integer', 'real')), SUM(j.type NOT IN ('integer', 'real', 'null'))
-            FROM points p, json_each(p.metadata) j
-            WHERE p.run_id = $r AND p.ts >= $from AND p.ts <= $to AND p.metadata IS NOT NULL
-            GROUP BY p.metric_id, j.key
+            SELECT DISTINCT p.metric_id, p.model_name IS NOT NULL, j.key, j.type
+            FROM points p LEFT JOIN json_each(p.metadata) j
+            WHERE p.run_id = $r AND p.ts >= $from AND p.ts <= $to
             """, ("$r", runId), ("$from", request.From), ("$to", request.To)))
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
             {
-                keyStats.Add((r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)));
+                var metricId = r.GetInt64(0);
+                if (r.GetInt64(1) != 0)
+                {
+                    withModel.Add(metricId);
+                }
+                if (!r.IsDBNull(2))
+                {
+                    var type = r.GetString(3);
+                    var numeric = type is "integer" or "real";
+                    keyStats.Add((metricId, r.GetString(2), numeric ? 1 : 0, numeric || type == "null" ? 0 : 1));
+                }
             }
         }
         var selected = metrics.Select(m => m.Id).ToHashSet();
         var list = metrics.Select(m =>
         {
-            var (count, hasModel) = counts.GetValueOrDefault(m.Id);
+            var count = counts.GetValueOrDefault(m.Id);
+            var hasModel = withModel.Contains(m.Id);
             var keys = ExportPlan.Keys(keyStats.Where(k => k.MetricId == m.Id).Select(k => (k.Key, k.Numeric, k.Other)));
             return new ExportMetric(m.Id, m.Name, count, hasModel, keys);
         }).ToList();
