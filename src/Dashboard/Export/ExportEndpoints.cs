@@ -1,7 +1,135 @@
+using System.Globalization;
+using Dashboard.Export.Parquet;
+using Dashboard.Hosting;
+using Dashboard.Ingest;
+using Dashboard.Storage;
+
 namespace Dashboard.Export;
 
-/// <summary>GET /api/v1/runs/{run}/export. Filled in by the exports work.</summary>
+/// <summary>GET /api/v1/runs/{run}/export: the run's points as json, csv (zip), csv-long, xlsx or parquet, streamed.</summary>
 public static class ExportEndpoints
 {
-    public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder app) => app;
+    private const int MaxNames = 500;
+    private const int MaxNameLength = 256;
+
+    public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/v1").WithTags("Export")
+            .MapGet("/runs/{run}/export", GetExport)
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("ExportRun");
+        return app;
+    }
+
+    internal static IResult GetExport(string run, SqliteConnectionFactory connections, TimeProvider time,
+        string? format = null, string? window = null, string? from = null, string? to = null, string? names = null,
+        string? compression = null)
+    {
+        var (request, problem) = ParseRequest(run, time.GetUtcNow(), format, window, from, to, names, compression);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var source = new ExportSource(connections.Open());
+        try
+        {
+            if (source.GetRunId(run) is not { } runId)
+            {
+                source.Dispose();
+                return ApiProblems.RunNotFound(run);
+            }
+            if (request!.Names is { } wanted && source.GetUnknownNames(runId, wanted) is { Count: > 0 } unknown)
+            {
+                source.Dispose();
+                return ApiProblems.BadParameter("names", $"The run has no metric named {string.Join(", ", unknown.Select(u => $"'{u}'"))}.");
+            }
+            return new ExportResult(source, runId, source.GetPlan(runId, request));
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
+    }
+
+    internal static (ExportRequest? Request, IResult? Problem) ParseRequest(string run, DateTimeOffset now, string? format,
+        string? window, string? from, string? to, string? names, string? compression)
+    {
+        if (string.IsNullOrWhiteSpace(format) || !ExportFormats.TryParse(format, out var f))
+        {
+            return (null, ApiProblems.BadParameter("format", $"format must be {ExportFormats.Allowed}."));
+        }
+        var codec = ParquetCodec.Gzip;
+        if (compression is not null)
+        {
+            if (f != ExportFormat.Parquet || compression.Trim().ToLowerInvariant() is not ("gzip" or "none" or "uncompressed"))
+            {
+                return (null, ApiProblems.BadParameter("compression", "compression applies to format=parquet and must be gzip (the default) or none."));
+            }
+            codec = compression.Trim().Equals("gzip", StringComparison.OrdinalIgnoreCase) ? ParquetCodec.Gzip : ParquetCodec.Uncompressed;
+        }
+        if (window is not null && (from is not null || to is not null))
+        {
+            return (null, ApiProblems.BadParameter("window", "Give either window or from/to, not both."));
+        }
+        long lo = long.MinValue, hi = long.MaxValue;
+        string label;
+        if (from is not null || to is not null)
+        {
+            if (from is not null && !TryParseTime(from, out lo))
+            {
+                return (null, ApiProblems.BadParameter("from", "from must be an ISO-8601 time or Unix seconds."));
+            }
+            if (to is not null && !TryParseTime(to, out hi))
+            {
+                return (null, ApiProblems.BadParameter("to", "to must be an ISO-8601 time or Unix seconds."));
+            }
+            if (lo > hi)
+            {
+                return (null, ApiProblems.BadParameter("from", "from must not be after to."));
+            }
+            label = $"{(from is null ? "start" : Compact(lo))}-{(to is null ? "end" : Compact(hi))}";
+        }
+        else
+        {
+            if (!TimeWindow.TryParse(window, "all", out var w))
+            {
+                return (null, ApiProblems.BadParameter("window", "window must be 5m, 1h, 24h, all, or a number followed by s, m, h or d."));
+            }
+            lo = w.StartMicros(now);
+            label = w.Text;
+        }
+        List<string>? list = null;
+        if (names is not null)
+        {
+            list = names.Split(',').Select(n => n.Trim()).ToList();
+            if (list.Count > MaxNames || list.Any(n => n.Length is 0 or > MaxNameLength || n.Any(char.IsControl)))
+            {
+                return (null, ApiProblems.BadParameter("names",
+                    $"names must be up to {MaxNames} comma-separated metric names, each 1-{MaxNameLength} characters without control characters."));
+            }
+            list = list.Distinct(StringComparer.Ordinal).ToList();
+        }
+        return (new ExportRequest(run, f, lo, hi, label, list, codec), null);
+    }
+
+    private static string Compact(long micros) =>
+        Timestamps.FromMicros(micros).UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+
+    private static bool TryParseTime(string text, out long micros)
+    {
+        micros = 0;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+        {
+            if (!double.IsFinite(seconds) || seconds is < 0 or > 253_402_300_799)
+            {
+                return false;
+            }
+            micros = (long)Math.Round(seconds * 1e6);
+            return true;
+        }
+        return Timestamps.TryParseIso(text, out micros);
+    }
 }

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dashboard.Export;
+using Dashboard.Export.Parquet;
+using Dashboard.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+// Export benchmark: N points in a real SQLite file, exported by each format from the database (the same
+// ExportSource + exporter path the endpoint runs) into a byte-counting sink. Usage: [points] [formats...]
+var points = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
+var formats = args.Length > 1 ? args[1..] : ["parquet", "parquet-none", "csv", "csv-long", "xlsx", "json"];
+var path = Path.Combine(Path.GetTempPath(), $"export-bench-{Guid.NewGuid():N}.db");
+var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["ConnectionStrings:Dashboard"] = $"Data Source={path}",
+}).Build();
+var connections = new SqliteConnectionFactory(config, Options.Create(new StorageOptions()));
+new SchemaMigrator(connections, NullLogger<SchemaMigrator>.Instance).Migrate();
+var seed = Stopwatch.StartNew();
+var runId = Seed(connections, points);
+Console.WriteLine($"Seeded {points:N0} points in {seed.Elapsed.TotalSeconds:F1} s ({new FileInfo(path).Length / 1e6:F0} MB database).");
+Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores");
+Console.WriteLine($"{"format",-14} {"source",-7} {"rows",10} {"wall s",7} {"rows/s wall",12} {"cpu s",7} {"rows/cpu-s",11} {"out MB",7} {"plan s",7} {"peak extra MB",14}");
+Dictionary<long, List<ExportPoint>>? memory = null;
+foreach (var (format, fromMemory) in formats.SelectMany(f => new[] { (f, false), (f, true) }))
+{
+    if (fromMemory && memory is null)
+    {
+        using var loader = new ExportSource(connections.Open());
+        var all = loader.GetPlan(runId, new ExportRequest("bench", ExportFormat.Json, long.MinValue, long.MaxValue, "all", null));
+        memory = all.Metrics.ToDictionary(m => m.Id, m => loader.ReadPoints(runId, m, long.MinValue, long.MaxValue, CancellationToken.None).ToList());
+    }
+    var (exporterFormat, codec) = format switch
+    {
+        "parquet-none" => (ExportFormat.Parquet, ParquetCodec.Uncompressed),
+        _ => (Enum.Parse<ExportFormat>(format.Replace("-", ""), ignoreCase: true), ParquetCodec.Gzip),
+    };
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    GC.Collect();
+    using var process = Process.GetCurrentProcess();
+    process.Refresh();
+    var baseline = process.WorkingSet64;
+    var peak = baseline;
+    using var sampling = new CancellationTokenSource();
+    var sampler = Task.Run(async () =>
+    {
+        using var p = Process.GetCurrentProcess();
+        while (!sampling.IsCancellationRequested)
+        {
+            p.Refresh();
+            peak = Math.Max(peak, p.WorkingSet64);
+            await Task.Delay(10);
+        }
+    });
+    var cpu = process.TotalProcessorTime;
+    var watch = Stopwatch.StartNew();
+    using var source = new ExportSource(connections.Open());
+    var request = new ExportRequest("bench", exporterFormat, long.MinValue, long.MaxValue, "all", null, codec);
+    var plan = source.GetPlan(runId, request);
+    var firstPass = watch.Elapsed.TotalSeconds;
+    if (fromMemory)
+    {
+        // Exporter only: the points are already in memory and the first pass is not counted.
+        process.Refresh();
+        cpu = process.TotalProcessorTime;
+        watch.Restart();
+    }
+    var sink = new CountingStream();
+    IExporter exporter = exporterFormat switch
+    {
+        ExportFormat.Json => new JsonExporter(),
+        ExportFormat.Csv => new CsvExporter(@long: false),
+        ExportFormat.CsvLong => new CsvExporter(@long: true),
+        ExportFormat.Xlsx => new XlsxExporter(),
+        _ => new ParquetExporter(codec),
+    };
+    using (var buffered = new BufferedStream(sink, 64 * 1024))
+    {
+        exporter.Write(plan, m => fromMemory ? memory![m.Id] : source.ReadPoints(runId, m, request.From, request.To, CancellationToken.None),
+            buffered, CancellationToken.None);
+    }
+    var seconds = watch.Elapsed.TotalSeconds;
+    process.Refresh();
+    var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
+    sampling.Cancel();
+    await sampler;
+    Console.WriteLine($"{format,-14} {(fromMemory ? "memory" : "sqlite"),-7} {plan.TotalPoints,10:N0} {seconds,7:F2} {plan.TotalPoints / seconds,12:N0} {cpuSeconds,7:F2} {plan.TotalPoints / cpuSeconds,11:N0} {sink.Length / 1e6,7:F1} {firstPass,7:F2} {(peak - baseline) / 1e6,14:F0}");
+}
+SqliteConnection.ClearAllPools();
+File.Delete(path);
+
+static long Seed(SqliteConnectionFactory connections, int points)
+{
+    using var c = connections.Open();
+    using var tx = c.BeginTransaction();
+    Exec(c, tx, "INSERT INTO runs(id, name, project, created_at, last_received_at) VALUES (1, 'bench', 'default', 0, 0)");
+    string[] metrics = ["generation_time", "success_rate", "prompt_token_count", "completion_token_count", "total_token_count",
+        "evaluation_score_overall", "evaluation_score_grounding", "model_usage:gpt-4o-mini", "prediction_confidence", "conversation_length"];
+    for (var m = 0; m < metrics.Length; m++)
+    {
+        Exec(c, tx, $"INSERT INTO metric_names(id, name) VALUES ({m + 1}, '{metrics[m]}')");
+        Exec(c, tx, $"INSERT INTO run_metrics(run_id, metric_id, count, sum, min, max, last_value, last_ts) VALUES (1, {m + 1}, 0, 0, 0, 0, 0, 0)");
+    }
+    using var insert = c.CreateCommand();
+    insert.Transaction = tx;
+    insert.CommandText = "INSERT INTO points(run_id, metric_id, ts, value, model_name, metadata) VALUES (1, $m, $ts, $v, $model, $meta)";
+    var pm = insert.Parameters.Add("$m", SqliteType.Integer);
+    var pts = insert.Parameters.Add("$ts", SqliteType.Integer);
+    var pv = insert.Parameters.Add("$v", SqliteType.Real);
+    var pmodel = insert.Parameters.Add("$model", SqliteType.Text);
+    var pmeta = insert.Parameters.Add("$meta", SqliteType.Text);
+    var start = 1_790_000_000_000_000L;
+    for (var i = 0; i < points; i++)
+    {
+        var m = i % metrics.Length;
+        pm.Value = m + 1;
+        pts.Value = start + i * 1000L;
+        pv.Value = i * 0.001;
+        pmodel.Value = m is 2 or 3 or 4 ? (i % 3 == 0 ? "meta-llama/Llama-3.1-8B-Instruct" : "gpt-4o-mini") : DBNull.Value;
+        pmeta.Value = m switch
+        {
+            5 or 6 => $$"""{"evaluator_type":"ConversationJudge","feedback":"Cites the document, \"mostly\" accurate #{{i % 50}}"}""",
+            8 => $$"""{"label":"positive","model_version":"v3","text_length":{{i % 900}},"client_id":"c-{{i % 20}}"}""",
+            0 => """{"prompt_type":"respondent"}""",
+            _ => DBNull.Value,
+        };
+        insert.ExecuteNonQuery();
+    }
+    tx.Commit();
+    return 1;
+}
+
+static void Exec(SqliteConnection c, SqliteTransaction tx, string sql)
+{
+    using var cmd = c.CreateCommand();
+    cmd.Transaction = tx;
+    cmd.CommandText = sql;
+    cmd.ExecuteNonQuery();
+}
+
+/// <summary>A write-only sink that keeps nothing but the byte count, like a fast client.</summary>
+internal sealed class CountingStream : Stream
+{
+    private long _length;
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => _length;
+    public override long Position { get => _length; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => _length += count;
+    public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
+}

@@ -1,0 +1,155 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace Dashboard.Export;
+
+/// <summary>
+/// afterimage's per-metric CSVs (&lt;run&gt;_&lt;metric&gt;.csv: timestamp, value, then model_name and one column per
+/// metadata key) delivered in one zip, or with <see cref="Long"/> one long CSV (metric_name first). RFC 4180, UTF-8, CRLF.
+/// </summary>
+public sealed class CsvExporter(bool @long) : IExporter
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    public bool Long { get; } = @long;
+
+    public void Write(ExportPlan plan, Func<ExportMetric, IEnumerable<ExportPoint>> points, Stream output, CancellationToken ct)
+    {
+        if (Long)
+        {
+            using var writer = new StreamWriter(output, Utf8, 64 * 1024, leaveOpen: true);
+            var csv = new CsvRowWriter(writer);
+            var header = new List<string> { "metric_name", "timestamp", "value", "model_name" };
+            header.AddRange(plan.AllKeys.Select(k => k.Column));
+            csv.WriteHeader(header);
+            var cells = new MetadataCells(plan.AllKeys);
+            foreach (var metric in plan.Metrics)
+            {
+                foreach (var p in points(metric))
+                {
+                    csv.Text(metric.Name);
+                    WritePoint(csv, p, includeModel: true, cells);
+                }
+            }
+            writer.Flush();
+            return;
+        }
+        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, Utf8);
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var run = ExportText.SafeFileName(plan.Request.Run);
+        foreach (var metric in plan.Metrics)
+        {
+            ct.ThrowIfCancellationRequested();
+            var name = ExportText.Unique($"{run}_{ExportText.SafeFileName(metric.Name)}", taken, 200) + ".csv";
+            var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
+            using var stream = entry.Open();
+            using var writer = new StreamWriter(stream, Utf8, 64 * 1024);
+            var csv = new CsvRowWriter(writer);
+            var header = new List<string> { "timestamp", "value" };
+            if (metric.HasModel)
+            {
+                header.Add("model_name");
+            }
+            header.AddRange(metric.Keys.Select(k => k.Column));
+            csv.WriteHeader(header);
+            var cells = new MetadataCells(metric.Keys);
+            foreach (var p in points(metric))
+            {
+                WritePoint(csv, p, metric.HasModel, cells);
+            }
+        }
+    }
+
+    private static void WritePoint(CsvRowWriter csv, ExportPoint p, bool includeModel, MetadataCells cells)
+    {
+        csv.Timestamp(p.Timestamp);
+        csv.Number(p.Value);
+        if (includeModel)
+        {
+            csv.Text(p.ModelName);
+        }
+        cells.Parse(p.MetadataJson);
+        foreach (var cell in cells.Cells)
+        {
+            if (cell.Kind is CellKind.Number or CellKind.Bool)
+            {
+                csv.Raw(cell.Text!);
+            }
+            else
+            {
+                csv.Text(cell.IsEmpty ? null : cell.Text);
+            }
+        }
+        csv.EndRow();
+    }
+}
+
+/// <summary>RFC 4180 fields: quoted only when they hold a comma, quote, CR or LF; quotes doubled; rows end with CRLF.</summary>
+internal sealed class CsvRowWriter(TextWriter writer)
+{
+    private readonly char[] _scratch = new char[64];
+    private bool _first = true;
+
+    public void WriteHeader(IEnumerable<string> names)
+    {
+        foreach (var n in names)
+        {
+            Text(n);
+        }
+        EndRow();
+    }
+
+    public void Timestamp(long micros)
+    {
+        Separator();
+        ExportText.TryFormatTimestamp(micros, _scratch, out var n);
+        writer.Write(_scratch, 0, n);
+    }
+
+    public void Number(double value)
+    {
+        Separator();
+        value.TryFormat(_scratch, out var n, "R", System.Globalization.CultureInfo.InvariantCulture);
+        writer.Write(_scratch, 0, n);
+    }
+
+    /// <summary>A value known to need neither quoting nor neutralizing (a JSON number or boolean).</summary>
+    public void Raw(string text)
+    {
+        Separator();
+        writer.Write(text);
+    }
+
+    public void Text(string? text)
+    {
+        Separator();
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+        text = ExportText.NeutralizeFormula(text);
+        if (text.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        {
+            writer.Write(text);
+            return;
+        }
+        writer.Write('"');
+        writer.Write(text.Replace("\"", "\"\"", StringComparison.Ordinal));
+        writer.Write('"');
+    }
+
+    public void EndRow()
+    {
+        writer.Write("\r\n");
+        _first = true;
+    }
+
+    private void Separator()
+    {
+        if (!_first)
+        {
+            writer.Write(',');
+        }
+        _first = false;
+    }
+}

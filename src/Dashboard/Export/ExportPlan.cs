@@ -1,0 +1,45 @@
+namespace Dashboard.Export;
+
+/// <summary>What was asked for: the run, the time range [From, To] in Unix microseconds, and optional metric names.</summary>
+public sealed record ExportRequest(string Run, ExportFormat Format, long From, long To, string RangeLabel,
+    IReadOnlyList<string>? Names, Parquet.ParquetCodec Codec = Parquet.ParquetCodec.Gzip)
+{
+    public string FileName => $"{ExportText.SafeFileName(Run)}_{RangeLabel}.{Format.Extension()}";
+}
+
+/// <summary>One metadata key as an output column. <see cref="Column"/> differs from <see cref="Key"/> only when the key
+/// would clash with a fixed column (timestamp, value, model_name, metric_name): it is then metadata_&lt;key&gt;.</summary>
+public sealed record ExportKey(string Key, string Column, bool IsNumeric);
+
+/// <summary>One metric of the export with what its header needs, known before any point is streamed.</summary>
+public sealed record ExportMetric(long Id, string Name, long Count, bool HasModel, IReadOnlyList<ExportKey> Keys);
+
+/// <summary>The result of the cheap first pass: metrics in name order, per-metric and all-metric metadata keys.</summary>
+public sealed record ExportPlan(ExportRequest Request, IReadOnlyList<ExportMetric> Metrics, IReadOnlyList<ExportKey> AllKeys)
+{
+    public bool AnyModel => Metrics.Any(m => m.HasModel);
+
+    public long TotalPoints => Metrics.Sum(m => m.Count);
+
+    public static readonly IReadOnlySet<string> FixedColumns = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "metric_name", "timestamp", "value", "model_name",
+    };
+
+    /// <summary>Builds key columns (sorted by key) from per-key counts of numeric and non-numeric, non-null values.</summary>
+    public static IReadOnlyList<ExportKey> Keys(IEnumerable<(string Key, long Numeric, long Other)> stats)
+    {
+        var taken = new HashSet<string>(FixedColumns, StringComparer.Ordinal);
+        var keys = new List<ExportKey>();
+        foreach (var g in stats.GroupBy(s => s.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var column = FixedColumns.Contains(g.Key) ? "metadata_" + g.Key : g.Key;
+            column = ExportText.Unique(column, taken);
+            keys.Add(new ExportKey(g.Key, column, g.Sum(s => s.Numeric) > 0 && g.Sum(s => s.Other) == 0));
+        }
+        return keys;
+    }
+}
+
+/// <summary>One stored point as read back for export.</summary>
+public readonly record struct ExportPoint(long Timestamp, double Value, string? ModelName, string? MetadataJson);
