@@ -6,8 +6,8 @@ namespace Dashboard.Storage;
 
 /// <summary>
 /// The hot insert path: one long-lived connection and prepared statements, reused for every
-/// transaction (EF Core's SaveChanges measured about ten times slower here). Used only by the
-/// single <see cref="BatchWriter"/>, so it needs no locking.
+/// transaction (EF Core's SaveChanges measured about ten times slower here). Written by the single
+/// <see cref="BatchWriter"/>; maintenance shares the connection through <see cref="RunExclusive"/>.
 /// </summary>
 public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeProvider time) : IDisposable
 {
