@@ -68,7 +68,7 @@ public sealed class CsvExporter(bool @long) : IExporter
         {
             csv.Text(p.ModelName);
         }
-        cells.Parse(p.MetadataJson);
+        cells.ParseUtf8(p.Metadata.Span);
         foreach (var cell in cells.Cells)
         {
             if (cell.Kind is CellKind.Number or CellKind.Bool)

@@ -41,5 +41,14 @@ public sealed record ExportPlan(ExportRequest Request, IReadOnlyList<ExportMetri
     }
 }
 
-/// <summary>One stored point as read back for export.</summary>
-public readonly record struct ExportPoint(long Timestamp, double Value, string? ModelName, string? MetadataJson);
+/// <summary>
+/// One stored point as read back for export. <see cref="Metadata"/> is the metadata object's UTF-8 JSON (empty when the
+/// point has none); when read from SQLite it lives in a buffer reused for the next point, so copy it to keep it.
+/// </summary>
+public readonly record struct ExportPoint(long Timestamp, double Value, string? ModelName, ReadOnlyMemory<byte> Metadata)
+{
+    public ExportPoint(long timestamp, double value, string? modelName, string? metadataJson)
+        : this(timestamp, value, modelName, metadataJson is null ? ReadOnlyMemory<byte>.Empty : System.Text.Encoding.UTF8.GetBytes(metadataJson))
+    {
+    }
+}

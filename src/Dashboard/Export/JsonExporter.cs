@@ -14,7 +14,8 @@ public sealed class JsonExporter : IExporter
         foreach (var metric in plan.Metrics)
         {
             w.WriteStartArray(metric.Name);
-            var columns = metric.Keys.ToDictionary(k => k.Key, k => k.Column, StringComparer.Ordinal);
+            // Only keys that clash with a fixed field are renamed; every other key is copied as it is stored.
+            var columns = metric.Keys.Where(k => k.Key != k.Column).ToDictionary(k => k.Key, k => k.Column, StringComparer.Ordinal);
             foreach (var p in points(metric))
             {
                 w.WriteStartObject();
@@ -24,14 +25,9 @@ public sealed class JsonExporter : IExporter
                 {
                     w.WriteString("model_name", p.ModelName);
                 }
-                if (p.MetadataJson is not null)
+                if (!p.Metadata.IsEmpty)
                 {
-                    using var doc = JsonDocument.Parse(p.MetadataJson);
-                    foreach (var prop in doc.RootElement.EnumerateObject())
-                    {
-                        w.WritePropertyName(columns.GetValueOrDefault(prop.Name, prop.Name));
-                        prop.Value.WriteTo(w);
-                    }
+                    CopyMetadata(w, p.Metadata.Span, columns);
                 }
                 w.WriteEndObject();
                 if (w.BytesPending > FlushBytes)
@@ -43,5 +39,53 @@ public sealed class JsonExporter : IExporter
         }
         w.WriteEndObject();
         w.Flush();
+    }
+
+    /// <summary>Copies a flat metadata object's members into the open object, without a DOM: names and values re-written
+    /// as JsonElement.WriteTo would (strings re-escaped by the writer, numbers as stored, nested values as JSON).</summary>
+    private static void CopyMetadata(Utf8JsonWriter w, ReadOnlySpan<byte> json, Dictionary<string, string> renamed)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueIsEscaped || renamed.Count > 0)
+            {
+                var name = reader.GetString()!;
+                w.WritePropertyName(renamed.GetValueOrDefault(name, name));
+            }
+            else
+            {
+                w.WritePropertyName(reader.ValueSpan);
+            }
+            reader.Read();
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.String when !reader.ValueIsEscaped:
+                    w.WriteStringValue(reader.ValueSpan);
+                    break;
+                case JsonTokenType.String:
+                    w.WriteStringValue(reader.GetString());
+                    break;
+                case JsonTokenType.Number:
+                    w.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
+                    break;
+                case JsonTokenType.True or JsonTokenType.False:
+                    w.WriteBooleanValue(reader.TokenType == JsonTokenType.True);
+                    break;
+                case JsonTokenType.Null:
+                    w.WriteNullValue();
+                    break;
+                default:
+                    using (var doc = JsonDocument.ParseValue(ref reader))
+                    {
+                        doc.RootElement.WriteTo(w);
+                    }
+                    break;
+            }
+        }
     }
 }

@@ -42,9 +42,9 @@ public sealed class MetadataCells
 
     public void Parse(string? json)
     {
-        Array.Clear(Cells);
-        if (json is null || _keys.Length == 0)
+        if (json is null)
         {
+            ParseUtf8(ReadOnlySpan<byte>.Empty);
             return;
         }
         var max = Encoding.UTF8.GetMaxByteCount(json.Length);
@@ -52,8 +52,18 @@ public sealed class MetadataCells
         {
             _buffer = new byte[Math.Max(max, _buffer.Length * 2)];
         }
-        var length = Encoding.UTF8.GetBytes(json, _buffer);
-        var reader = new Utf8JsonReader(_buffer.AsSpan(0, length));
+        ParseUtf8(_buffer.AsSpan(0, Encoding.UTF8.GetBytes(json, _buffer)));
+    }
+
+    /// <summary>Splits UTF-8 JSON (empty: no metadata); strings are decoded only for kept keys.</summary>
+    public void ParseUtf8(ReadOnlySpan<byte> json)
+    {
+        Array.Clear(Cells);
+        if (json.IsEmpty || _keys.Length == 0)
+        {
+            return;
+        }
+        var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return;
@@ -91,7 +101,7 @@ public sealed class MetadataCells
                     var start = (int)reader.TokenStartIndex;
                     reader.Skip();
                     cell.Kind = CellKind.Json;
-                    cell.Text = Encoding.UTF8.GetString(_buffer, start, (int)reader.BytesConsumed - start);
+                    cell.Text = Encoding.UTF8.GetString(json[start..(int)reader.BytesConsumed]);
                     break;
             }
         }

@@ -34,7 +34,7 @@ public sealed class ParquetExporter(ParquetCodec codec = ParquetCodec.Gzip, int 
                 writer.SetTimestamp(1, p.Timestamp);
                 writer.SetDouble(2, p.Value);
                 writer.SetString(3, p.ModelName);
-                cells.Parse(p.MetadataJson);
+                cells.ParseUtf8(p.Metadata.Span);
                 for (var i = 0; i < keys.Count; i++)
                 {
                     ref var cell = ref cells.Cells[i];

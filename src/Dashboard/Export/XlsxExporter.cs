@@ -92,7 +92,7 @@ public sealed class XlsxExporter : IExporter
                     {
                         sheet.Text(p.ModelName);
                     }
-                    cells.Parse(p.MetadataJson);
+                    cells.ParseUtf8(p.Metadata.Span);
                     foreach (var cell in cells.Cells)
                     {
                         switch (cell.Kind)

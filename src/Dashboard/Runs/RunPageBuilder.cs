@@ -40,9 +40,11 @@ public sealed class RunPageBuilder(SqliteConnectionFactory connections, PointQue
         ];
 
         var tokenSeries = new List<LineSeries>();
+        var tokenSums = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
+        var slot = 0;
         foreach (var (name, label) in new[] { ("prompt_token_count", "Prompt"), ("completion_token_count", "Completion"), ("total_token_count", "Total") })
         {
-            var t = Read(c, runId, name, from, to);
+            var t = Read(c, runId, name, from, to, tokenSums, slot++);
             if (t.Count > 0)
             {
                 tokenSeries.Add(new LineSeries(name, $"{label} tokens (rolling {TokenRolling})",
@@ -66,7 +68,7 @@ public sealed class RunPageBuilder(SqliteConnectionFactory connections, PointQue
             generations, successSeries,
             Distribution(c, runId, "generation_time", from, to),
             tokenSeries,
-            GetTokenUsage(c, runId, from, to),
+            TokenUsage(tokenSums),
             Counts(c, runId, metrics, "model_usage:", from, to),
             Counts(c, runId, metrics, "finish_reason:", from, to),
             evaluationSeries,
@@ -104,22 +106,22 @@ public sealed class RunPageBuilder(SqliteConnectionFactory connections, PointQue
         return new DistributionData(name, MetricStats.From(s.Values), SeriesMath.Histogram(s.Values));
     }
 
-    private RawPoints Read(SqliteConnection c, long runId, string name, long from, long to)
+    private RawPoints Read(SqliteConnection c, long runId, string name, long from, long to,
+        SortedDictionary<string, long[]>? tokenSums = null, int slot = 0)
     {
         var raw = new RawPoints([], []);
         if (points.GetMetricId(c, name) is not { } metricId)
         {
             return raw;
         }
-        using var cmd = PointQueries.Command(c,
-            "SELECT ts, value FROM points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to ORDER BY ts, rowid",
-            ("$r", runId), ("$m", metricId), ("$from", from), ("$to", to));
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
+        Action<string?, double>? perModel = tokenSums is null ? null : (model, value) =>
         {
-            raw.Times.Add(reader.GetInt64(0));
-            raw.Values.Add(reader.GetDouble(1));
-        }
+            // PointQueries.GetTokenUsage's arithmetic: int() of each value, summed per model ("unknown" when none).
+            model = string.IsNullOrEmpty(model) ? "unknown" : model;
+            var sums = tokenSums.TryGetValue(model, out var s) ? s : tokenSums[model] = new long[3];
+            sums[slot] += (long)value;
+        };
+        RunPointReader.Read(c, runId, metricId, from, to, raw.Times, raw.Values, perModel);
         return raw;
     }
 
@@ -143,28 +145,8 @@ public sealed class RunPageBuilder(SqliteConnectionFactory connections, PointQue
             .Select(x => new NamedCount(x.Name, x.Count, (double)x.Count / total)).ToList();
     }
 
-    /// <summary>PointQueries.GetTokenUsage's arithmetic (int() of each value, per model), bounded on both ends.</summary>
-    private TokenUsageReport GetTokenUsage(SqliteConnection c, long runId, long from, long to)
+    private static TokenUsageReport TokenUsage(SortedDictionary<string, long[]> byModel)
     {
-        var byModel = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
-        string[] names = ["prompt_token_count", "completion_token_count", "total_token_count"];
-        for (var slot = 0; slot < names.Length; slot++)
-        {
-            if (points.GetMetricId(c, names[slot]) is not { } metricId)
-            {
-                continue;
-            }
-            using var cmd = PointQueries.Command(c, """
-                SELECT COALESCE(NULLIF(model_name, ''), 'unknown'), SUM(CAST(value AS INTEGER)) FROM points
-                WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to GROUP BY 1
-                """, ("$r", runId), ("$m", metricId), ("$from", from), ("$to", to));
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                var sums = byModel.TryGetValue(r.GetString(0), out var s) ? s : byModel[r.GetString(0)] = new long[3];
-                sums[slot] = r.GetInt64(1);
-            }
-        }
         var models = byModel.Select(m => new ModelTokenUsage(m.Key, m.Value[0], m.Value[1], m.Value[2])).ToList();
         return new TokenUsageReport(models, models.Sum(m => m.PromptTokens), models.Sum(m => m.CompletionTokens), models.Sum(m => m.TotalTokens));
     }

@@ -96,5 +96,11 @@ internal static class SchemaMigrations
             );
             CREATE INDEX ix_runs_last_received_at ON runs(last_received_at);
             """),
+        // Charts, stats and token sums read value (and model_name) of every point in range: carrying them in the
+        // index makes those reads index-only instead of one table b-tree descent per point (about 9x on 1M points).
+        (4, """
+            CREATE INDEX ix_points_run_metric_ts_value ON points(run_id, metric_id, ts, value, model_name);
+            DROP INDEX ix_points_run_metric_ts;
+            """),
     ];
 }
