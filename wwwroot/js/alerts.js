@@ -83,6 +83,7 @@ function apply(alert) {
     while (body.rows.length > limit) body.deleteRow(body.rows.length - 1);
   }
   feed.querySelector('.alert-empty').hidden = body.rows.length > 0;
+  feed.querySelector('table').hidden = body.rows.length === 0;
   const firing = document.getElementById('firing-count');
   if (firing) firing.textContent = String(body.querySelectorAll('tr[data-state=firing]').length);
   feed.dispatchEvent(new CustomEvent('alertchanged', { detail: alert }));

@@ -36,6 +36,7 @@ export function chartBase(type, title) {
       foreColor: getComputedStyle(document.body).color, fontFamily: 'inherit' },
     theme: { mode: dark ? 'dark' : 'light' },
     title: { text: title, style: { fontSize: '14px' } },
+    grid: { borderColor: getComputedStyle(document.documentElement).getPropertyValue('--border').trim() || '#dde1e7' },
     dataLabels: { enabled: false },
     legend: { show: false },
     noData: { text: 'No data in this window' },

@@ -69,8 +69,10 @@ export function histogramChart(el, bins, { xTitle, xFormat = fmtNumber } = {}) {
   const options = base('bar', 'Count', v => fmtCount(v));
   options.series = toBars(bins, xFormat);
   options.plotOptions = { bar: { columnWidth: '95%' } };
-  options.xaxis = { type: 'category', title: { text: xTitle }, labels: { rotate: -45, hideOverlappingLabels: true, trim: true } };
-  options.tooltip.x = { formatter: v => escapeHtml(v) };
+  // Axis labels show each bin's lower edge (a full "a–b" range does not fit under a bar); the tooltip shows the range.
+  options.xaxis = { type: 'category', title: { text: xTitle }, tickPlacement: 'on',
+    labels: { rotate: -45, hideOverlappingLabels: true, trim: false, formatter: v => String(v ?? '').split('–')[0] } };
+  options.tooltip.x = { formatter: (v, o) => escapeHtml(o?.w?.globals?.labels?.[o.dataPointIndex] ?? v) };
   options.legend.show = false;
   const chart = new window.ApexCharts(el, options);
   chart.render();

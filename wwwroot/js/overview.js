@@ -1,5 +1,5 @@
 // Runs overview: live via RunsChanged (coalesced refetch of the server-rendered table, at most once a
-// second), client-side search by name kept in the query string, project filter as a GET form.
+// second; AlertChanged does the same for the firing badges), client-side search by name kept in the query string, project filter as a GET form.
 import { connectHub } from './live.js';
 import { coalesce, refreshSections } from './charts.js';
 
@@ -33,6 +33,11 @@ const refresh = coalesce(async () => {
 }, 1000);
 
 applySearch();
-const connection = connectHub(c => c.invoke('SubscribeOverview'));
+const connection = connectHub(async c => {
+  await c.invoke('SubscribeOverview');
+  await c.invoke('SubscribeAlerts');
+});
 connection.on('RunsChanged', () => refresh());
-window.addEventListener('pagehide', () => connection.stop());
+// A firing or resolved alert changes a run's badge: the server renders it, so fetch the table again.
+connection.on('AlertChanged', () => refresh());
+

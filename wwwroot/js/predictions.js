@@ -58,7 +58,7 @@ function percentiles(s) {
 
 function render(s) {
   setText(root, 'predictions', fmt.count(s.predictions));
-  setText(root, 'per-minute', fmt.decimal(s.predictions_per_minute, 2));
+  setText(root, 'per-minute', fmt.decimal(s.predictions_per_minute, 1));
   setText(root, 'average-confidence', fmt.decimal(s.average_confidence));
   setText(root, 'errors', fmt.count(s.errors));
   setText(root, 'error-rate', fmt.rate(s.error_rate));

@@ -16,8 +16,8 @@ const chartDefs = {
   success: { make: (el, d) => lineChart(el, d.success_series, { yTitle: 'Share of generations', yFormat: fmtPct, yMin: 0, yMax: 1 }), series: d => d.success_series },
   tokens: { make: (el, d) => lineChart(el, d.token_series, { yTitle: 'Tokens per generation', yFormat: fmtCount }), series: d => d.token_series },
   evaluation_scores: { make: (el, d) => lineChart(el, d.evaluation_series, { yTitle: 'Score', yFormat: fmtNumber }), series: d => d.evaluation_series },
-  generation_time: { make: (el, d) => histogramChart(el, d.generation_time.bins, { xTitle: 'Generation time', xFormat: fmtSeconds }), series: d => d.generation_time.bins },
-  evaluation_time: { make: (el, d) => histogramChart(el, d.evaluation_time.bins, { xTitle: 'Evaluation time', xFormat: fmtSeconds }), series: d => d.evaluation_time.bins },
+  generation_time: { make: (el, d) => histogramChart(el, d.generation_time.bins, { xTitle: 'Generation time (bin start; hover for the range)', xFormat: fmtSeconds }), series: d => d.generation_time.bins },
+  evaluation_time: { make: (el, d) => histogramChart(el, d.evaluation_time.bins, { xTitle: 'Evaluation time (bin start; hover for the range)', xFormat: fmtSeconds }), series: d => d.evaluation_time.bins },
   conversation_length: { make: (el, d) => histogramChart(el, d.conversation_length.bins, { xTitle: 'Messages per conversation', xFormat: fmtNumber }), series: d => d.conversation_length.bins },
 };
 
@@ -130,4 +130,4 @@ const stopTheme = followTheme(() => [...charts.values(), ...(explorer ? [explore
 const connection = connectHub(c => c.invoke('SubscribeRun', run));
 connection.on('MetricsAppended', m => { if (m.run === run && follow.checked) refresh(); });
 connection.on('LogsAppended', m => { if (m.run === run && follow.checked) appendLogs(m.logs); });
-window.addEventListener('pagehide', () => { stopTheme(); connection.stop(); });
+window.addEventListener('pagehide', () => stopTheme());

@@ -1,51 +1,51 @@
-using Dashboard.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Security;
 
-/// <summary>Prints, once the server listens, how to sign in and ingest, or warns loudly that nobody has to.</summary>
+/// <summary>The security part of the start-up banner: how to sign in and which key to ingest with, or a loud warning that nobody has to.</summary>
 public static class SecurityBanner
 {
-    public static WebApplication PrintSecurityBannerOnStart(this WebApplication app)
-    {
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            var address = StartupBanner.ListenAddress(app.Services) ?? "http://localhost:5000";
-            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Dashboard.Security");
-            var options = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
-            if (options.IsNone)
-            {
-                logger.LogWarning("Auth:Mode=None: authentication is OFF. Anyone who can reach {Address} can read, ingest, change settings and delete runs", address);
-                Console.WriteLine("""
+    /// <summary>What the printed curl command sends as its key: the key just created, else a placeholder the reader replaces.</summary>
+    public const string IngestKeyPlaceholder = "<your ingest key>";
 
-                    ******************************************************************************
-                    *  WARNING: Auth:Mode=None. No key or login is required: anyone who can     *
-                    *  reach this address is an admin. Use it only on a trusted machine.        *
-                    ******************************************************************************
-                    """);
-                return;
-            }
-            var keys = app.Services.GetRequiredService<ApiKeyStore>();
-            var lines = new List<string> { "", "Authentication: Auth:Mode=Token" };
-            if (keys.CreatedBrowserToken is { } token)
-            {
-                lines.Add($"  Sign in (admin, shown once; only its hash is kept): {address}/login?t={token}");
-            }
-            else
-            {
-                lines.Add($"  Sign in at {address}/login with the login URL printed at first start, Auth:BrowserToken or an admin key;");
-                lines.Add("  lost it? start once with --Auth:NewBrowserToken=true for a fresh one.");
-            }
-            if (keys.CreatedIngestKey is { } ingest)
-            {
-                lines.Add($"  Ingest key (shown once; send as 'X-Api-Key: <key>' or 'Authorization: Bearer <key>'): {ingest}");
-            }
-            if (keys.DemoKey is not null)
-            {
-                lines.Add("  The --demo generator posts with an in-memory ingest key of its own.");
-            }
-            Console.WriteLine(string.Join(Environment.NewLine, lines) + Environment.NewLine);
-        });
-        return app;
+    /// <summary>The lines for <see cref="Hosting.StartupBanner"/> and the key its curl command should send (null: no key needed).</summary>
+    public static (List<string> Lines, string? CurlKey) Describe(IServiceProvider services, string address)
+    {
+        var options = services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (options.IsNone)
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("Dashboard.Security").LogWarning(
+                "Auth:Mode=None: authentication is OFF. Anyone who can reach {Address} can read, ingest, change settings and delete runs", address);
+            return ([
+                "  Sign in:     not needed. WARNING: Auth:Mode=None, anyone who can reach this address is an admin;",
+                "               use it only on a trusted machine.",
+            ], null);
+        }
+        var keys = services.GetRequiredService<ApiKeyStore>();
+        var lines = new List<string>();
+        if (keys.CreatedBrowserToken is { } token)
+        {
+            lines.Add($"  Sign in:     {address}/login?t={token}");
+            lines.Add("               (admin; shown once, only its hash is kept)");
+        }
+        else
+        {
+            lines.Add($"  Sign in:     {address}/login with the login URL printed at first start, Auth:BrowserToken or an admin key");
+            lines.Add("               (lost it? start once with --Auth:NewBrowserToken=true for a fresh one)");
+        }
+        if (keys.CreatedIngestKey is { } ingest)
+        {
+            lines.Add($"  Ingest key:  {ingest}");
+            lines.Add("               (shown once; send it as 'X-Api-Key: <key>' or 'Authorization: Bearer <key>')");
+        }
+        else
+        {
+            lines.Add($"  Ingest key:  an existing ingest key (Auth:IngestKeys, or create one at {address}/settings/keys)");
+        }
+        if (keys.DemoKey is not null)
+        {
+            lines.Add("  Demo:        the --demo generator posts with an in-memory ingest key of its own");
+        }
+        return (lines, keys.CreatedIngestKey ?? IngestKeyPlaceholder);
     }
 }

@@ -77,7 +77,6 @@ public static class SecuritySetup
         app.UseMiddleware<AccessMiddleware>();
         app.UseRateLimiter();
         app.MapSecurityEndpoints();
-        app.PrintSecurityBannerOnStart();
         return app;
     }
 
