@@ -22,10 +22,8 @@ public sealed class AlertsFlowTests
             new { url = new Uri(webhooks.BaseAddress, "slack").ToString(), format = "slack", enabled = true },
         });
         (await http.PutAsync("/api/v1/settings/alerts", Json.Content(document))).EnsureSuccessStatusCode();
-        var (playwright, browser) = await BrowserAlerts.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        await using var browser = new Browser();
+        var page = await browser.NewPageAsync(width: 1280, height: 800);
         await page.GotoAsync(new Uri(factory.BaseAddress, "/alerts").ToString());
         await page.WaitForSelectorAsync("#connection-badge[data-state=live]");
 
@@ -46,7 +44,7 @@ public sealed class AlertsFlowTests
         var generic = webhooks.At("/generic").First(b => Is(b, "low_success_rate", "firing"));
         generic.GetProperty("run").GetString().Should().Be("burst-run");
         generic.GetProperty("threshold").GetDouble().Should().Be(0.8);
-        await BrowserAlerts.ScreenshotAsync(page, "alerts-firing");
+        await Browser.ScreenshotAsync(page, "alerts-firing");
 
         var successes = Enumerable.Range(0, 60).Select(_ => (object)new { type = "generation", duration = 0.8, success = true }).ToArray();
         (await Json.PostIngestAsync(http, "burst-run", successes)).EnsureSuccessStatusCode();
@@ -58,7 +56,7 @@ public sealed class AlertsFlowTests
         var all = await Json.GetAsync(http, "/api/v1/alerts?run=burst-run");
         all.EnumerateArray().Where(a => a.GetProperty("rule").GetString() == "low_success_rate").Should().ContainSingle()
             .Which.GetProperty("resolved_at").ValueKind.Should().Be(JsonValueKind.String);
-        await BrowserAlerts.ScreenshotAsync(page, "alerts-resolved");
+        await Browser.ScreenshotAsync(page, "alerts-resolved");
     }
 
     [Fact]

@@ -10,10 +10,8 @@ public sealed class SettingsPageTests
     {
         await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Alerts:IntervalSeconds"] = "1" });
         using var http = factory.CreateHttpClient();
-        var (playwright, browser) = await BrowserAlerts.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var browser = new Browser();
+        var page = await browser.NewPageAsync(width: 1280, height: 900);
         await page.GotoAsync(new Uri(factory.BaseAddress, "/settings").ToString());
 
         await page.FillAsync("[name='rules.low_success_rate.threshold']", "abc");
@@ -21,7 +19,7 @@ public sealed class SettingsPageTests
         await page.ClickAsync("#save-rules");
         var errors = await page.Locator("#settings-errors").InnerTextAsync();
         var afterBad = await Json.GetAsync(http, "/api/v1/settings/alerts");
-        await BrowserAlerts.ScreenshotAsync(page, "settings-rejected");
+        await Browser.ScreenshotAsync(page, "settings-rejected");
 
         errors.Should().Contain("rules.low_success_rate.threshold").And.Contain("not a number")
             .And.Contain("rules.high_generation_time.window_seconds");
@@ -61,7 +59,7 @@ public sealed class SettingsPageTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Add webhook" }).ClickAsync();
         await page.Locator("#webhooks").WaitForAsync();
         var final = await Json.GetAsync(http, "/api/v1/settings/alerts");
-        await BrowserAlerts.ScreenshotAsync(page, "settings-saved");
+        await Browser.ScreenshotAsync(page, "settings-saved");
 
         customErrors.Should().Contain("new_rule.aggregate").And.Contain("median");
         final.GetProperty("custom_rules").EnumerateArray().Should().ContainSingle()

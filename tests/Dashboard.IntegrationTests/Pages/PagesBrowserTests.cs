@@ -9,7 +9,7 @@ public sealed class PagesBrowserTests : IAsyncLifetime
     private const string ImgPayload = "<img src=x onerror=window.__xss=1>";
     private const string ScriptPayload = "<script>window.__xss=1</script>";
     private readonly DashboardFactory _factory = new();
-    private readonly BrowserPages _browser = new();
+    private readonly Browser _browser = new();
     private HttpClient _http = default!;
 
     public Task InitializeAsync()
@@ -58,7 +58,7 @@ public sealed class PagesBrowserTests : IAsyncLifetime
         (await row.IsHiddenAsync()).Should().BeTrue();
         await page.FillAsync("#run-search", "overview");
         (await row.IsVisibleAsync()).Should().BeTrue();
-        await BrowserPages.ScreenshotAsync(page, "overview");
+        await Browser.ScreenshotAsync(page, "overview");
         _browser.Errors.Should().BeEmpty();
     }
 
@@ -89,7 +89,7 @@ public sealed class PagesBrowserTests : IAsyncLifetime
         pathAfter.Should().NotBe(pathBefore);
         (await page.EvaluateAsync<bool>("() => window.__xss === 1")).Should().BeFalse();
         (await page.Locator("main img").CountAsync()).Should().Be(0);
-        await BrowserPages.ScreenshotAsync(page, "run-live");
+        await Browser.ScreenshotAsync(page, "run-live");
         _browser.Errors.Where(e => !e.Contains("404", StringComparison.Ordinal)).Should().BeEmpty();
     }
 
@@ -119,7 +119,7 @@ public sealed class PagesBrowserTests : IAsyncLifetime
         (await page.Locator("#feedback-list blockquote", new() { HasText = "\"mostly\"" }).CountAsync()).Should().BeGreaterThan(0);
         var csv = await page.Locator("#downloads a[data-format='csv']").GetAttributeAsync("href");
         csv.Should().Contain("from=2026-11-20T09%3A00%3A00Z").And.Contain("to=2026-11-20T09%3A30%3A00Z");
-        await BrowserPages.ScreenshotAsync(page, "run-fixture");
+        await Browser.ScreenshotAsync(page, "run-fixture");
         _browser.Errors.Should().BeEmpty();
     }
 
@@ -132,7 +132,7 @@ public sealed class PagesBrowserTests : IAsyncLifetime
         await page.Locator("#success-card .apexcharts-series path").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
         (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(440);
-        await BrowserPages.ScreenshotAsync(page, "run-narrow-dark");
+        await Browser.ScreenshotAsync(page, "run-narrow-dark");
         _browser.Errors.Should().BeEmpty();
     }
 }

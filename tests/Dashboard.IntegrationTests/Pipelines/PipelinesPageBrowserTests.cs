@@ -18,8 +18,8 @@ public sealed class PipelinesPageBrowserTests
         await using var factory = new DashboardFactory();
         using var http = factory.CreateHttpClient();
         (await Json.PostIngestAsync(http, "pipes", Execution(Xss, 2, true), Execution("etl", 4, true))).EnsureSuccessStatusCode();
-        await using var browser = await BrowserAnalytics.LaunchAsync(factory.BaseAddress);
-        var page = browser.Page;
+        await using var browser = new Browser();
+        var page = await browser.NewPageAsync(factory.BaseAddress, 1400, 1600);
 
         await page.GotoAsync("/pipelines");
         await Expect(page.Locator("#connection-badge")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
@@ -33,7 +33,7 @@ public sealed class PipelinesPageBrowserTests
         (await page.EvaluateAsync<bool>("() => window.__notReloaded === true")).Should().BeTrue();
         await Expect(page.Locator("[data-field=pipelines] td").Filter(new() { HasText = "onerror" })).ToHaveTextAsync(Xss);
         await page.Locator("#chart-executions .apexcharts-bar-area").First.HoverAsync();
-        await browser.ScreenshotAsync("pipelines-live");
+        await Browser.ScreenshotAsync(page, "pipelines-live");
 
         (await page.Locator("img").CountAsync()).Should().Be(0);
         browser.Dialogs.Should().BeEmpty();

@@ -18,8 +18,8 @@ public sealed class PredictionsPageBrowserTests
         await using var factory = new DashboardFactory();
         using var http = factory.CreateHttpClient();
         (await Json.PostIngestAsync(http, "live-clf", Prediction(Xss, 0.95))).EnsureSuccessStatusCode();
-        await using var browser = await BrowserAnalytics.LaunchAsync(factory.BaseAddress);
-        var page = browser.Page;
+        await using var browser = new Browser();
+        var page = await browser.NewPageAsync(factory.BaseAddress, 1400, 1600);
 
         await page.GotoAsync("/predictions?run=live-clf");
         await Expect(page.Locator("#connection-badge")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
@@ -35,7 +35,7 @@ public sealed class PredictionsPageBrowserTests
         (await page.EvaluateAsync<bool>("() => window.__notReloaded === true")).Should().BeTrue();
         await Expect(page.Locator("[data-field=labels] td").Filter(new() { HasText = "onerror" })).ToHaveTextAsync(Xss);
         await page.Locator("#chart-labels .apexcharts-bar-area").First.HoverAsync();
-        await browser.ScreenshotAsync("predictions-live");
+        await Browser.ScreenshotAsync(page, "predictions-live");
 
         (await page.Locator("img").CountAsync()).Should().Be(0);
         browser.Dialogs.Should().BeEmpty();
@@ -47,13 +47,13 @@ public sealed class PredictionsPageBrowserTests
     {
         await using var factory = new DashboardFactory();
         using var http = factory.CreateHttpClient();
-        await using var browser = await BrowserAnalytics.LaunchAsync(factory.BaseAddress);
-        var page = browser.Page;
+        await using var browser = new Browser();
+        var page = await browser.NewPageAsync(factory.BaseAddress, 1400, 1600);
 
         await page.GotoAsync("/predictions");
         await Expect(page.Locator("#predictions-empty")).ToContainTextAsync("curl -X POST");
         await Expect(page.Locator("#connection-badge")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
-        await browser.ScreenshotAsync("predictions-empty");
+        await Browser.ScreenshotAsync(page, "predictions-empty");
         (await Json.PostIngestAsync(http, "first", Prediction("a", 0.9))).EnsureSuccessStatusCode();
 
         await Expect(page.Locator("[data-field=predictions]")).ToHaveTextAsync("1", Wait);

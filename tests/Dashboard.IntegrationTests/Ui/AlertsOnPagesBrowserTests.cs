@@ -8,7 +8,7 @@ public sealed class AlertsOnPagesBrowserTests : IAsyncLifetime
 {
     private const string Run = "ui:alerts-run";
     private readonly DashboardFactory _factory = new(settings: new Dictionary<string, string?> { ["Alerts:IntervalSeconds"] = "1" });
-    private readonly BrowserPages _browser = new();
+    private readonly Browser _browser = new();
     private HttpClient _http = default!;
 
     public Task InitializeAsync()
@@ -55,8 +55,8 @@ public sealed class AlertsOnPagesBrowserTests : IAsyncLifetime
         (await badge.InnerTextAsync()).Should().MatchRegex("^[0-9]+ firing$");
         (await badge.GetAttributeAsync("href")).Should().Be("runs/ui%3Aalerts-run#alerts-card");
         sockets.Should().Be(1, "the run page's charts and its alert feed share one hub connection");
-        await BrowserPages.ScreenshotAsync(runPage, "ui-run-alert-firing");
-        await BrowserPages.ScreenshotAsync(overview, "ui-overview-firing");
+        await Browser.ScreenshotAsync(runPage, "ui-run-alert-firing");
+        await Browser.ScreenshotAsync(overview, "ui-overview-firing");
         _browser.Errors.Should().BeEmpty();
     }
 }
