@@ -26,10 +26,18 @@ public sealed class DemoTraffic(int seed)
     /// <summary>Failures come in bursts: about 15 seconds in every 2 minutes fail 40% of the time.</summary>
     public static bool InFailureBurst(DateTimeOffset t) => t.ToUnixTimeSeconds() % 120 < 15;
 
+    /// <summary>
+    /// Every 10 minutes a 90-second incident fails 75% of generations: enough to pull the 5-minute
+    /// success rate under 80%, so a newcomer sees low_success_rate fire and then resolve.
+    /// </summary>
+    public static bool InIncident(DateTimeOffset t) => t.ToUnixTimeSeconds() % 600 is >= 420 and < 510;
+
+    private static double FailureProbability(DateTimeOffset t) => InIncident(t) ? 0.75 : InFailureBurst(t) ? 0.4 : 0.03;
+
     public object Generation(DateTimeOffset t)
     {
         var (model, latency, prompt) = Models[_random.Next(Models.Length)];
-        var failed = _random.NextDouble() < (InFailureBurst(t) ? 0.4 : 0.03);
+        var failed = _random.NextDouble() < FailureProbability(t);
         var completion = failed ? 0 : (int)(120 + _random.NextDouble() * 600);
         var promptTokens = (int)(prompt * (0.6 + _random.NextDouble() * 0.8));
         return new Dictionary<string, object?>
