@@ -9,6 +9,7 @@ public sealed class SqliteConnectionFactory
     private readonly string _connectionString;
     private readonly string _synchronous;
     private readonly int _busyTimeout;
+    private readonly long _maxDatabaseBytes;
 
     public SqliteConnectionFactory(IConfiguration configuration, IOptions<StorageOptions> options)
     {
@@ -35,6 +36,7 @@ public sealed class SqliteConnectionFactory
         _connectionString = builder.ToString();
         _synchronous = options.Value.Synchronous.ToUpperInvariant();
         _busyTimeout = options.Value.BusyTimeoutMilliseconds;
+        _maxDatabaseBytes = options.Value.MaxDatabaseMegabytes * 1024L * 1024L;
     }
 
     /// <summary>The database file's path as configured.</summary>
@@ -62,6 +64,14 @@ public sealed class SqliteConnectionFactory
         using var pragma = connection.CreateCommand();
         pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeout}; PRAGMA synchronous = {_synchronous};";
         pragma.ExecuteNonQuery();
+        if (_maxDatabaseBytes > 0)
+        {
+            // A cap in pages makes SQLite answer SQLITE_FULL exactly as a full disk does, on every connection.
+            pragma.CommandText = "PRAGMA page_size;";
+            var pageSize = (long)pragma.ExecuteScalar()!;
+            pragma.CommandText = $"PRAGMA max_page_count = {Math.Max(1, _maxDatabaseBytes / pageSize)};";
+            pragma.ExecuteNonQuery();
+        }
         return connection;
     }
 }

@@ -22,6 +22,12 @@ public sealed class StorageOptions
     /// <summary>Minutes between two retention sweeps (when RetentionDays is above 0). Default 60.</summary>
     public int RetentionSweepMinutes { get; set; } = 60;
 
+    /// <summary>
+    /// Largest the database file may grow, in megabytes; 0 (default) means no cap. Past it, ingest answers 503
+    /// as for a full disk, and takes writes again once retention or a deleted run frees space, without a restart.
+    /// </summary>
+    public int MaxDatabaseMegabytes { get; set; }
+
     /// <summary>How long a statement waits for a lock held by another connection, in milliseconds.</summary>
     public int BusyTimeoutMilliseconds { get; set; } = 5_000;
 }
@@ -47,6 +53,10 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (options.RetentionSweepMinutes is < 1 or > 10_080)
         {
             failures.Add("Storage:RetentionSweepMinutes must be between 1 and 10080.");
+        }
+        if (options.MaxDatabaseMegabytes is < 0 or > 16_777_216)
+        {
+            failures.Add("Storage:MaxDatabaseMegabytes must be between 0 (no cap) and 16777216.");
         }
         if (options.BusyTimeoutMilliseconds is < 0 or > 600_000)
         {

@@ -93,6 +93,40 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         stored.Should().Contain(["before", "after"]).And.NotContain("during");
     }
 
+    [Fact]
+    public async Task DatabaseFull_Answers503ThenRecoversWhenSpaceIsFreed()
+    {
+        await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Storage:MaxDatabaseMegabytes"] = "1" });
+        using var http = factory.CreateHttpClient();
+        var filler = new string('x', 8_000);
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? full = null;
+        for (var i = 0; i < 400 && full is null; i++)
+        {
+            var events = Enumerable.Range(0, 10).Select(j => new { type = "metric", id = $"f{i}-{j}", name = "m", value = 1, metadata = new { filler } });
+            var response = await http.PostAsync("/api/v1/ingest", Json.Content(new { run = "filler", events }));
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                full = response;
+            }
+        }
+
+        full.Should().NotBeNull("a 1 MB cap fills within 400 requests of 80 KB");
+        full!.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        full.Headers.RetryAfter.Should().NotBeNull();
+        (await http.GetAsync("/healthz")).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        var acknowledged = statuses.Count(s => s == HttpStatusCode.OK) * 10;
+        StoredPoints.Count(factory.DatabasePath, "SELECT COUNT(*) FROM points").Should().Be(acknowledged, "every 200 is stored and the 503 is not");
+
+        (await http.DeleteAsync("/api/v1/runs/filler")).EnsureSuccessStatusCode();
+        var after = await Post(http, "after-free");
+
+        after.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await http.GetAsync("/healthz")).StatusCode.Should().Be(HttpStatusCode.OK);
+        DashboardProcess.StoredEventIds(factory.DatabasePath).Should().Contain("after-free");
+    }
+
     private static Task<HttpResponseMessage> Post(HttpClient http, string id) =>
         http.PostAsync("/api/v1/ingest", Json.Content(new { run = "lock", events = new[] { new { type = "metric", id, name = "m", value = 1 } } }));
 }
