@@ -127,6 +127,43 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         DashboardProcess.StoredEventIds(factory.DatabasePath).Should().Contain("after-free");
     }
 
+    [Fact]
+    public async Task DatabaseReadOnly_Answers503ThenRecoversWithoutRestart()
+    {
+        await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Storage:BusyTimeoutMilliseconds"] = "200" });
+        using var http = factory.CreateHttpClient();
+        (await Post(http, "before")).StatusCode.Should().Be(HttpStatusCode.OK);
+        // The tests run as root, who writes a 0444 file anyway; the immutable attribute stops root too.
+        var files = new[] { factory.DatabasePath, factory.DatabasePath + "-wal" };
+
+        HttpResponseMessage readOnly;
+        Chattr("+i", files);
+        try
+        {
+            readOnly = await Post(http, "during");
+        }
+        finally
+        {
+            Chattr("-i", files);
+        }
+        var after = await Post(http, "after");
+
+        readOnly.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        readOnly.Headers.RetryAfter.Should().NotBeNull();
+        after.StatusCode.Should().Be(HttpStatusCode.OK);
+        DashboardProcess.StoredEventIds(factory.DatabasePath).Should().Contain(["before", "after"]).And.NotContain("during");
+    }
+
+    private static void Chattr(string flag, string[] files)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("chattr", [flag, .. files])
+        {
+            RedirectStandardError = true,
+        })!;
+        process.WaitForExit();
+        process.ExitCode.Should().Be(0, $"chattr {flag} needs root and ext4: {process.StandardError.ReadToEnd()}");
+    }
+
     private static Task<HttpResponseMessage> Post(HttpClient http, string id) =>
         http.PostAsync("/api/v1/ingest", Json.Content(new { run = "lock", events = new[] { new { type = "metric", id, name = "m", value = 1 } } }));
 }
