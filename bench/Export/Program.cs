@@ -31,12 +31,14 @@ foreach (var (format, fromMemory) in formats.SelectMany(f => new[] { (f, false),
     {
         using var loader = new ExportSource(connections.Open());
         var all = loader.GetPlan(runId, new ExportRequest("bench", ExportFormat.Json, long.MinValue, long.MaxValue, "all", null));
-        memory = all.Metrics.ToDictionary(m => m.Id, m => loader.ReadPoints(runId, m, long.MinValue, long.MaxValue, CancellationToken.None).Select(p => p with { Metadata = p.Metadata.ToArray() }).ToList());
+        using var reader = new SqliteExportReader(loader, runId, all, CancellationToken.None);
+        memory = all.Metrics.ToDictionary(m => m.Id, m => reader.Points(m).Select(p => p with { Metadata = p.Metadata.ToArray() }).ToList());
     }
     var (exporterFormat, codec) = format switch
     {
         "parquet-none" => (ExportFormat.Parquet, ParquetCodec.Uncompressed),
         "read" => (ExportFormat.Json, ParquetCodec.Gzip),
+        "read-table" => (ExportFormat.Parquet, ParquetCodec.Gzip),
         _ => (Enum.Parse<ExportFormat>(format.Replace("-", ""), ignoreCase: true), ParquetCodec.Gzip),
     };
     GC.Collect();
@@ -71,7 +73,7 @@ foreach (var (format, fromMemory) in formats.SelectMany(f => new[] { (f, false),
         watch.Restart();
     }
     var sink = new CountingStream();
-    IExporter exporter = format == "read" ? new ReadOnlyExporter() : exporterFormat switch
+    IExporter exporter = format.StartsWith("read", StringComparison.Ordinal) ? new ReadOnlyExporter() : exporterFormat switch
     {
         ExportFormat.Json => new JsonExporter(),
         ExportFormat.Csv => new CsvExporter(@long: false),
@@ -79,10 +81,10 @@ foreach (var (format, fromMemory) in formats.SelectMany(f => new[] { (f, false),
         ExportFormat.Xlsx => new XlsxExporter(),
         _ => new ParquetExporter(codec),
     };
+    using (var reader = fromMemory ? null : new SqliteExportReader(source, runId, plan, CancellationToken.None))
     using (var buffered = new BufferedStream(sink, 64 * 1024))
     {
-        exporter.Write(plan, m => fromMemory ? memory![m.Id] : source.ReadPoints(runId, m, request.From, request.To, CancellationToken.None),
-            buffered, CancellationToken.None);
+        exporter.Write(plan, reader ?? (IExportReader)new DelegateExportReader(plan, m => memory![m.Id]), buffered, CancellationToken.None);
     }
     var seconds = watch.Elapsed.TotalSeconds;
     process.Refresh();
@@ -150,15 +152,12 @@ static void Exec(SqliteConnection c, SqliteTransaction tx, string sql)
 /// <summary>Reads every point and writes nothing: the cost of the read path alone ("read" in the format list).</summary>
 internal sealed class ReadOnlyExporter : IExporter
 {
-    public void Write(ExportPlan plan, Func<ExportMetric, IEnumerable<ExportPoint>> points, Stream output, CancellationToken ct)
+    public void Write(ExportPlan plan, IExportReader reader, Stream output, CancellationToken ct)
     {
         long bytes = 0;
-        foreach (var metric in plan.Metrics)
+        foreach (var (_, p) in reader.Rows())
         {
-            foreach (var p in points(metric))
-            {
-                bytes += p.Metadata.Length;
-            }
+            bytes += p.Metadata.Length;
         }
         output.WriteByte((byte)bytes);
     }

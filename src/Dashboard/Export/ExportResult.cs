@@ -31,8 +31,9 @@ internal sealed class ExportResult(ExportSource source, long runId, ExportPlan p
         {
             await Task.Run(() =>
             {
+                using var reader = new SqliteExportReader(source, runId, plan, ct);
                 using var buffered = new BufferedStream(response.Body, 64 * 1024);
-                exporter.Write(plan, m => source.ReadPoints(runId, m, request.From, request.To, ct), buffered, ct);
+                exporter.Write(plan, reader, buffered, ct);
                 buffered.Flush();
             }, ct);
         }
