@@ -56,7 +56,7 @@ public sealed class SqliteExportReader : IExportReader, IDisposable
         while (Peek() is { } batch)
         {
             var i = _state.Position;
-            var m = batch.Metrics[i];
+            var m = batch.Metric(i);
             if (m > index)
             {
                 yield break;
@@ -74,7 +74,7 @@ public sealed class SqliteExportReader : IExportReader, IDisposable
         while (Peek() is { } batch)
         {
             var i = _state.Position++;
-            yield return new ExportRow(_plan.Metrics[batch.Metrics[i]], batch.Point(i));
+            yield return new ExportRow(_plan.Metrics[batch.Metric(i)], batch.Point(i));
         }
     }
 
@@ -116,12 +116,12 @@ public sealed class SqliteExportReader : IExportReader, IDisposable
             {
                 var byId = _index.ToDictionary(kv => kv.Key.Id, kv => kv.Value);
                 using var stmt = source.Prepare("""
-                    SELECT ts, value, model_name, metadata, metric_id FROM points NOT INDEXED
+                    SELECT ts, value, model_name, metadata, rowid, metric_id FROM points NOT INDEXED
                     WHERE run_id = ?1 AND ts >= ?2 AND ts <= ?3 ORDER BY rowid
                     """, runId, request.From, request.To);
                 while (source.Step(stmt))
                 {
-                    if (byId.TryGetValue(raw.sqlite3_column_int64(stmt, 4), out var metric))
+                    if (byId.TryGetValue(raw.sqlite3_column_int64(stmt, 5), out var metric))
                     {
                         batch = Add(batch, stmt, metric, models, ct);
                     }
@@ -132,8 +132,8 @@ public sealed class SqliteExportReader : IExportReader, IDisposable
                 for (var m = 0; m < _plan.Metrics.Count; m++)
                 {
                     using var stmt = source.Prepare("""
-                        SELECT ts, value, model_name, metadata FROM points
-                        WHERE run_id = ?1 AND metric_id = ?2 AND ts >= ?3 AND ts <= ?4 ORDER BY ts, rowid
+                        SELECT ts, value, model_name, metadata, rowid FROM points
+                        WHERE run_id = ?1 AND metric_id = ?2 AND ts >= ?3 AND ts <= ?4 ORDER BY ts
                         """, runId, _plan.Metrics[m].Id, request.From, request.To);
                     while (source.Step(stmt))
                     {
@@ -158,15 +158,16 @@ public sealed class SqliteExportReader : IExportReader, IDisposable
 
     private ExportBatch Add(ExportBatch batch, sqlite3_stmt stmt, int metric, Utf8StringCache models, CancellationToken ct)
     {
-        var model = raw.sqlite3_column_type(stmt, 2) == raw.SQLITE_NULL ? null : models.Get(raw.sqlite3_column_blob(stmt, 2));
-        var metadata = raw.sqlite3_column_type(stmt, 3) == raw.SQLITE_NULL ? [] : raw.sqlite3_column_blob(stmt, 3);
-        batch.Add(metric, raw.sqlite3_column_int64(stmt, 0), raw.sqlite3_column_double(stmt, 1), model, metadata);
-        if (batch.IsFull)
+        var timestamp = raw.sqlite3_column_int64(stmt, 0);
+        if (batch.IsFullBefore(metric, timestamp))
         {
             _full.Add(batch, ct);
             batch = _free.Take(ct);
             batch.Clear();
         }
+        var model = raw.sqlite3_column_type(stmt, 2) == raw.SQLITE_NULL ? null : models.Get(raw.sqlite3_column_blob(stmt, 2));
+        var metadata = raw.sqlite3_column_type(stmt, 3) == raw.SQLITE_NULL ? [] : raw.sqlite3_column_blob(stmt, 3);
+        batch.Add(metric, timestamp, raw.sqlite3_column_double(stmt, 1), model, metadata, raw.sqlite3_column_int64(stmt, 4));
         return batch;
     }
 
@@ -195,49 +196,87 @@ public sealed class SqliteExportReader : IExportReader, IDisposable
     }
 }
 
-/// <summary>Up to 4,096 rows (or about 1 MiB of metadata) read from SQLite, reused once the exporter is done with it.</summary>
+/// <summary>
+/// About 4,096 rows (or 1 MiB of metadata) read from SQLite, reused once the exporter is done with it. Rows of one
+/// metric with equal timestamps are kept in rowid (storage) order, and a batch never ends inside such a group.
+/// </summary>
 internal sealed class ExportBatch
 {
     private const int Capacity = 4096;
     private const int MaxBytes = 1 << 20;
 
-    public readonly int[] Metrics = new int[Capacity];
-    private readonly long[] _timestamps = new long[Capacity];
-    private readonly double[] _values = new double[Capacity];
-    private readonly string?[] _models = new string?[Capacity];
-    private readonly int[] _metadataEnds = new int[Capacity];
+    private int[] _metrics = new int[Capacity];
+    private long[] _timestamps = new long[Capacity];
+    private double[] _values = new double[Capacity];
+    private string?[] _models = new string?[Capacity];
+    private long[] _rowids = new long[Capacity];
+    private int[] _metadataStarts = new int[Capacity];
+    private int[] _metadataLengths = new int[Capacity];
     private byte[] _bytes = new byte[64 * 1024];
     private int _byteCount;
 
     public int Count { get; private set; }
 
-    public bool IsFull => Count == Capacity || _byteCount >= MaxBytes;
+    public int Metric(int i) => _metrics[i];
 
-    public void Add(int metric, long timestamp, double value, string? model, ReadOnlySpan<byte> metadata)
+    /// <summary>Full, and the next row (of this metric and time) would not continue the last row's equal-time group.</summary>
+    public bool IsFullBefore(int metric, long timestamp) =>
+        (Count >= Capacity || _byteCount >= MaxBytes) && (_metrics[Count - 1] != metric || _timestamps[Count - 1] != timestamp);
+
+    public void Add(int metric, long timestamp, double value, string? model, ReadOnlySpan<byte> metadata, long rowid)
     {
+        if (Count == _metrics.Length)
+        {
+            Grow();
+        }
         if (_byteCount + metadata.Length > _bytes.Length)
         {
             Array.Resize(ref _bytes, Math.Max(_byteCount + metadata.Length, _bytes.Length * 2));
         }
         metadata.CopyTo(_bytes.AsSpan(_byteCount));
+        var i = Count++;
+        _metrics[i] = metric;
+        _timestamps[i] = timestamp;
+        _values[i] = value;
+        _models[i] = model;
+        _rowids[i] = rowid;
+        _metadataStarts[i] = _byteCount;
+        _metadataLengths[i] = metadata.Length;
         _byteCount += metadata.Length;
-        Metrics[Count] = metric;
-        _timestamps[Count] = timestamp;
-        _values[Count] = value;
-        _models[Count] = model;
-        _metadataEnds[Count] = _byteCount;
-        Count++;
+        // The index orders equal timestamps by value and model name; put them back in rowid order.
+        for (; i > 0 && _metrics[i - 1] == metric && _timestamps[i - 1] == timestamp && _rowids[i - 1] > rowid; i--)
+        {
+            Swap(i - 1, i);
+        }
     }
 
-    public ExportPoint Point(int i)
-    {
-        var start = i == 0 ? 0 : _metadataEnds[i - 1];
-        return new ExportPoint(_timestamps[i], _values[i], _models[i], _bytes.AsMemory(start, _metadataEnds[i] - start));
-    }
+    public ExportPoint Point(int i) =>
+        new(_timestamps[i], _values[i], _models[i], _bytes.AsMemory(_metadataStarts[i], _metadataLengths[i]));
 
     public void Clear()
     {
         Count = 0;
         _byteCount = 0;
+    }
+
+    private void Swap(int a, int b)
+    {
+        (_values[a], _values[b]) = (_values[b], _values[a]);
+        (_models[a], _models[b]) = (_models[b], _models[a]);
+        (_rowids[a], _rowids[b]) = (_rowids[b], _rowids[a]);
+        (_metadataStarts[a], _metadataStarts[b]) = (_metadataStarts[b], _metadataStarts[a]);
+        (_metadataLengths[a], _metadataLengths[b]) = (_metadataLengths[b], _metadataLengths[a]);
+    }
+
+    private void Grow()
+    {
+        var size = _metrics.Length * 2;
+        Array.Resize(ref _metrics, size);
+        Array.Resize(ref _timestamps, size);
+        Array.Resize(ref _values, size);
+        Array.Resize(ref _models, size);
+        Array.Resize(ref _rowids, size);
+        Array.Resize(ref _metadataStarts, size);
+        Array.Resize(ref _metadataLengths, size);
     }
 }
