@@ -37,7 +37,8 @@ internal sealed class ExportResult(ExportSource source, long runId, ExportPlan p
                 buffered.Flush();
             }, ct);
         }
-        catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or IOException)
+        // A write to a dropped connection can fail (IOException) before Kestrel has signalled RequestAborted.
+        catch (Exception ex) when (ex is IOException || (ct.IsCancellationRequested && ex is OperationCanceledException))
         {
             logger.LogInformation("Export of run {Run} as {Format} cancelled by the client.", request.Run, request.Format);
         }
