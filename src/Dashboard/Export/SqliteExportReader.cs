@@ -15,6 +15,16 @@ public sealed class SqliteExportReader : IExportReader, IDisposable
 {
     private const int QueuedBatches = 4;
 
+    private const string MetricSql = """
+        SELECT ts, value, model_name, metadata, rowid FROM points
+        WHERE run_id = ?1 AND metric_id = ?2 AND ts >= ?3 AND ts <= ?4 ORDER BY ts
+        """;
+
+    private const string IndexOnlySql = """
+        SELECT ts, value, model_name, NULL, rowid FROM points
+        WHERE run_id = ?1 AND metric_id = ?2 AND ts >= ?3 AND ts <= ?4 ORDER BY ts
+        """;
+
     private readonly ExportPlan _plan;
     private readonly BlockingCollection<ExportBatch> _full = new(QueuedBatches);
     private readonly BlockingCollection<ExportBatch> _free = new();
@@ -131,10 +141,9 @@ public sealed class SqliteExportReader : IExportReader, IDisposable
             {
                 for (var m = 0; m < _plan.Metrics.Count; m++)
                 {
-                    using var stmt = source.Prepare("""
-                        SELECT ts, value, model_name, metadata, rowid FROM points
-                        WHERE run_id = ?1 AND metric_id = ?2 AND ts >= ?3 AND ts <= ?4 ORDER BY ts
-                        """, runId, _plan.Metrics[m].Id, request.From, request.To);
+                    // A metric without metadata keys (none, or only empty objects) is read from the index alone.
+                    var metric = _plan.Metrics[m];
+                    using var stmt = source.Prepare(metric.Keys.Count == 0 ? IndexOnlySql : MetricSql, runId, metric.Id, request.From, request.To);
                     while (source.Step(stmt))
                     {
                         batch = Add(batch, stmt, m, models, ct);
@@ -166,7 +175,7 @@ public sealed class SqliteExportReader : IExportReader, IDisposable
             batch.Clear();
         }
         var model = raw.sqlite3_column_type(stmt, 2) == raw.SQLITE_NULL ? null : models.Get(raw.sqlite3_column_blob(stmt, 2));
-        var metadata = raw.sqlite3_column_type(stmt, 3) == raw.SQLITE_NULL ? [] : raw.sqlite3_column_blob(stmt, 3);
+        var metadata = raw.sqlite3_column_blob(stmt, 3); // empty for NULL: no metadata either way
         batch.Add(metric, timestamp, raw.sqlite3_column_double(stmt, 1), model, metadata, raw.sqlite3_column_int64(stmt, 4));
         return batch;
     }
