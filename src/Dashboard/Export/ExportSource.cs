@@ -77,8 +77,11 @@ public sealed class ExportSource : IDisposable
         var withModel = new HashSet<long>();
         var stats = new Dictionary<(long MetricId, string Key), (bool Numeric, bool Other)>();
         var names = new Utf8StringCache();
-        var last = new Dictionary<long, byte[]>();
-        var selected = metrics.Select(m => m.Id).ToHashSet();
+        // Per selected metric, by its position: one dictionary lookup per row (id -> position), then arrays.
+        var positions = metrics.Select((m, i) => (m.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var rowCounts = new long[metrics.Count];
+        var models = new bool[metrics.Count];
+        var last = new byte[]?[metrics.Count];
         using (var max = Command("SELECT MAX(rowid) FROM points"))
         {
             var stored = max.ExecuteScalar() as long? ?? 0;
@@ -91,45 +94,59 @@ public sealed class ExportSource : IDisposable
                     """, runId, from, to);
                 while (Step(stmt))
                 {
-                    var metricId = raw.sqlite3_column_int64(stmt, 0);
-                    if (selected.Contains(metricId))
+                    if (positions.TryGetValue(raw.sqlite3_column_int64(stmt, 0), out var position))
                     {
-                        Row(stmt, metricId);
+                        Row(stmt, position);
                     }
                 }
-                return (counts, withModel, Keys(), true);
+                return Result(true);
             }
         }
-        foreach (var (id, _, _) in metrics)
+        for (var position = 0; position < metrics.Count; position++)
         {
+            var id = metrics[position].Id;
             using var stmt = Prepare("""
                 SELECT metric_id, model_name IS NOT NULL, metadata FROM points
                 WHERE run_id = ?1 AND metric_id = ?2 AND ts >= ?3 AND ts <= ?4
                 """, runId, id, from, to);
             while (Step(stmt))
             {
-                Row(stmt, id);
+                Row(stmt, position);
             }
         }
-        return (counts, withModel, Keys(), false);
+        return Result(false);
 
-        List<(long, string, long, long)> Keys() =>
-            stats.Select(kv => (kv.Key.MetricId, kv.Key.Key, kv.Value.Numeric ? 1L : 0, kv.Value.Other ? 1L : 0)).ToList();
-
-        void Row(sqlite3_stmt stmt, long metricId)
+        (Dictionary<long, long>, HashSet<long>, List<(long, string, long, long)>, bool) Result(bool wide)
         {
-            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, metricId, out _);
-            count++;
+            for (var i = 0; i < metrics.Count; i++)
+            {
+                if (rowCounts[i] > 0)
+                {
+                    counts[metrics[i].Id] = rowCounts[i];
+                }
+                if (models[i])
+                {
+                    withModel.Add(metrics[i].Id);
+                }
+            }
+            var keys = stats.Select(kv => (kv.Key.MetricId, kv.Key.Key, kv.Value.Numeric ? 1L : 0, kv.Value.Other ? 1L : 0)).ToList();
+            return (counts, withModel, keys, wide);
+        }
+
+        void Row(sqlite3_stmt stmt, int position)
+        {
+            rowCounts[position]++;
             if (raw.sqlite3_column_int64(stmt, 1) != 0)
             {
-                withModel.Add(metricId);
+                models[position] = true;
             }
-            if (raw.sqlite3_column_type(stmt, 2) == raw.SQLITE_NULL)
+            var json = raw.sqlite3_column_blob(stmt, 2); // empty for NULL
+            if (json.IsEmpty)
             {
                 return;
             }
-            var json = raw.sqlite3_column_blob(stmt, 2);
-            ref var previous = ref CollectionsMarshal.GetValueRefOrAddDefault(last, metricId, out _);
+            var metricId = metrics[position].Id;
+            ref var previous = ref last[position];
             if (previous is not null && json.SequenceEqual(previous))
             {
                 return;
