@@ -13,11 +13,13 @@ public sealed class ExportOrderTests : IAsyncLifetime
     private readonly DashboardFactory _factory = new();
     private HttpClient _http = null!;
 
-    // Posted in this order: "tie" has five points at one timestamp with falling values (the index would sort them by value).
+    // Posted in this order: "tie" has five points at one timestamp with falling values (the index would sort them by
+    // value); "other" arrives out of time order; "bulk" makes "other" alone a narrow export (under a quarter of the points).
     private static readonly (string Name, double Value, int Second)[] Posted =
     [
-        ("tie", 5, 100), ("other", 1, 50), ("tie", 4, 100), ("tie", 3, 100), ("other", 2, 60),
+        ("tie", 5, 100), ("other", 2, 60), ("tie", 4, 100), ("tie", 3, 100), ("other", 1, 50),
         ("tie", 2, 100), ("tie", 1, 100), ("tie", 9, 90),
+        ("bulk", 1, 201), ("bulk", 2, 202), ("bulk", 3, 203), ("bulk", 4, 204), ("bulk", 5, 205), ("bulk", 6, 206),
     ];
 
     public async Task InitializeAsync()
@@ -51,5 +53,14 @@ public sealed class ExportOrderTests : IAsyncLifetime
         var rows = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')).ToList();
         rows.Select(r => (r[0], double.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture)))
             .Should().Equal(Posted.Select(p => (p.Name, p.Value)));
+    }
+
+    [Fact]
+    public async Task GetExport_CsvLongNarrowSelection_GivesRowsInTimeOrder()
+    {
+        var csv = await _http.GetStringAsync($"/api/v1/runs/{Run}/export?format=csv-long&names=other");
+
+        var rows = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')).ToList();
+        rows.Select(r => (r[0], r[2])).Should().Equal(("other", "1"), ("other", "2"));
     }
 }
