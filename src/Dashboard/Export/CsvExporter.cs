@@ -13,7 +13,7 @@ public sealed class CsvExporter(bool @long) : IExporter
 
     public bool Long { get; } = @long;
 
-    public void Write(ExportPlan plan, Func<ExportMetric, IEnumerable<ExportPoint>> points, Stream output, CancellationToken ct)
+    public void Write(ExportPlan plan, IExportReader reader, Stream output, CancellationToken ct)
     {
         if (Long)
         {
@@ -23,13 +23,10 @@ public sealed class CsvExporter(bool @long) : IExporter
             header.AddRange(plan.AllKeys.Select(k => k.Column));
             csv.WriteHeader(header);
             var cells = new MetadataCells(plan.AllKeys);
-            foreach (var metric in plan.Metrics)
+            foreach (var (metric, p) in reader.Rows())
             {
-                foreach (var p in points(metric))
-                {
-                    csv.Text(metric.Name);
-                    WritePoint(csv, p, includeModel: true, cells);
-                }
+                csv.Text(metric.Name);
+                WritePoint(csv, p, includeModel: true, cells);
             }
             writer.Flush();
             return;
@@ -53,7 +50,7 @@ public sealed class CsvExporter(bool @long) : IExporter
             header.AddRange(metric.Keys.Select(k => k.Column));
             csv.WriteHeader(header);
             var cells = new MetadataCells(metric.Keys);
-            foreach (var p in points(metric))
+            foreach (var p in reader.Points(metric))
             {
                 WritePoint(csv, p, metric.HasModel, cells);
             }

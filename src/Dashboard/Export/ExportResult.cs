@@ -31,12 +31,14 @@ internal sealed class ExportResult(ExportSource source, long runId, ExportPlan p
         {
             await Task.Run(() =>
             {
+                using var reader = new SqliteExportReader(source, runId, plan, ct);
                 using var buffered = new BufferedStream(response.Body, 64 * 1024);
-                exporter.Write(plan, m => source.ReadPoints(runId, m, request.From, request.To, ct), buffered, ct);
+                exporter.Write(plan, reader, buffered, ct);
                 buffered.Flush();
             }, ct);
         }
-        catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or IOException)
+        // A write to a dropped connection can fail (IOException) before Kestrel has signalled RequestAborted.
+        catch (Exception ex) when (ex is IOException || (ct.IsCancellationRequested && ex is OperationCanceledException))
         {
             logger.LogInformation("Export of run {Run} as {Format} cancelled by the client.", request.Run, request.Format);
         }

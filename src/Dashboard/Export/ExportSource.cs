@@ -49,7 +49,7 @@ public sealed class ExportSource : IDisposable
             var wanted = names.ToHashSet(StringComparer.Ordinal);
             metrics = metrics.Where(m => wanted.Contains(m.Name)).ToList();
         }
-        var (counts, withModel, keyStats) = Scan(runId, metrics, request.From, request.To);
+        var (counts, withModel, keyStats, wide) = Scan(runId, metrics, request.From, request.To);
         var selected = metrics.Select(m => m.Id).ToHashSet();
         var list = metrics.Select(m =>
         {
@@ -59,43 +59,8 @@ public sealed class ExportSource : IDisposable
             return new ExportMetric(m.Id, m.Name, count, hasModel, keys);
         }).ToList();
         var allKeys = ExportPlan.Keys(keyStats.Where(k => selected.Contains(k.MetricId)).Select(k => (k.Key, k.Numeric, k.Other)));
-        return new ExportPlan(request, list, allKeys);
-    }
-
-    /// <summary>
-    /// The metric's points in range, in time order, streamed from the (run_id, metric_id, ts) index through a raw
-    /// SQLite statement: no string per row for metadata (its UTF-8 bytes are copied into one reused buffer, valid
-    /// until the next point) and model names reused while they repeat.
-    /// </summary>
-    public IEnumerable<ExportPoint> ReadPoints(long runId, ExportMetric metric, long from, long to, CancellationToken ct)
-    {
-        using var stmt = Prepare("""
-            SELECT ts, value, model_name, metadata FROM points
-            WHERE run_id = ?1 AND metric_id = ?2 AND ts >= ?3 AND ts <= ?4 ORDER BY ts, rowid
-            """, runId, metric.Id, from, to);
-        var buffer = new byte[1024];
-        var models = new Utf8StringCache();
-        var n = 0;
-        while (Step(stmt))
-        {
-            if ((++n & 0xFFF) == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-            }
-            var model = raw.sqlite3_column_type(stmt, 2) == raw.SQLITE_NULL ? null : models.Get(raw.sqlite3_column_blob(stmt, 2));
-            var metadata = ReadOnlyMemory<byte>.Empty;
-            if (raw.sqlite3_column_type(stmt, 3) != raw.SQLITE_NULL)
-            {
-                var bytes = raw.sqlite3_column_blob(stmt, 3);
-                if (bytes.Length > buffer.Length)
-                {
-                    buffer = new byte[Math.Max(bytes.Length, buffer.Length * 2)];
-                }
-                bytes.CopyTo(buffer);
-                metadata = buffer.AsMemory(0, bytes.Length);
-            }
-            yield return new ExportPoint(raw.sqlite3_column_int64(stmt, 0), raw.sqlite3_column_double(stmt, 1), model, metadata);
-        }
+        // One-table formats read a wide export with one scan in storage order: no index, no table lookup per row.
+        return new ExportPlan(request, list, allKeys) { TableOrder = wide && request.Format is ExportFormat.Parquet or ExportFormat.CsvLong };
     }
 
     /// <summary>
@@ -105,15 +70,18 @@ public sealed class ExportSource : IDisposable
     /// When the selected metrics hold at least a quarter of all stored points, one sequential scan of the table beats
     /// the index (each index entry costs a b-tree descent into the table, about five times a row of a plain scan).
     /// </summary>
-    private (Dictionary<long, long> Counts, HashSet<long> WithModel, List<(long MetricId, string Key, long Numeric, long Other)> Keys)
+    private (Dictionary<long, long> Counts, HashSet<long> WithModel, List<(long MetricId, string Key, long Numeric, long Other)> Keys, bool Wide)
         Scan(long runId, List<(long Id, string Name, long Count)> metrics, long from, long to)
     {
         var counts = new Dictionary<long, long>();
         var withModel = new HashSet<long>();
         var stats = new Dictionary<(long MetricId, string Key), (bool Numeric, bool Other)>();
         var names = new Utf8StringCache();
-        var last = new Dictionary<long, byte[]>();
-        var selected = metrics.Select(m => m.Id).ToHashSet();
+        // Per selected metric, by its position: one dictionary lookup per row (id -> position), then arrays.
+        var positions = metrics.Select((m, i) => (m.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var rowCounts = new long[metrics.Count];
+        var models = new bool[metrics.Count];
+        var last = new byte[]?[metrics.Count];
         using (var max = Command("SELECT MAX(rowid) FROM points"))
         {
             var stored = max.ExecuteScalar() as long? ?? 0;
@@ -126,45 +94,59 @@ public sealed class ExportSource : IDisposable
                     """, runId, from, to);
                 while (Step(stmt))
                 {
-                    var metricId = raw.sqlite3_column_int64(stmt, 0);
-                    if (selected.Contains(metricId))
+                    if (positions.TryGetValue(raw.sqlite3_column_int64(stmt, 0), out var position))
                     {
-                        Row(stmt, metricId);
+                        Row(stmt, position);
                     }
                 }
-                return (counts, withModel, Keys());
+                return Result(true);
             }
         }
-        foreach (var (id, _, _) in metrics)
+        for (var position = 0; position < metrics.Count; position++)
         {
+            var id = metrics[position].Id;
             using var stmt = Prepare("""
                 SELECT metric_id, model_name IS NOT NULL, metadata FROM points
                 WHERE run_id = ?1 AND metric_id = ?2 AND ts >= ?3 AND ts <= ?4
                 """, runId, id, from, to);
             while (Step(stmt))
             {
-                Row(stmt, id);
+                Row(stmt, position);
             }
         }
-        return (counts, withModel, Keys());
+        return Result(false);
 
-        List<(long, string, long, long)> Keys() =>
-            stats.Select(kv => (kv.Key.MetricId, kv.Key.Key, kv.Value.Numeric ? 1L : 0, kv.Value.Other ? 1L : 0)).ToList();
-
-        void Row(sqlite3_stmt stmt, long metricId)
+        (Dictionary<long, long>, HashSet<long>, List<(long, string, long, long)>, bool) Result(bool wide)
         {
-            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, metricId, out _);
-            count++;
+            for (var i = 0; i < metrics.Count; i++)
+            {
+                if (rowCounts[i] > 0)
+                {
+                    counts[metrics[i].Id] = rowCounts[i];
+                }
+                if (models[i])
+                {
+                    withModel.Add(metrics[i].Id);
+                }
+            }
+            var keys = stats.Select(kv => (kv.Key.MetricId, kv.Key.Key, kv.Value.Numeric ? 1L : 0, kv.Value.Other ? 1L : 0)).ToList();
+            return (counts, withModel, keys, wide);
+        }
+
+        void Row(sqlite3_stmt stmt, int position)
+        {
+            rowCounts[position]++;
             if (raw.sqlite3_column_int64(stmt, 1) != 0)
             {
-                withModel.Add(metricId);
+                models[position] = true;
             }
-            if (raw.sqlite3_column_type(stmt, 2) == raw.SQLITE_NULL)
+            var json = raw.sqlite3_column_blob(stmt, 2); // empty for NULL
+            if (json.IsEmpty)
             {
                 return;
             }
-            var json = raw.sqlite3_column_blob(stmt, 2);
-            ref var previous = ref CollectionsMarshal.GetValueRefOrAddDefault(last, metricId, out _);
+            var metricId = metrics[position].Id;
+            ref var previous = ref last[position];
             if (previous is not null && json.SequenceEqual(previous))
             {
                 return;
@@ -195,7 +177,7 @@ public sealed class ExportSource : IDisposable
         }
     }
 
-    private sqlite3_stmt Prepare(string sql, params long[] parameters)
+    internal sqlite3_stmt Prepare(string sql, params long[] parameters)
     {
         var db = _connection.Handle!;
         Check(db, raw.sqlite3_prepare_v2(db, sql, out var stmt));
@@ -206,7 +188,7 @@ public sealed class ExportSource : IDisposable
         return stmt;
     }
 
-    private bool Step(sqlite3_stmt stmt)
+    internal bool Step(sqlite3_stmt stmt)
     {
         var rc = raw.sqlite3_step(stmt);
         if (rc == raw.SQLITE_ROW)

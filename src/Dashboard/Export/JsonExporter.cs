@@ -7,7 +7,7 @@ public sealed class JsonExporter : IExporter
 {
     private const int FlushBytes = 64 * 1024;
 
-    public void Write(ExportPlan plan, Func<ExportMetric, IEnumerable<ExportPoint>> points, Stream output, CancellationToken ct)
+    public void Write(ExportPlan plan, IExportReader reader, Stream output, CancellationToken ct)
     {
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
         w.WriteStartObject();
@@ -16,7 +16,7 @@ public sealed class JsonExporter : IExporter
             w.WriteStartArray(metric.Name);
             // Only keys that clash with a fixed field are renamed; every other key is copied as it is stored.
             var columns = metric.Keys.Where(k => k.Key != k.Column).ToDictionary(k => k.Key, k => k.Column, StringComparer.Ordinal);
-            foreach (var p in points(metric))
+            foreach (var p in reader.Points(metric))
             {
                 w.WriteStartObject();
                 w.WriteString("timestamp", ExportText.Timestamp(p.Timestamp));

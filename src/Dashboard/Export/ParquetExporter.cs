@@ -20,35 +20,32 @@ public sealed class ParquetExporter(ParquetCodec codec = ParquetCodec.Gzip, int 
         .. plan.AllKeys.Select(k => new ParquetColumn(k.Column, k.IsNumeric ? ParquetColumnKind.Double : ParquetColumnKind.String, Nullable: true)),
     ];
 
-    public void Write(ExportPlan plan, Func<ExportMetric, IEnumerable<ExportPoint>> points, Stream output, CancellationToken ct)
+    public void Write(ExportPlan plan, IExportReader reader, Stream output, CancellationToken ct)
     {
         var writer = new ParquetFileWriter(output, Schema(plan), codec, rowGroupRows);
         output.Flush(); // the magic leaves at once: the download visibly starts before the first row group is full
         var cells = new MetadataCells(plan.AllKeys);
         var keys = plan.AllKeys;
-        foreach (var metric in plan.Metrics)
+        foreach (var (metric, p) in reader.Rows())
         {
-            foreach (var p in points(metric))
+            writer.SetString(0, metric.Name);
+            writer.SetTimestamp(1, p.Timestamp);
+            writer.SetDouble(2, p.Value);
+            writer.SetString(3, p.ModelName);
+            cells.ParseUtf8(p.Metadata.Span);
+            for (var i = 0; i < keys.Count; i++)
             {
-                writer.SetString(0, metric.Name);
-                writer.SetTimestamp(1, p.Timestamp);
-                writer.SetDouble(2, p.Value);
-                writer.SetString(3, p.ModelName);
-                cells.ParseUtf8(p.Metadata.Span);
-                for (var i = 0; i < keys.Count; i++)
+                ref var cell = ref cells.Cells[i];
+                if (keys[i].IsNumeric)
                 {
-                    ref var cell = ref cells.Cells[i];
-                    if (keys[i].IsNumeric)
-                    {
-                        writer.SetDouble(FixedColumns + i, cell.Kind == CellKind.Number ? cell.Number : null);
-                    }
-                    else
-                    {
-                        writer.SetString(FixedColumns + i, cell.IsEmpty ? null : cell.Text);
-                    }
+                    writer.SetDouble(FixedColumns + i, cell.Kind == CellKind.Number ? cell.Number : null);
                 }
-                writer.EndRow();
+                else
+                {
+                    writer.SetString(FixedColumns + i, cell.IsEmpty ? null : cell.Text);
+                }
             }
+            writer.EndRow();
         }
         writer.Finish();
     }

@@ -26,7 +26,7 @@ public sealed class XlsxExporter : IExporter
 
     private sealed record SheetPart(string SheetName, ExportMetric Metric, long Rows);
 
-    public void Write(ExportPlan plan, Func<ExportMetric, IEnumerable<ExportPoint>> points, Stream output, CancellationToken ct)
+    public void Write(ExportPlan plan, IExportReader reader, Stream output, CancellationToken ct)
     {
         var names = new XlsxSheetNames();
         var indexName = names.Add("index");
@@ -77,7 +77,7 @@ public sealed class XlsxExporter : IExporter
             partIndex++;
             try
             {
-                foreach (var p in points(metric))
+                foreach (var p in reader.Points(metric))
                 {
                     if (rowsInSheet == _maxDataRows)
                     {

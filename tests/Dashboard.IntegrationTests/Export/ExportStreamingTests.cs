@@ -8,8 +8,10 @@ namespace Dashboard.IntegrationTests.Export;
 /// <summary>Exports stream: headers and first bytes leave before the export is done, and a dropped download stops the work.</summary>
 public sealed class ExportStreamingTests
 {
-    [Fact]
-    public async Task GetExport_ClientDropsDownload_ServerStopsExporting()
+    [Theory]
+    [InlineData("json", "{\"big\":[{\"timestamp\":")]
+    [InlineData("csv-long", "metric_name,timestamp,value,model_name,blob\r\nbig,")]
+    public async Task GetExport_ClientDropsDownload_ServerStopsExporting(string format, string start)
     {
         var logs = new LogCapture();
         await using var factory = new DashboardFactory(services: s => s.AddSingleton<ILoggerProvider>(logs));
@@ -25,14 +27,14 @@ public sealed class ExportStreamingTests
             posted.EnsureSuccessStatusCode();
         }
 
-        using (var response = await http.GetAsync("/api/v1/runs/big-run/export?format=json", HttpCompletionOption.ResponseHeadersRead))
+        using (var response = await http.GetAsync($"/api/v1/runs/big-run/export?format={format}", HttpCompletionOption.ResponseHeadersRead))
         {
             response.EnsureSuccessStatusCode();
             response.Headers.GetValues("X-Export-Points").Should().Equal("6000");
             await using var body = await response.Content.ReadAsStreamAsync();
             var first = new byte[1024];
             await body.ReadExactlyAsync(first);
-            System.Text.Encoding.UTF8.GetString(first).Should().StartWith("{\"big\":[{\"timestamp\":");
+            System.Text.Encoding.UTF8.GetString(first).Should().StartWith(start);
         }
 
         await WaitFor.ConditionAsync(() => logs.Messages.Any(m => m.Contains("cancelled by the client", StringComparison.Ordinal)),
