@@ -6,22 +6,8 @@ using Dashboard.IntegrationTests.Infrastructure;
 namespace Dashboard.IntegrationTests.Ingest;
 
 /// <summary>Every error answer of the ingest contract, with its problem details; nothing valid is lost.</summary>
-public sealed class ErrorAnswerTests : IAsyncLifetime
+public sealed class ErrorAnswerTests() : HostedTest(new Dictionary<string, string?> { ["Ingest:MaxBodyBytes"] = "4096", ["Ingest:MaxEventsPerBatch"] = "50" })
 {
-    private readonly DashboardFactory _factory = new(settings: new Dictionary<string, string?> { ["Ingest:MaxBodyBytes"] = "4096", ["Ingest:MaxEventsPerBatch"] = "50" });
-    private HttpClient _http = null!;
-
-    public Task InitializeAsync()
-    {
-        _http = _factory.CreateHttpClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _factory.DisposeAsync();
-    }
 
     private async Task<JsonElement> ExpectProblemAsync(HttpResponseMessage response, HttpStatusCode status, string field)
     {
@@ -43,7 +29,7 @@ public sealed class ErrorAnswerTests : IAsyncLifetime
     [InlineData("""{"run":"r","events":{}}""", "events")]
     public async Task PostIngest_BadRequest_Returns400NamingField(string body, string field)
     {
-        using var response = await _http.PostAsync("/api/v1/ingest", Json.Raw(body));
+        using var response = await Http.PostAsync("/api/v1/ingest", Json.Raw(body));
 
         await ExpectProblemAsync(response, HttpStatusCode.BadRequest, field);
     }
@@ -53,7 +39,7 @@ public sealed class ErrorAnswerTests : IAsyncLifetime
     {
         var events = Enumerable.Range(0, 51).Select(_ => new { type = "metric", name = "x", value = 1 }).ToArray();
 
-        using var response = await _http.PostAsync("/api/v1/ingest", Json.Content(new { run = "r", events }));
+        using var response = await Http.PostAsync("/api/v1/ingest", Json.Content(new { run = "r", events }));
 
         await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "events");
     }
@@ -61,7 +47,7 @@ public sealed class ErrorAnswerTests : IAsyncLifetime
     [Fact]
     public async Task PostIngest_NoValidEvent_Returns400WithEveryError()
     {
-        using var response = await _http.PostAsync("/api/v1/ingest", Json.Raw(
+        using var response = await Http.PostAsync("/api/v1/ingest", Json.Raw(
             """{"run":"r","events":[{"type":"generation","duration":-1,"success":"yes"},{"type":"bogus"}]}"""));
 
         var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "events");
@@ -72,7 +58,7 @@ public sealed class ErrorAnswerTests : IAsyncLifetime
     [Fact]
     public async Task PostIngest_SomeInvalid_Returns207AndStoresTheValid()
     {
-        using var response = await _http.PostAsync("/api/v1/ingest", Json.Raw("""
+        using var response = await Http.PostAsync("/api/v1/ingest", Json.Raw("""
             {"run":"mixed","events":[
               {"type":"metric","name":"ok","value":1},
               {"type":"metric","name":"bad","value":"1"},
@@ -86,7 +72,7 @@ public sealed class ErrorAnswerTests : IAsyncLifetime
         body.GetProperty("accepted").GetInt32().Should().Be(3);
         body.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("index").GetInt32(), e.GetProperty("pointer").GetString()))
             .Should().Equal((1, "/events/1/value"), (3, "/events/3/timestamp"));
-        StoredPoints.Read(_factory.DatabasePath, "mixed").Select(p => p.Value).Should().Equal(1, 2, 3);
+        StoredPoints.Read(Factory.DatabasePath, "mixed").Select(p => p.Value).Should().Equal(1, 2, 3);
     }
 
     [Theory]
@@ -99,7 +85,7 @@ public sealed class ErrorAnswerTests : IAsyncLifetime
     [InlineData("""{"type":"metric","name":"x","value":1,"id":7}""", "/events/0/id")]
     public async Task PostIngest_InvalidField_NamesPointer(string evt, string pointer)
     {
-        using var response = await _http.PostAsync("/api/v1/ingest", Json.Raw($$"""{"run":"r","events":[{{evt}}]}"""));
+        using var response = await Http.PostAsync("/api/v1/ingest", Json.Raw($$"""{"run":"r","events":[{{evt}}]}"""));
 
         var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "events");
         problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("pointer").GetString()).Should().Contain(pointer);
@@ -110,7 +96,7 @@ public sealed class ErrorAnswerTests : IAsyncLifetime
     {
         var name = new string('n', 201);
 
-        using var response = await _http.PostAsync("/api/v1/ingest", Json.Content(new { run = "r", events = new[] { new { type = "metric", name, value = 1 } } }));
+        using var response = await Http.PostAsync("/api/v1/ingest", Json.Content(new { run = "r", events = new[] { new { type = "metric", name, value = 1 } } }));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
@@ -120,7 +106,7 @@ public sealed class ErrorAnswerTests : IAsyncLifetime
     {
         var big = "{\"run\":\"r\",\"events\":[" + string.Join(",", Enumerable.Repeat("""{"type":"metric","name":"x","value":1}""", 200)) + "]}";
 
-        using var response = await _http.PostAsync("/api/v1/ingest", Json.Raw(big));
+        using var response = await Http.PostAsync("/api/v1/ingest", Json.Raw(big));
 
         await ExpectProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "body");
     }
@@ -128,7 +114,7 @@ public sealed class ErrorAnswerTests : IAsyncLifetime
     [Fact]
     public async Task PostIngest_OtherContentType_Returns415()
     {
-        using var response = await _http.PostAsync("/api/v1/ingest", new StringContent("{}", Encoding.UTF8, "text/plain"));
+        using var response = await Http.PostAsync("/api/v1/ingest", new StringContent("{}", Encoding.UTF8, "text/plain"));
 
         await ExpectProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "Content-Type");
     }
@@ -138,7 +124,7 @@ public sealed class ErrorAnswerTests : IAsyncLifetime
     {
         foreach (var url in new[] { "/api/v1/runs/nope/metrics", "/api/v1/runs/nope/stats?name=x", "/api/v1/runs/nope/series?name=x", "/api/v1/runs/nope/tokens", "/api/v1/runs/nope/logs" })
         {
-            using var response = await _http.GetAsync(url);
+            using var response = await Http.GetAsync(url);
             await ExpectProblemAsync(response, HttpStatusCode.NotFound, "run");
         }
     }
@@ -151,7 +137,7 @@ public sealed class ErrorAnswerTests : IAsyncLifetime
     [InlineData("/api/v1/runs/r/logs?level=debug", "level")]
     public async Task GetQueries_BadParameter_Returns400NamingIt(string url, string field)
     {
-        using var response = await _http.GetAsync(url);
+        using var response = await Http.GetAsync(url);
 
         await ExpectProblemAsync(response, HttpStatusCode.BadRequest, field);
     }

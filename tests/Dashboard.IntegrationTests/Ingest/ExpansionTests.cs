@@ -5,28 +5,14 @@ using Dashboard.IntegrationTests.Infrastructure;
 namespace Dashboard.IntegrationTests.Ingest;
 
 /// <summary>Each event type, posted over HTTP, is stored as exactly the points afterimage would record.</summary>
-public sealed class ExpansionTests : IAsyncLifetime
+public sealed class ExpansionTests : HostedTest
 {
-    private readonly DashboardFactory _factory = new();
-    private HttpClient _http = null!;
-
-    public Task InitializeAsync()
-    {
-        _http = _factory.CreateHttpClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _factory.DisposeAsync();
-    }
 
     private async Task<List<StoredPoints.Row>> PostAndReadAsync(string run, object evt)
     {
-        using var response = await Json.PostIngestAsync(_http, run, evt);
+        using var response = await Json.PostIngestAsync(Http, run, evt);
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return StoredPoints.Read(_factory.DatabasePath, run);
+        return StoredPoints.Read(Factory.DatabasePath, run);
     }
 
     private static Dictionary<string, JsonElement> Meta(StoredPoints.Row row) =>
@@ -107,12 +93,12 @@ public sealed class ExpansionTests : IAsyncLifetime
     [Fact]
     public async Task PostIngest_Log_StoresLogLineOnly()
     {
-        using var response = await Json.PostIngestAsync(_http, "logs", new { type = "log", level = "warning", message = "slow <b>", data = new { k = 1 } });
+        using var response = await Json.PostIngestAsync(Http, "logs", new { type = "log", level = "warning", message = "slow <b>", data = new { k = 1 } });
         response.StatusCode.Should().Be(HttpStatusCode.OK);
 
-        var logs = await Json.GetAsync(_http, "/api/v1/runs/logs/logs?level=warning");
+        var logs = await Json.GetAsync(Http, "/api/v1/runs/logs/logs?level=warning");
         logs.EnumerateArray().Single().GetProperty("message").GetString().Should().Be("slow <b>");
-        StoredPoints.Read(_factory.DatabasePath, "logs").Should().BeEmpty();
+        StoredPoints.Read(Factory.DatabasePath, "logs").Should().BeEmpty();
     }
 
     [Fact]

@@ -4,30 +4,21 @@ using Dashboard.IntegrationTests.Infrastructure;
 
 namespace Dashboard.IntegrationTests.Pages;
 
-public sealed class PageDataApiTests : IAsyncLifetime
+public sealed class PageDataApiTests : HostedTest
 {
-    private readonly DashboardFactory _factory = new();
-    private HttpClient _http = default!;
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _http = _factory.CreateHttpClient();
         using var body = new StreamContent(File.OpenRead(Fixtures.Path("afterimage-metrics.jsonl")));
         body.Headers.ContentType = new("application/x-ndjson");
-        using var response = await _http.PostAsync("/api/v1/runs/fx/import", body);
+        using var response = await Http.PostAsync("/api/v1/runs/fx/import", body);
         response.EnsureSuccessStatusCode();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _factory.DisposeAsync();
     }
 
     [Fact]
     public async Task GetPageData_Fixture_FailureShareIsOneMinusSuccessRate()
     {
-        var data = await Json.GetAsync(_http, "/api/v1/runs/fx/page-data?range=all");
+        var data = await Json.GetAsync(Http, "/api/v1/runs/fx/page-data?range=all");
 
         var generations = data.GetProperty("generations");
         var success = generations.GetProperty("success_rate").GetDouble();
@@ -42,7 +33,7 @@ public sealed class PageDataApiTests : IAsyncLifetime
     [Fact]
     public async Task GetRolling_ErrorRate_ShowsValuesAsRecorded()
     {
-        var data = await Json.GetAsync(_http, "/api/v1/runs/fx/rolling?name=error_rate&range=all&rolling=10");
+        var data = await Json.GetAsync(Http, "/api/v1/runs/fx/rolling?name=error_rate&range=all&rolling=10");
 
         data.GetProperty("points").EnumerateArray().Should().OnlyContain(p => p[1].GetDouble() == 1.0);
     }
@@ -54,7 +45,7 @@ public sealed class PageDataApiTests : IAsyncLifetime
     [InlineData("/api/v1/runs/fx/rolling", "name")]
     public async Task GetPageData_BadParameter_ProblemNamesField(string url, string field)
     {
-        using var response = await _http.GetAsync(url);
+        using var response = await Http.GetAsync(url);
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await Json.ReadAsync(response)).GetProperty("field").GetString().Should().Be(field);
@@ -63,8 +54,8 @@ public sealed class PageDataApiTests : IAsyncLifetime
     [Fact]
     public async Task GetRunPage_UnknownRunAndBadRange_AnswerNotFoundAndBadRequest()
     {
-        using var missing = await _http.GetAsync("/runs/nope");
-        using var bad = await _http.GetAsync("/runs/fx?range=7x");
+        using var missing = await Http.GetAsync("/runs/nope");
+        using var bad = await Http.GetAsync("/runs/fx?range=7x");
 
         missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
         bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
@@ -79,12 +70,12 @@ public sealed class PageDataApiTests : IAsyncLifetime
             type = "metric", name = "latency", value = i,
             timestamp = DateTimeOffset.UnixEpoch.AddDays(20000).AddSeconds(i).ToString("O", CultureInfo.InvariantCulture),
         }).ToArray();
-        using (var r = await Json.PostIngestAsync(_http, "big", events))
+        using (var r = await Json.PostIngestAsync(Http, "big", events))
         {
             r.EnsureSuccessStatusCode();
         }
 
-        var data = await Json.GetAsync(_http, "/api/v1/runs/big/rolling?name=latency&range=all&rolling=1");
+        var data = await Json.GetAsync(Http, "/api/v1/runs/big/rolling?name=latency&range=all&rolling=1");
 
         data.GetProperty("count").GetInt64().Should().Be(1500);
         data.GetProperty("points").GetArrayLength().Should().Be(1000);

@@ -4,26 +4,10 @@ using Microsoft.Playwright;
 
 namespace Dashboard.IntegrationTests.Pages;
 
-public sealed class PagesBrowserTests : IAsyncLifetime
+public sealed class PagesBrowserTests : HostedTest
 {
     private const string ImgPayload = "<img src=x onerror=window.__xss=1>";
     private const string ScriptPayload = "<script>window.__xss=1</script>";
-    private readonly DashboardFactory _factory = new();
-    private readonly Browser _browser = new();
-    private HttpClient _http = default!;
-
-    public Task InitializeAsync()
-    {
-        _http = _factory.CreateHttpClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _http.Dispose();
-        await _factory.DisposeAsync();
-    }
 
     private static object Generation(bool success, string model = "gpt-4o-mini", double duration = 1.5) => new
     {
@@ -34,7 +18,7 @@ public sealed class PagesBrowserTests : IAsyncLifetime
 
     private async Task PostAsync(string run, params object[] events)
     {
-        using var response = await Json.PostIngestAsync(_http, run, events);
+        using var response = await Json.PostIngestAsync(Http, run, events);
         response.EnsureSuccessStatusCode();
     }
 
@@ -44,7 +28,7 @@ public sealed class PagesBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Overview_EventForNewRun_RowAppearsWithoutReload()
     {
-        var page = await _browser.OpenAsync(_factory.BaseAddress);
+        var page = await Browser.OpenAsync(Factory.BaseAddress);
         await page.Locator("#first-event-curl").WaitForAsync();
         await page.Locator("#connection-badge[data-state='live']").WaitForAsync();
 
@@ -59,14 +43,14 @@ public sealed class PagesBrowserTests : IAsyncLifetime
         await page.FillAsync("#run-search", "overview");
         (await row.IsVisibleAsync()).Should().BeTrue();
         await Browser.ScreenshotAsync(page, "overview");
-        _browser.Errors.Should().BeEmpty();
+        Browser.Errors.Should().BeEmpty();
     }
 
     [Fact]
     public async Task RunPage_EventsPosted_NumbersChartsAndLogsUpdateLiveAsText()
     {
         await PostAsync("live:run-1", Generation(true), Generation(true));
-        var page = await _browser.OpenAsync(new Uri(_factory.BaseAddress, "runs/live%3Arun-1?range=1h"));
+        var page = await Browser.OpenAsync(new Uri(Factory.BaseAddress, "runs/live%3Arun-1?range=1h"));
         await page.Locator("#connection-badge[data-state='live']").WaitForAsync();
         (await StatAsync(page, "generations")).Should().Be("2");
         var pathBefore = await page.Locator("#success-card .apexcharts-series path").First.GetAttributeAsync("d");
@@ -90,7 +74,7 @@ public sealed class PagesBrowserTests : IAsyncLifetime
         (await page.EvaluateAsync<bool>("() => window.__xss === 1")).Should().BeFalse();
         (await page.Locator("main img").CountAsync()).Should().Be(0);
         await Browser.ScreenshotAsync(page, "run-live");
-        _browser.Errors.Where(e => !e.Contains("404", StringComparison.Ordinal)).Should().BeEmpty();
+        Browser.Errors.Where(e => !e.Contains("404", StringComparison.Ordinal)).Should().BeEmpty();
     }
 
     [Fact]
@@ -99,10 +83,10 @@ public sealed class PagesBrowserTests : IAsyncLifetime
         using (var body = new StreamContent(File.OpenRead(Fixtures.Path("afterimage-metrics.jsonl"))))
         {
             body.Headers.ContentType = new("application/x-ndjson");
-            using var response = await _http.PostAsync("/api/v1/runs/afterimage:fixture/import", body);
+            using var response = await Http.PostAsync("/api/v1/runs/afterimage:fixture/import", body);
             response.EnsureSuccessStatusCode();
         }
-        var page = await _browser.OpenAsync(new Uri(_factory.BaseAddress, "runs/afterimage%3Afixture?range=5m"));
+        var page = await Browser.OpenAsync(new Uri(Factory.BaseAddress, "runs/afterimage%3Afixture?range=5m"));
         await page.Locator("#success-card .empty").WaitForAsync();
         (await StatAsync(page, "generations")).Should().Be("0");
 
@@ -120,19 +104,19 @@ public sealed class PagesBrowserTests : IAsyncLifetime
         var csv = await page.Locator("#downloads a[data-format='csv']").GetAttributeAsync("href");
         csv.Should().Contain("from=2026-11-20T09%3A00%3A00Z").And.Contain("to=2026-11-20T09%3A30%3A00Z");
         await Browser.ScreenshotAsync(page, "run-fixture");
-        _browser.Errors.Should().BeEmpty();
+        Browser.Errors.Should().BeEmpty();
     }
 
     [Fact]
     public async Task RunPage_NarrowWindowDarkTheme_RendersWithoutErrors()
     {
         await PostAsync("narrow-run", Generation(true), Generation(false));
-        var page = await _browser.OpenAsync(new Uri(_factory.BaseAddress, "runs/narrow-run"), 420, 900);
+        var page = await Browser.OpenAsync(new Uri(Factory.BaseAddress, "runs/narrow-run"), 420, 900);
         await page.ClickAsync("#theme-toggle");
         await page.Locator("#success-card .apexcharts-series path").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
         (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(440);
         await Browser.ScreenshotAsync(page, "run-narrow-dark");
-        _browser.Errors.Should().BeEmpty();
+        Browser.Errors.Should().BeEmpty();
     }
 }

@@ -4,25 +4,9 @@ using Microsoft.Playwright;
 namespace Dashboard.IntegrationTests.Ui;
 
 /// <summary>The alert feed on the run page and the firing badge on the runs overview, live in Chromium.</summary>
-public sealed class AlertsOnPagesBrowserTests : IAsyncLifetime
+public sealed class AlertsOnPagesBrowserTests() : HostedTest(new Dictionary<string, string?> { ["Alerts:IntervalSeconds"] = "1" })
 {
     private const string Run = "ui:alerts-run";
-    private readonly DashboardFactory _factory = new(settings: new Dictionary<string, string?> { ["Alerts:IntervalSeconds"] = "1" });
-    private readonly Browser _browser = new();
-    private HttpClient _http = default!;
-
-    public Task InitializeAsync()
-    {
-        _http = _factory.CreateHttpClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _http.Dispose();
-        await _factory.DisposeAsync();
-    }
 
     private static object[] Generations(int count, bool success) =>
         Enumerable.Range(0, count).Select(_ => (object)(success
@@ -32,19 +16,19 @@ public sealed class AlertsOnPagesBrowserTests : IAsyncLifetime
     [Fact]
     public async Task FailedBurst_RunPageFeedShowsFiringLive_AndOverviewMarksRun()
     {
-        (await Json.PostIngestAsync(_http, Run, Generations(1, true))).EnsureSuccessStatusCode();
-        var runPage = await _browser.OpenAsync(new Uri(_factory.BaseAddress, "runs/ui%3Aalerts-run?range=1h"));
+        (await Json.PostIngestAsync(Http, Run, Generations(1, true))).EnsureSuccessStatusCode();
+        var runPage = await Browser.OpenAsync(new Uri(Factory.BaseAddress, "runs/ui%3Aalerts-run?range=1h"));
         await runPage.Locator("#connection-badge[data-state='live']").WaitForAsync();
         var sockets = 0;
         runPage.WebSocket += (_, _) => Interlocked.Increment(ref sockets);
         await runPage.ReloadAsync();
         await runPage.Locator("#connection-badge[data-state='live']").WaitForAsync();
         await runPage.Locator("#alert-feed .alert-empty").WaitForAsync();
-        var overview = await _browser.OpenAsync(_factory.BaseAddress);
+        var overview = await Browser.OpenAsync(Factory.BaseAddress);
         await overview.Locator("#connection-badge[data-state='live']").WaitForAsync();
         (await overview.Locator($"tr[data-run='{Run}'] .badge-firing").CountAsync()).Should().Be(0);
 
-        (await Json.PostIngestAsync(_http, Run, Generations(10, false))).EnsureSuccessStatusCode();
+        (await Json.PostIngestAsync(Http, Run, Generations(10, false))).EnsureSuccessStatusCode();
 
         var firing = runPage.Locator("#alert-feed tr[data-rule=low_success_rate][data-state=firing]");
         await firing.WaitForAsync(new() { Timeout = 15_000 });
@@ -57,6 +41,6 @@ public sealed class AlertsOnPagesBrowserTests : IAsyncLifetime
         sockets.Should().Be(1, "the run page's charts and its alert feed share one hub connection");
         await Browser.ScreenshotAsync(runPage, "ui-run-alert-firing");
         await Browser.ScreenshotAsync(overview, "ui-overview-firing");
-        _browser.Errors.Should().BeEmpty();
+        Browser.Errors.Should().BeEmpty();
     }
 }
