@@ -160,9 +160,19 @@ static long Seed(SqliteConnectionFactory connections, int points)
         };
         insert.ExecuteNonQuery();
     }
-    // The writer keeps run_metrics' running counts; so does the seed (the first pass uses them to choose its scan).
+    // The writer keeps per run and metric the point count and how many have a model name (run_metrics), and per
+    // metadata key how many values are numbers or other non-null values (run_metric_keys): the export's plan reads
+    // them instead of the points. The seed fills them the same way (not timed).
     Exec(c, tx, """
-        UPDATE run_metrics SET count = (SELECT COUNT(*) FROM points p WHERE p.run_id = 1 AND p.metric_id = run_metrics.metric_id)
+        UPDATE run_metrics SET
+            count = (SELECT COUNT(*) FROM points p WHERE p.run_id = 1 AND p.metric_id = run_metrics.metric_id),
+            model_points = (SELECT COUNT(p.model_name) FROM points p WHERE p.run_id = 1 AND p.metric_id = run_metrics.metric_id)
+        """);
+    Exec(c, tx, """
+        INSERT INTO run_metric_keys (run_id, metric_id, key, numeric, other)
+        SELECT p.run_id, p.metric_id, j.key, SUM(j.type IN ('integer', 'real')), SUM(j.type NOT IN ('integer', 'real', 'null'))
+        FROM points p, json_each(p.metadata) j WHERE p.metadata IS NOT NULL
+        GROUP BY p.run_id, p.metric_id, j.key
         """);
     tx.Commit();
     return 1;

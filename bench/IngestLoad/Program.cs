@@ -19,13 +19,16 @@ await WaitForHealthyAsync(http);
 Console.WriteLine($"Dashboard {dll}\nDatabase {db}\n");
 var batchBody = Body("batch", Enumerable.Range(0, 1000).Select(i => $"{{\"type\":\"metric\",\"name\":\"latency_{i % 20}\",\"value\":{i}.5}}"));
 var batch = await RunAsync("batches of 1,000 points", http, batchBody, pointsPerRequest: 1000, concurrency: 4, seconds);
+var metaBody = Body("meta", Enumerable.Range(0, 1000).Select(i =>
+    $"{{\"type\":\"metric\",\"name\":\"latency_{i % 20}\",\"value\":{i}.5,\"metadata\":{{\"evaluator_type\":\"Judge\",\"score\":{i % 7},\"feedback\":\"ok #{i}\",\"flag\":true}}}}"));
+var meta = await RunAsync("batches of 1,000 points with 4 metadata keys", http, metaBody, pointsPerRequest: 1000, concurrency: 4, seconds);
 var singleBody = Body("single", ["{\"type\":\"generation\",\"duration\":1.25,\"success\":true}"]);
 var single = await RunAsync("single-event requests (2 points each)", http, singleBody, pointsPerRequest: 2, concurrency: 64, seconds);
 
 var stored = CountPoints(db);
-Console.WriteLine($"\nAcknowledged points: {batch.Points + single.Points:N0}; stored in the file: {stored:N0}");
+Console.WriteLine($"\nAcknowledged points: {batch.Points + meta.Points + single.Points:N0}; stored in the file: {stored:N0}");
 server.Kill(entireProcessTree: true);
-return stored == batch.Points + single.Points ? 0 : 1;
+return stored == batch.Points + meta.Points + single.Points ? 0 : 1;
 
 static async Task<(long Requests, long Points)> RunAsync(string label, HttpClient http, byte[] body, int pointsPerRequest, int concurrency, int seconds)
 {

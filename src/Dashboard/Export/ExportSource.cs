@@ -1,13 +1,11 @@
 using Dashboard.Storage;
-using System.Runtime.InteropServices;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace Dashboard.Export;
 
 /// <summary>
-/// Reads an export from SQLite inside one read transaction, so the first pass (counts, metadata keys)
+/// Reads an export from SQLite inside one read transaction, so the plan (counts, metadata keys)
 /// and the streamed points see the same snapshot even while the writer keeps committing.
 /// </summary>
 public sealed class ExportSource : IDisposable
@@ -40,7 +38,11 @@ public sealed class ExportSource : IDisposable
         return names.Where(n => !known.Contains(n)).ToList();
     }
 
-    /// <summary>The first pass: per metric its point count in range, whether any point has a model name, and its metadata keys.</summary>
+    /// <summary>
+    /// What the header needs, per metric: its point count in range, whether any point has a model name, and its metadata
+    /// keys. No pass over the points: the writer keeps per run and metric the point count, how many have a model name
+    /// (run_metrics) and per metadata key how many values are numbers or other non-null values (run_metric_keys).
+    /// </summary>
     public ExportPlan GetPlan(long runId, ExportRequest request)
     {
         var metrics = GetRunMetrics(runId);
@@ -49,132 +51,73 @@ public sealed class ExportSource : IDisposable
             var wanted = names.ToHashSet(StringComparer.Ordinal);
             metrics = metrics.Where(m => wanted.Contains(m.Name)).ToList();
         }
-        var (counts, withModel, keyStats, wide) = Scan(runId, metrics, request.From, request.To);
-        var selected = metrics.Select(m => m.Id).ToHashSet();
-        var list = metrics.Select(m =>
+        var keyStats = GetKeys(runId);
+        var list = new List<ExportMetric>(metrics.Count);
+        foreach (var m in metrics)
         {
-            var count = counts.GetValueOrDefault(m.Id);
-            var hasModel = withModel.Contains(m.Id);
-            var keys = ExportPlan.Keys(keyStats.Where(k => k.MetricId == m.Id).Select(k => (k.Key, k.Numeric, k.Other)));
-            return new ExportMetric(m.Id, m.Name, count, hasModel, keys);
-        }).ToList();
-        var allKeys = ExportPlan.Keys(keyStats.Where(k => selected.Contains(k.MetricId)).Select(k => (k.Key, k.Numeric, k.Other)));
-        // One-table formats read a wide export with one scan in storage order: no index, no table lookup per row.
-        return new ExportPlan(request, list, allKeys) { TableOrder = wide && request.Format is ExportFormat.Parquet or ExportFormat.CsvLong };
+            var (count, modelPoints) = CountInRange(runId, m, request.From, request.To);
+            // The keys are those of the run's whole extent: for a narrower range a key may have no value in range and
+            // then becomes an all-null column (acceptable; counting keys in range would mean reading every point).
+            var keys = count == 0 ? [] : ExportPlan.Keys(keyStats.Where(k => k.MetricId == m.Id).Select(k => (k.Key, k.Numeric, k.Other)));
+            list.Add(new ExportMetric(m.Id, m.Name, count, modelPoints > 0, keys));
+        }
+        var present = list.Where(m => m.Count > 0).Select(m => m.Id).ToHashSet();
+        var allKeys = ExportPlan.Keys(keyStats.Where(k => present.Contains(k.MetricId)).Select(k => (k.Key, k.Numeric, k.Other)));
+        // One-table formats read a wide export with one scan in storage order: no index, no table lookup per row. When
+        // the selected points are at least a quarter of all stored points, one sequential scan of the table beats the
+        // index (each index entry costs a b-tree descent into the table, about five times a row of a plain scan).
+        var wide = false;
+        if (request.Format is ExportFormat.Parquet or ExportFormat.CsvLong)
+        {
+            using var max = Command("SELECT MAX(rowid) FROM points");
+            var stored = max.ExecuteScalar() as long? ?? 0;
+            var total = list.Sum(m => m.Count);
+            wide = total > 0 && total * 4 >= stored;
+        }
+        return new ExportPlan(request, list, allKeys) { TableOrder = wide };
     }
 
     /// <summary>
-    /// The first pass, per selected metric: points in range, whether any has a model name, and per metadata key whether
-    /// numbers and whether other non-null values occur. Each metadata object is read with Utf8JsonReader on SQLite's
-    /// own bytes (no string, no json_each table per row), and skipped when equal to the metric's previous one.
-    /// When the selected metrics hold at least a quarter of all stored points, one sequential scan of the table beats
-    /// the index (each index entry costs a b-tree descent into the table, about five times a row of a plain scan).
+    /// Points in [from, to] and how many of them have a model name: the stored running counts when the range covers
+    /// the metric's whole extent (two index seeks tell), else a count over the covering index (no table row is read).
     /// </summary>
-    private (Dictionary<long, long> Counts, HashSet<long> WithModel, List<(long MetricId, string Key, long Numeric, long Other)> Keys, bool Wide)
-        Scan(long runId, List<(long Id, string Name, long Count)> metrics, long from, long to)
+    private (long Count, long ModelPoints) CountInRange(long runId, RunMetric m, long from, long to)
     {
-        var counts = new Dictionary<long, long>();
-        var withModel = new HashSet<long>();
-        var stats = new Dictionary<(long MetricId, string Key), (bool Numeric, bool Other)>();
-        var names = new Utf8StringCache();
-        // Per selected metric, by its position: one dictionary lookup per row (id -> position), then arrays.
-        var positions = metrics.Select((m, i) => (m.Id, i)).ToDictionary(x => x.Id, x => x.i);
-        var rowCounts = new long[metrics.Count];
-        var models = new bool[metrics.Count];
-        var last = new byte[]?[metrics.Count];
-        using (var max = Command("SELECT MAX(rowid) FROM points"))
+        using (var extent = Command("""
+            SELECT (SELECT MIN(ts) FROM points WHERE run_id = $r AND metric_id = $m),
+                   (SELECT MAX(ts) FROM points WHERE run_id = $r AND metric_id = $m)
+            """, ("$r", runId), ("$m", m.Id)))
+        using (var r = extent.ExecuteReader())
         {
-            var stored = max.ExecuteScalar() as long? ?? 0;
-            var wanted = metrics.Sum(m => m.Count);
-            if (wanted * 4 >= stored)
+            r.Read();
+            if (r.IsDBNull(0))
             {
-                using var stmt = Prepare("""
-                    SELECT metric_id, model_name IS NOT NULL, metadata FROM points NOT INDEXED
-                    WHERE run_id = ?1 AND ts >= ?2 AND ts <= ?3
-                    """, runId, from, to);
-                while (Step(stmt))
-                {
-                    if (positions.TryGetValue(raw.sqlite3_column_int64(stmt, 0), out var position))
-                    {
-                        Row(stmt, position);
-                    }
-                }
-                return Result(true);
+                return (0, 0);
+            }
+            if (from <= r.GetInt64(0) && to >= r.GetInt64(1))
+            {
+                return (m.Count, m.ModelPoints);
             }
         }
-        for (var position = 0; position < metrics.Count; position++)
-        {
-            var id = metrics[position].Id;
-            using var stmt = Prepare("""
-                SELECT metric_id, model_name IS NOT NULL, metadata FROM points
-                WHERE run_id = ?1 AND metric_id = ?2 AND ts >= ?3 AND ts <= ?4
-                """, runId, id, from, to);
-            while (Step(stmt))
-            {
-                Row(stmt, position);
-            }
-        }
-        return Result(false);
+        using var count = Command("""
+            SELECT COUNT(*), COUNT(model_name) FROM points
+            WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to
+            """, ("$r", runId), ("$m", m.Id), ("$from", from), ("$to", to));
+        using var c = count.ExecuteReader();
+        c.Read();
+        return (c.GetInt64(0), c.GetInt64(1));
+    }
 
-        (Dictionary<long, long>, HashSet<long>, List<(long, string, long, long)>, bool) Result(bool wide)
+    private List<(long MetricId, string Key, long Numeric, long Other)> GetKeys(long runId)
+    {
+        using var cmd = Command("SELECT metric_id, key, numeric, other FROM run_metric_keys WHERE run_id = $r", ("$r", runId));
+        using var r = cmd.ExecuteReader();
+        var list = new List<(long, string, long, long)>();
+        while (r.Read())
         {
-            for (var i = 0; i < metrics.Count; i++)
-            {
-                if (rowCounts[i] > 0)
-                {
-                    counts[metrics[i].Id] = rowCounts[i];
-                }
-                if (models[i])
-                {
-                    withModel.Add(metrics[i].Id);
-                }
-            }
-            var keys = stats.Select(kv => (kv.Key.MetricId, kv.Key.Key, kv.Value.Numeric ? 1L : 0, kv.Value.Other ? 1L : 0)).ToList();
-            return (counts, withModel, keys, wide);
+            list.Add((r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)));
         }
-
-        void Row(sqlite3_stmt stmt, int position)
-        {
-            rowCounts[position]++;
-            if (raw.sqlite3_column_int64(stmt, 1) != 0)
-            {
-                models[position] = true;
-            }
-            var json = raw.sqlite3_column_blob(stmt, 2); // empty for NULL
-            if (json.IsEmpty)
-            {
-                return;
-            }
-            var metricId = metrics[position].Id;
-            ref var previous = ref last[position];
-            if (previous is not null && json.SequenceEqual(previous))
-            {
-                return;
-            }
-            previous = json.Length <= 4096 ? json.ToArray() : null;
-            var reader = new Utf8JsonReader(json);
-            try
-            {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                {
-                    return;
-                }
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var key = reader.ValueIsEscaped ? reader.GetString()! : names.Get(reader.ValueSpan);
-                    reader.Read();
-                    var numeric = reader.TokenType == JsonTokenType.Number;
-                    var other = !numeric && reader.TokenType != JsonTokenType.Null;
-                    reader.Skip();
-                    ref var s = ref CollectionsMarshal.GetValueRefOrAddDefault(stats, (metricId, key), out _);
-                    s = (s.Numeric || numeric, s.Other || other);
-                }
-            }
-            catch (JsonException)
-            {
-                // Stored metadata is validated JSON; a damaged object contributes the keys read before the damage.
-            }
-        }
+        return list;
     }
 
     internal sqlite3_stmt Prepare(string sql, params long[] parameters)
@@ -207,17 +150,19 @@ public sealed class ExportSource : IDisposable
         }
     }
 
-    private List<(long Id, string Name, long Count)> GetRunMetrics(long runId)
+    private readonly record struct RunMetric(long Id, string Name, long Count, long ModelPoints);
+
+    private List<RunMetric> GetRunMetrics(long runId)
     {
         using var cmd = Command("""
-            SELECT n.id, n.name, m.count FROM run_metrics m JOIN metric_names n ON n.id = m.metric_id
+            SELECT n.id, n.name, m.count, m.model_points FROM run_metrics m JOIN metric_names n ON n.id = m.metric_id
             WHERE m.run_id = $r ORDER BY n.name
             """, ("$r", runId));
         using var r = cmd.ExecuteReader();
-        var list = new List<(long, string, long)>();
+        var list = new List<RunMetric>();
         while (r.Read())
         {
-            list.Add((r.GetInt64(0), r.GetString(1), r.GetInt64(2)));
+            list.Add(new RunMetric(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)));
         }
         return list;
     }

@@ -107,6 +107,6 @@ internal static class AfterimageImportParser
             return null;
         }
         var metadata = new PointMetadata().With(f.Element, "metric", "value");
-        return new MetricPoint(name!, timestamp, value!.Value, metadata.ModelName, metadata.ToJson());
+        return metadata.Point(name!, timestamp, value!.Value);
     }
 }

@@ -290,7 +290,7 @@ internal static class EventExpander
     }
 
     private static void Add(ExpandedEvent e, string name, double value, PointMetadata metadata) =>
-        e.Points.Add(new MetricPoint(name, e.Timestamp, value, metadata.ModelName, metadata.ToJson()));
+        e.Points.Add(metadata.Point(name, e.Timestamp, value));
 
     private static string EscapePointer(string name) => name.Replace("~", "~0").Replace("/", "~1");
 

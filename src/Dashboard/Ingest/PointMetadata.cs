@@ -39,12 +39,15 @@ internal sealed class PointMetadata
         return this;
     }
 
-    public string? ToJson()
+    /// <summary>The metadata object, or null when empty; <paramref name="keys"/> gets its top-level keys with their kinds.</summary>
+    public string? ToJson(out MetadataKey[]? keys)
     {
+        keys = null;
         if (_tags.Count == 0 && _extra is null)
         {
             return null;
         }
+        var list = new List<MetadataKey>(_tags.Count + 4);
         var buffer = new ArrayBufferWriter<byte>(128);
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -53,6 +56,7 @@ internal sealed class PointMetadata
             foreach (var (key, value) in _tags)
             {
                 written.Add(key);
+                list.Add(new MetadataKey(key, KindOf(value)));
                 w.WritePropertyName(key);
                 WriteValue(w, value);
             }
@@ -64,13 +68,34 @@ internal sealed class PointMetadata
                     {
                         continue;
                     }
+                    list.Add(new MetadataKey(p.Name, MetadataKey.KindOf(p.Value.ValueKind)));
                     p.WriteTo(w);
                 }
             }
             w.WriteEndObject();
         }
-        return buffer.WrittenCount <= 2 ? null : System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.WrittenCount <= 2)
+        {
+            return null;
+        }
+        keys = [.. list];
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>A point carrying this metadata: model name, JSON and its keys.</summary>
+    public MetricPoint Point(string name, long timestamp, double value)
+    {
+        var json = ToJson(out var keys);
+        return new MetricPoint(name, timestamp, value, ModelName, json, keys);
+    }
+
+    private static MetadataKind KindOf(object? value) => value switch
+    {
+        null => MetadataKind.Null,
+        double or long or int => MetadataKind.Numeric,
+        JsonElement e => MetadataKey.KindOf(e.ValueKind),
+        _ => MetadataKind.Other,
+    };
 
     private static void WriteValue(Utf8JsonWriter w, object? value)
     {

@@ -15,7 +15,7 @@ public sealed class CommittedRun(string run, string project, bool created)
     public List<LogRecord> Logs { get; } = [];
 }
 
-/// <summary>Aggregate of one metric's new points: count, sum, min, max and the latest value.</summary>
+/// <summary>Aggregate of one metric's new points: count, sum, min, max, the latest value and how many have a model name.</summary>
 public sealed class MetricDelta
 {
     public long Count { get; private set; }
@@ -24,10 +24,15 @@ public sealed class MetricDelta
     public double Max { get; private set; } = double.NegativeInfinity;
     public double Last { get; private set; }
     public long LastTimestamp { get; private set; } = long.MinValue;
+    public long ModelPoints { get; private set; }
 
-    public void Add(double value, long timestamp)
+    public void Add(double value, long timestamp, bool hasModel = false)
     {
         Count++;
+        if (hasModel)
+        {
+            ModelPoints++;
+        }
         Sum += value;
         Min = Math.Min(Min, value);
         Max = Math.Max(Max, value);
@@ -41,6 +46,7 @@ public sealed class MetricDelta
     public void Merge(MetricDelta other)
     {
         Count += other.Count;
+        ModelPoints += other.ModelPoints;
         Sum += other.Sum;
         Min = Math.Min(Min, other.Min);
         Max = Math.Max(Max, other.Max);

@@ -40,6 +40,10 @@ public sealed class RunMaintenance(SqlitePointWriter writer, IngestQuota quota, 
         // rowid order is roughly arrival order, so the oldest rows are found first without an index on ts.
         var points = DeleteInBatches("DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE ts < $a LIMIT $n)", cutoff);
         var logs = DeleteInBatches("DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < $a LIMIT $n)", cutoff);
+        if (points > 0)
+        {
+            Recount();
+        }
         var old = writer.RunExclusive(c =>
         {
             using var select = c.CreateCommand();
@@ -65,6 +69,41 @@ public sealed class RunMaintenance(SqlitePointWriter writer, IngestQuota quota, 
         return (points, logs, old.Count);
     }
 
+    /// <summary>
+    /// After old points went, each run's point counts (exports size their output from them) are counted again over the
+    /// covering index, one run per writer turn. Metadata key counts are left: a key may then name an all-null column.
+    /// </summary>
+    private void Recount()
+    {
+        var runs = writer.RunExclusive(c =>
+        {
+            using var select = c.CreateCommand();
+            select.CommandText = "SELECT DISTINCT run_id FROM run_metrics";
+            using var reader = select.ExecuteReader();
+            var list = new List<long>();
+            while (reader.Read())
+            {
+                list.Add(reader.GetInt64(0));
+            }
+            return list;
+        });
+        foreach (var id in runs)
+        {
+            writer.RunExclusive(c =>
+            {
+                using var tx = c.BeginTransaction();
+                var n = Execute(c, tx, """
+                    UPDATE run_metrics SET
+                        count = (SELECT COUNT(*) FROM points p WHERE p.run_id = run_metrics.run_id AND p.metric_id = run_metrics.metric_id),
+                        model_points = (SELECT COUNT(p.model_name) FROM points p WHERE p.run_id = run_metrics.run_id AND p.metric_id = run_metrics.metric_id)
+                    WHERE run_id = $a
+                    """, id);
+                tx.Commit();
+                return n;
+            });
+        }
+    }
+
     private void DeleteRunById(long id)
     {
         DeleteInBatches("DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE run_id = $a LIMIT $n)", id);
@@ -74,7 +113,7 @@ public sealed class RunMaintenance(SqlitePointWriter writer, IngestQuota quota, 
         {
             using var tx = c.BeginTransaction();
             // Rows written for this run between the batches above go too, in the same transaction as the run.
-            foreach (var table in new[] { "points", "logs", "event_ids", "run_metrics" })
+            foreach (var table in new[] { "points", "logs", "event_ids", "run_metrics", "run_metric_keys" })
             {
                 Execute(c, tx, $"DELETE FROM {table} WHERE run_id = $a", id);
             }

@@ -102,5 +102,28 @@ internal static class SchemaMigrations
             CREATE INDEX ix_points_run_metric_ts_value ON points(run_id, metric_id, ts, value, model_name);
             DROP INDEX ix_points_run_metric_ts;
             """),
+        // What an export's header needs, kept by the writer so exports need no first pass over the points: per run and
+        // metric how many points have a model name, and per metadata key how many values are numbers and how many are
+        // other non-null values. Backfilled once from the stored points.
+        (5, """
+            CREATE TABLE run_metric_keys (
+                run_id INTEGER NOT NULL,
+                metric_id INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                numeric INTEGER NOT NULL,
+                other INTEGER NOT NULL,
+                PRIMARY KEY (run_id, metric_id, key)
+            ) WITHOUT ROWID;
+            ALTER TABLE run_metrics ADD COLUMN model_points INTEGER NOT NULL DEFAULT 0;
+            UPDATE run_metrics SET model_points = (
+                SELECT COUNT(p.model_name) FROM points p WHERE p.run_id = run_metrics.run_id AND p.metric_id = run_metrics.metric_id);
+            INSERT INTO run_metric_keys (run_id, metric_id, key, numeric, other)
+            SELECT p.run_id, p.metric_id, j.key,
+                SUM(j.type IN ('integer', 'real')), SUM(j.type NOT IN ('integer', 'real', 'null'))
+            FROM (SELECT run_id, metric_id, metadata FROM points
+                  WHERE metadata IS NOT NULL AND json_valid(metadata) AND json_type(metadata) = 'object') p,
+                json_each(p.metadata) j
+            GROUP BY p.run_id, p.metric_id, j.key;
+            """),
     ];
 }

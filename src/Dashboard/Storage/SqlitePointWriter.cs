@@ -1,5 +1,6 @@
 using Dashboard.Ingest;
 using Dashboard.Persistence;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
 namespace Dashboard.Storage;
@@ -13,6 +14,8 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
 {
     private readonly Dictionary<string, long> _runIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _metricIds = new(StringComparer.Ordinal);
+    // Per transaction: counts of numeric and other non-null values per (run, metric, metadata key), upserted at commit.
+    private readonly Dictionary<(long Run, long Metric, string Key), (long Numeric, long Other)> _keys = [];
     private SqliteConnection? _connection;
     private SqliteWriteStatements? _sql;
 
@@ -59,6 +62,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
         var outcomes = new WriteOutcome[writes.Count];
         var runs = new Dictionary<long, CommittedRun>();
         using var tx = _connection!.BeginTransaction();
+        _keys.Clear();
         try
         {
             _sql!.Use(tx);
@@ -72,6 +76,10 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
                 {
                     _sql.UpsertRunMetric(runId, _metricIds[name], delta);
                 }
+            }
+            foreach (var ((runId, metricId, key), (numeric, other)) in _keys)
+            {
+                _sql.UpsertKey(runId, metricId, key, numeric, other);
             }
             tx.Commit();
         }
@@ -103,12 +111,17 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
             }
             foreach (var p in e.Points)
             {
-                _sql!.InsertPoint(runId, MetricId(p.Name), p);
+                var metricId = MetricId(p.Name);
+                _sql!.InsertPoint(runId, metricId, p);
                 if (!committed.Metrics.TryGetValue(p.Name, out var delta))
                 {
                     committed.Metrics[p.Name] = delta = new MetricDelta();
                 }
-                delta.Add(p.Value, p.Timestamp);
+                delta.Add(p.Value, p.Timestamp, p.ModelName is not null);
+                if (p.MetadataJson is not null)
+                {
+                    CountKeys(runId, metricId, p.Keys ?? MetadataKey.Parse(p.MetadataJson));
+                }
                 points++;
             }
             if (e.Log is { } log)
@@ -124,6 +137,26 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
         committed.Events += accepted;
         _sql!.TouchRun(runId, accepted, accepted > 0 ? first : null, accepted > 0 ? last : null, now);
         return new WriteOutcome(accepted, duplicates, points);
+    }
+
+    private void CountKeys(long runId, long metricId, MetadataKey[]? keys)
+    {
+        if (keys is null)
+        {
+            return;
+        }
+        foreach (var (key, kind) in keys)
+        {
+            ref var c = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, (runId, metricId, key), out _);
+            if (kind == MetadataKind.Numeric)
+            {
+                c.Numeric++;
+            }
+            else if (kind == MetadataKind.Other)
+            {
+                c.Other++;
+            }
+        }
     }
 
     private (long Id, bool Created) EnsureRun(string name, string project, long now)

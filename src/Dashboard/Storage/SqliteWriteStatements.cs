@@ -12,6 +12,7 @@ internal sealed class SqliteWriteStatements : IDisposable
     private readonly SqliteCommand _insertLog;
     private readonly SqliteCommand _touchRun;
     private readonly SqliteCommand _upsertRunMetric;
+    private readonly SqliteCommand _upsertKey;
     private readonly SqliteConnection _connection;
     private SqliteTransaction? _tx;
 
@@ -31,22 +32,27 @@ internal sealed class SqliteWriteStatements : IDisposable
             WHERE id = $r
             """, "$r", "$n", "$first", "$last", "$now");
         _upsertRunMetric = Prepare("""
-            INSERT INTO run_metrics (run_id, metric_id, count, sum, min, max, last_value, last_ts)
-            VALUES ($r, $m, $c, $s, $min, $max, $lv, $lt)
+            INSERT INTO run_metrics (run_id, metric_id, count, sum, min, max, last_value, last_ts, model_points)
+            VALUES ($r, $m, $c, $s, $min, $max, $lv, $lt, $mp)
             ON CONFLICT (run_id, metric_id) DO UPDATE SET
                 count = count + excluded.count,
+                model_points = model_points + excluded.model_points,
                 sum = sum + excluded.sum,
                 min = MIN(min, excluded.min),
                 max = MAX(max, excluded.max),
                 last_value = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last_value ELSE last_value END,
                 last_ts = MAX(last_ts, excluded.last_ts)
-            """, "$r", "$m", "$c", "$s", "$min", "$max", "$lv", "$lt");
+            """, "$r", "$m", "$c", "$s", "$min", "$max", "$lv", "$lt", "$mp");
+        _upsertKey = Prepare("""
+            INSERT INTO run_metric_keys (run_id, metric_id, key, numeric, other) VALUES ($r, $m, $k, $n, $o)
+            ON CONFLICT (run_id, metric_id, key) DO UPDATE SET numeric = numeric + excluded.numeric, other = other + excluded.other
+            """, "$r", "$m", "$k", "$n", "$o");
     }
 
     public void Use(SqliteTransaction tx)
     {
         _tx = tx;
-        foreach (var c in new[] { _insertPoint, _insertEventId, _insertLog, _touchRun, _upsertRunMetric })
+        foreach (var c in new[] { _insertPoint, _insertEventId, _insertLog, _touchRun, _upsertRunMetric, _upsertKey })
         {
             c.Transaction = tx;
         }
@@ -105,7 +111,20 @@ internal sealed class SqliteWriteStatements : IDisposable
         ps[5].Value = d.Max;
         ps[6].Value = d.Last;
         ps[7].Value = d.LastTimestamp;
+        ps[8].Value = d.ModelPoints;
         _upsertRunMetric.ExecuteNonQuery();
+    }
+
+    /// <summary>Adds a batch's counts of numeric and other non-null values of one metadata key.</summary>
+    public void UpsertKey(long runId, long metricId, string key, long numeric, long other)
+    {
+        var ps = _upsertKey.Parameters;
+        ps[0].Value = runId;
+        ps[1].Value = metricId;
+        ps[2].Value = key;
+        ps[3].Value = numeric;
+        ps[4].Value = other;
+        _upsertKey.ExecuteNonQuery();
     }
 
     public (long Id, bool Created) EnsureRun(string name, string project, long now)
@@ -157,5 +176,6 @@ internal sealed class SqliteWriteStatements : IDisposable
         _insertLog.Dispose();
         _touchRun.Dispose();
         _upsertRunMetric.Dispose();
+        _upsertKey.Dispose();
     }
 }

@@ -58,6 +58,10 @@ public sealed class LimitsAndRetentionTests
         var stats = await Json.GetAsync(http, "/api/v1/runs/fresh/stats?name=m&window=all");
         stats.GetProperty("count").GetInt64().Should().Be(1);
         DashboardProcess.StoredEventIds(factory.DatabasePath).Should().BeEquivalentTo(["old", "new"], "event ids of kept runs stay for dedup");
+        var csv = await http.GetStringAsync("/api/v1/runs/fresh/export?format=csv-long");
+        csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(2, "a header and the one kept point");
+        using var export = await http.GetAsync("/api/v1/runs/fresh/export?format=csv-long");
+        export.Headers.GetValues("X-Export-Points").Should().ContainSingle().Which.Should().Be("1", "export counts are recounted after the sweep");
     }
 
     private static Task<HttpResponseMessage> Post(HttpClient http, string run, params string[] metrics) =>
