@@ -10,27 +10,18 @@ using ExcelDataReader;
 namespace Dashboard.IntegrationTests.Export;
 
 /// <summary>Each format, read back by an independent reader, must give what was posted through the ingest API.</summary>
-public sealed class ExportFormatTests : IAsyncLifetime
+public sealed class ExportFormatTests : HostedTest
 {
-    private readonly DashboardFactory _factory = new();
-    private HttpClient _http = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _http = _factory.CreateHttpClient();
-        await ExportTestData.PostAsync(_http);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _factory.DisposeAsync();
+        await ExportTestData.PostAsync(Http);
     }
 
     [Fact]
     public async Task GetExport_Json_RoundTripsPointsAndMetadata()
     {
-        using var response = await _http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=json");
+        using var response = await Http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=json");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentDisposition!.DispositionType.Should().Be("attachment");
@@ -55,7 +46,7 @@ public sealed class ExportFormatTests : IAsyncLifetime
     [Fact]
     public async Task GetExport_Csv_ZipHoldsOneSafelyNamedCsvPerMetric()
     {
-        using var response = await _http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=csv");
+        using var response = await Http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=csv");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/zip");
@@ -84,7 +75,7 @@ public sealed class ExportFormatTests : IAsyncLifetime
     [Fact]
     public async Task GetExport_CsvLong_OneCsvWithMetricNameAndEveryKey()
     {
-        using var response = await _http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=csv-long");
+        using var response = await Http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=csv-long");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentDisposition!.FileNameStar.Should().Be("export-run_all.csv");
@@ -97,7 +88,7 @@ public sealed class ExportFormatTests : IAsyncLifetime
     [Fact]
     public async Task GetExport_Xlsx_SheetsWithDatesNumbersIndexAndFrozenHeader()
     {
-        using var response = await _http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=xlsx");
+        using var response = await Http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=xlsx");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var bytes = await response.Content.ReadAsByteArrayAsync();
@@ -140,7 +131,7 @@ public sealed class ExportFormatTests : IAsyncLifetime
     [InlineData("&compression=none", "UNCOMPRESSED")]
     public async Task GetExport_Parquet_HyparquetReadsSameRowsSchemaAndStats(string query, string codec)
     {
-        using var response = await _http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=parquet{query}");
+        using var response = await Http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=parquet{query}");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentDisposition!.FileNameStar.Should().Be("export-run_all.parquet");
@@ -180,7 +171,7 @@ public sealed class ExportFormatTests : IAsyncLifetime
     [Fact]
     public async Task GetExport_FormulaLikeText_NeutralizedInCsvAndXlsxButNumbersStayNumbers()
     {
-        using var csv = await _http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=csv-long&names=model_usage:gpt-4o-mini");
+        using var csv = await Http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=csv-long&names=model_usage:gpt-4o-mini");
         var text = await csv.Content.ReadAsStringAsync();
 
         foreach (var injection in ExportTestData.Injections)
@@ -189,7 +180,7 @@ public sealed class ExportFormatTests : IAsyncLifetime
         }
         text.Should().Contain("'=evil/model:1");
         text.Should().Contain(",-0.25,").And.NotContain("'-0.25");
-        using var xlsx = await _http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=xlsx&names=model_usage:gpt-4o-mini");
+        using var xlsx = await Http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=xlsx&names=model_usage:gpt-4o-mini");
         var sheet = ReadXlsx(await xlsx.Content.ReadAsByteArrayAsync())[1].Rows;
         var column = Array.IndexOf(sheet[0], "formula");
         sheet.Skip(1).Select(r => (string)r[column]!).Should().Equal(ExportTestData.Injections.Select(i => "'" + i));

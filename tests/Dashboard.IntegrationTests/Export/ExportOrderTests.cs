@@ -7,11 +7,9 @@ namespace Dashboard.IntegrationTests.Export;
 /// Row order: per-metric formats give each metric in time order with equal timestamps in the order they were stored;
 /// one-table formats over (most of) the database give rows in storage order, metrics interleaved as they were posted.
 /// </summary>
-public sealed class ExportOrderTests : IAsyncLifetime
+public sealed class ExportOrderTests : HostedTest
 {
     private const string Run = "order-run";
-    private readonly DashboardFactory _factory = new();
-    private HttpClient _http = null!;
 
     // Posted in this order: "tie" has five points at one timestamp with falling values (the index would sort them by
     // value); "other" arrives out of time order; "bulk" makes "other" alone a narrow export (under a quarter of the points).
@@ -22,24 +20,17 @@ public sealed class ExportOrderTests : IAsyncLifetime
         ("bulk", 1, 201), ("bulk", 2, 202), ("bulk", 3, 203), ("bulk", 4, 204), ("bulk", 5, 205), ("bulk", 6, 206),
     ];
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _http = _factory.CreateHttpClient();
         var events = Posted.Select(p => (object)new { type = "metric", name = p.Name, value = p.Value, timestamp = 1_767_600_000 + p.Second }).ToArray();
-        using var response = await Json.PostIngestAsync(_http, Run, events);
+        using var response = await Json.PostIngestAsync(Http, Run, events);
         response.EnsureSuccessStatusCode();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _factory.DisposeAsync();
     }
 
     [Fact]
     public async Task GetExport_JsonEqualTimestamps_KeepsStorageOrder()
     {
-        var doc = JsonDocument.Parse(await _http.GetStringAsync($"/api/v1/runs/{Run}/export?format=json")).RootElement;
+        var doc = JsonDocument.Parse(await Http.GetStringAsync($"/api/v1/runs/{Run}/export?format=json")).RootElement;
 
         doc.GetProperty("tie").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()).Should().Equal(9, 5, 4, 3, 2, 1);
         doc.GetProperty("other").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()).Should().Equal(1, 2);
@@ -48,7 +39,7 @@ public sealed class ExportOrderTests : IAsyncLifetime
     [Fact]
     public async Task GetExport_CsvLongWholeDatabase_GivesRowsInStorageOrder()
     {
-        var csv = await _http.GetStringAsync($"/api/v1/runs/{Run}/export?format=csv-long");
+        var csv = await Http.GetStringAsync($"/api/v1/runs/{Run}/export?format=csv-long");
 
         var rows = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')).ToList();
         rows.Select(r => (r[0], double.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture)))
@@ -58,7 +49,7 @@ public sealed class ExportOrderTests : IAsyncLifetime
     [Fact]
     public async Task GetExport_CsvLongNarrowSelection_GivesRowsInTimeOrder()
     {
-        var csv = await _http.GetStringAsync($"/api/v1/runs/{Run}/export?format=csv-long&names=other");
+        var csv = await Http.GetStringAsync($"/api/v1/runs/{Run}/export?format=csv-long&names=other");
 
         var rows = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')).ToList();
         rows.Select(r => (r[0], r[2])).Should().Equal(("other", "1"), ("other", "2"));

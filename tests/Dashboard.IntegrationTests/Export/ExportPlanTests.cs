@@ -11,31 +11,22 @@ namespace Dashboard.IntegrationTests.Export;
 /// The export plan comes from what the writer keeps (run_metrics, run_metric_keys), not from a pass over the points:
 /// it must equal what a scan of the points gives (the former first pass, here as a plain SQL reference).
 /// </summary>
-public sealed class ExportPlanTests : IAsyncLifetime
+public sealed class ExportPlanTests : HostedTest
 {
     private const string Fixture = "fixture";
-    private readonly DashboardFactory _factory = new();
-    private HttpClient _http = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _http = _factory.CreateHttpClient();
-        await ExportTestData.PostAsync(_http);
+        await ExportTestData.PostAsync(Http);
         using var content = new StreamContent(File.OpenRead(Fixtures.Path("afterimage-metrics.jsonl")));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-        (await _http.PostAsync($"/api/v1/runs/{Fixture}/import", content)).EnsureSuccessStatusCode();
+        (await Http.PostAsync($"/api/v1/runs/{Fixture}/import", content)).EnsureSuccessStatusCode();
         // A second post to the same run: counts add up across batches.
-        await ExportTestData.PostAsync(_http);
-        using var other = await Json.PostIngestAsync(_http, "other",
+        await ExportTestData.PostAsync(Http);
+        using var other = await Json.PostIngestAsync(Http, "other",
             new { type = "generation", duration = 1.5, success = true, model_name = "m", prompt_tokens = 3, metadata = new { a = 1, b = (string?)null } },
             new { type = "metric", name = "generation_time", value = 2, metadata = new { a = "x" } });
         other.EnsureSuccessStatusCode();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _factory.DisposeAsync();
     }
 
     [Theory]
@@ -68,9 +59,9 @@ public sealed class ExportPlanTests : IAsyncLifetime
     [Fact]
     public async Task GetPlan_AfterDeletingARun_OthersUnchangedAndItsKeysGone()
     {
-        (await _http.DeleteAsync("/api/v1/runs/other")).StatusCode.Should().Be(System.Net.HttpStatusCode.NoContent);
+        (await Http.DeleteAsync("/api/v1/runs/other")).StatusCode.Should().Be(System.Net.HttpStatusCode.NoContent);
 
-        using (var c = _factory.Services.GetRequiredService<SqliteConnectionFactory>().Open())
+        using (var c = Factory.Services.GetRequiredService<SqliteConnectionFactory>().Open())
         using (var cmd = c.CreateCommand())
         {
             cmd.CommandText = "SELECT COUNT(*) FROM run_metric_keys WHERE run_id NOT IN (SELECT id FROM runs)";
@@ -83,7 +74,7 @@ public sealed class ExportPlanTests : IAsyncLifetime
     [Fact]
     public async Task GetExport_ImportedAfterimageFixture_KeepsEveryMetadataColumn()
     {
-        using var c = _factory.Services.GetRequiredService<SqliteConnectionFactory>().Open();
+        using var c = Factory.Services.GetRequiredService<SqliteConnectionFactory>().Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
             SELECT DISTINCT j.key FROM points p JOIN runs r ON r.id = p.run_id, json_each(p.metadata) j
@@ -100,7 +91,7 @@ public sealed class ExportPlanTests : IAsyncLifetime
         }
         keys.Should().NotBeEmpty();
 
-        var csv = await _http.GetStringAsync($"/api/v1/runs/{Fixture}/export?format=csv-long");
+        var csv = await Http.GetStringAsync($"/api/v1/runs/{Fixture}/export?format=csv-long");
         var header = csv[..csv.IndexOf('\n', StringComparison.Ordinal)].TrimEnd('\r').Split(',');
         foreach (var key in keys)
         {
@@ -124,14 +115,14 @@ public sealed class ExportPlanTests : IAsyncLifetime
         plan.AllKeys.Should().Equal(ExportPlan.Keys(KeyRows(runId, from, to).Where(k => present.Contains(k.MetricId)).Select(k => (k.Key, k.Numeric, k.Other))));
     }
 
-    private ExportSource Source() => new(_factory.Services.GetRequiredService<SqliteConnectionFactory>().Open());
+    private ExportSource Source() => new(Factory.Services.GetRequiredService<SqliteConnectionFactory>().Open());
 
     private static ExportRequest Request(string run, long from, long to) => new(run, ExportFormat.Csv, from, to, "all", null);
 
     /// <summary>The former first pass as plain SQL: per metric, points in range, any model name, and the metadata keys.</summary>
     private List<(long Id, string Name, long Count, bool HasModel, IReadOnlyList<ExportKey> Keys)> Scan(long runId, long from, long to)
     {
-        using var c = _factory.Services.GetRequiredService<SqliteConnectionFactory>().Open();
+        using var c = Factory.Services.GetRequiredService<SqliteConnectionFactory>().Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
             SELECT n.id, n.name,
@@ -156,7 +147,7 @@ public sealed class ExportPlanTests : IAsyncLifetime
 
     private List<(long MetricId, string Key, long Numeric, long Other)> KeyRows(long runId, long from, long to)
     {
-        using var c = _factory.Services.GetRequiredService<SqliteConnectionFactory>().Open();
+        using var c = Factory.Services.GetRequiredService<SqliteConnectionFactory>().Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
             SELECT p.metric_id, j.key, SUM(j.type IN ('integer', 'real')), SUM(j.type NOT IN ('integer', 'real', 'null'))
@@ -178,7 +169,7 @@ public sealed class ExportPlanTests : IAsyncLifetime
 
     private (long From, long To) Extent(string run)
     {
-        using var c = _factory.Services.GetRequiredService<SqliteConnectionFactory>().Open();
+        using var c = Factory.Services.GetRequiredService<SqliteConnectionFactory>().Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT MIN(ts), MAX(ts) FROM points p JOIN runs r ON r.id = p.run_id WHERE r.name = $run";
         cmd.Parameters.AddWithValue("$run", run);

@@ -7,21 +7,12 @@ using Dashboard.IntegrationTests.Infrastructure;
 namespace Dashboard.IntegrationTests.Export;
 
 /// <summary>Parameters, empty ranges, file names and the real afterimage fixture.</summary>
-public sealed class ExportRequestTests : IAsyncLifetime
+public sealed class ExportRequestTests : HostedTest
 {
-    private readonly DashboardFactory _factory = new();
-    private HttpClient _http = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _http = _factory.CreateHttpClient();
-        await ExportTestData.PostAsync(_http);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _factory.DisposeAsync();
+        await ExportTestData.PostAsync(Http);
     }
 
     [Theory]
@@ -38,7 +29,7 @@ public sealed class ExportRequestTests : IAsyncLifetime
     [InlineData("format=parquet&compression=zstd", "compression")]
     public async Task GetExport_BadParameter_Returns400NamingIt(string query, string field)
     {
-        using var response = await _http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?{query}");
+        using var response = await Http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?{query}");
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
@@ -48,7 +39,7 @@ public sealed class ExportRequestTests : IAsyncLifetime
     [Fact]
     public async Task GetExport_UnknownRun_Returns404()
     {
-        using var response = await _http.GetAsync("/api/v1/runs/nobody/export?format=json");
+        using var response = await Http.GetAsync("/api/v1/runs/nobody/export?format=json");
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await Json.ReadAsync(response)).GetProperty("field").GetString().Should().Be("run");
@@ -60,7 +51,7 @@ public sealed class ExportRequestTests : IAsyncLifetime
     [InlineData("window=24h", "export-run_24h.json", 0)]
     public async Task GetExport_Range_FiltersPointsAndNamesTheFile(string range, string fileName, int latencyPoints)
     {
-        using var response = await _http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=json&names=latency&{range}");
+        using var response = await Http.GetAsync($"/api/v1/runs/{ExportTestData.Run}/export?format=json&names=latency&{range}");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentDisposition!.FileNameStar.Should().Be(fileName);
@@ -100,7 +91,7 @@ public sealed class ExportRequestTests : IAsyncLifetime
     public async Task GetExport_ImportedAfterimageFixture_KeepsFeedbackAndSlashModelNames()
     {
         var body = await File.ReadAllBytesAsync(Fixtures.Path("afterimage-metrics.jsonl"));
-        using (var import = await _http.PostAsync("/api/v1/runs/afterimage/import", new ByteArrayContent(body)
+        using (var import = await Http.PostAsync("/api/v1/runs/afterimage/import", new ByteArrayContent(body)
         {
             Headers = { ContentType = new("application/x-ndjson") },
         }))
@@ -139,7 +130,7 @@ public sealed class ExportRequestTests : IAsyncLifetime
 
     private async Task<byte[]> GetBytesAsync(string query, string run = ExportTestData.Run)
     {
-        using var response = await _http.GetAsync($"/api/v1/runs/{run}/export?{query}");
+        using var response = await Http.GetAsync($"/api/v1/runs/{run}/export?{query}");
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return await response.Content.ReadAsByteArrayAsync();
     }
