@@ -50,33 +50,50 @@ function base(type, yTitle, yFormat) {
 
 /** Lines over time. series: [{ label, points: [[unix ms, value], ...] }] (at most 1000 points each, from the server). */
 export function lineChart(el, series, { yTitle, yFormat = fmtNumber, yMin, yMax } = {}) {
-  const options = base('line', yTitle, yFormat);
-  options.series = toLines(series);
-  options.stroke = { width: 2, curve: 'straight' };
-  options.markers = { size: series.some(s => s.points.length < 3) ? 4 : 0 };
-  options.legend.showForSingleSeries = true;
-  options.xaxis = { type: 'datetime', title: { text: 'Time (UTC)' }, labels: { datetimeUTC: true } };
-  options.yaxis.min = yMin;
-  options.yaxis.max = yMax;
-  options.tooltip.x = { formatter: v => escapeHtml(fmtTime(v)) };
-  const chart = new window.ApexCharts(el, options);
-  chart.render();
-  return { el, chart, update: s => chart.updateSeries(toLines(s), false) };
+  return replaceable(el, s => {
+    const options = base('line', yTitle, yFormat);
+    options.series = toLines(s);
+    options.stroke = { width: 2, curve: 'straight' };
+    options.markers = { size: s.some(x => x.points.length < 3) ? 4 : 0 };
+    options.legend.showForSingleSeries = true;
+    options.xaxis = { type: 'datetime', title: { text: 'Time (UTC)' }, labels: { datetimeUTC: true } };
+    options.yaxis.min = yMin;
+    options.yaxis.max = yMax;
+    options.tooltip.x = { formatter: v => escapeHtml(fmtTime(v)) };
+    return options;
+  }, series);
 }
 
 /** A histogram from server bins [{ lower, upper, count }]. */
 export function histogramChart(el, bins, { xTitle, xFormat = fmtNumber } = {}) {
-  const options = base('bar', 'Count', v => fmtCount(v));
-  options.series = toBars(bins, xFormat);
-  options.plotOptions = { bar: { columnWidth: '95%' } };
-  // Axis labels show each bin's lower edge (a full "a–b" range does not fit under a bar); the tooltip shows the range.
-  options.xaxis = { type: 'category', title: { text: xTitle }, tickPlacement: 'on',
-    labels: { rotate: -45, hideOverlappingLabels: true, trim: false, formatter: v => String(v ?? '').split('–')[0] } };
-  options.tooltip.x = { formatter: (v, o) => escapeHtml(o?.w?.globals?.labels?.[o.dataPointIndex] ?? v) };
-  options.legend.show = false;
-  const chart = new window.ApexCharts(el, options);
+  return replaceable(el, b => {
+    const options = base('bar', 'Count', v => fmtCount(v));
+    options.series = toBars(b, xFormat);
+    options.plotOptions = { bar: { columnWidth: '95%' } };
+    // Axis labels show each bin's lower edge (a full "a–b" range does not fit under a bar); the tooltip shows the range.
+    options.xaxis = { type: 'category', title: { text: xTitle }, tickPlacement: 'on',
+      labels: { rotate: -45, hideOverlappingLabels: true, trim: false, formatter: v => String(v ?? '').split('–')[0] } };
+    options.tooltip.x = { formatter: (v, o) => escapeHtml(o?.w?.globals?.labels?.[o.dataPointIndex] ?? v) };
+    options.legend.show = false;
+    return options;
+  }, bins);
+}
+
+// ApexCharts keeps replaced series reachable after updateSeries: at one update a second a run page's heap grew about
+// 0.2 MB a minute (bench/README.md, "A run page left open"). An update therefore replaces the instance (destroy, then a
+// new chart built with the current theme); measured with the same tool, the heap then stays flat.
+function replaceable(el, build, data) {
+  let chart = new window.ApexCharts(el, build(data));
   chart.render();
-  return { el, chart, update: b => chart.updateSeries(toBars(b, xFormat), false) };
+  return {
+    el,
+    get chart() { return chart; },
+    update(next) {
+      chart.destroy();
+      chart = new window.ApexCharts(el, build(next));
+      chart.render();
+    },
+  };
 }
 
 const toLines = series => series.map(s => ({ name: s.label ?? s.name, data: s.points }));
