@@ -64,11 +64,9 @@ function render(h) {
       cell(fmt.seconds(p.min_execution_time), 'num'), cell(fmt.seconds(p.max_execution_time), 'num'), health);
     return tr;
   }));
-  const names = h.pipelines.map(p => p.pipeline);
-  charts.executions.updateOptions({ xaxis: { categories: names } }, false, false);
-  charts.executions.updateSeries(executionSeries(h));
-  charts.times.updateOptions({ xaxis: { categories: names } }, false, false);
-  charts.times.updateSeries(timeSeries(h));
+  // Fresh instances rather than updateSeries, which keeps old series reachable (see replaceable() in charts.js).
+  Object.values(charts).forEach(c => c.destroy());
+  createCharts(h);
 }
 
 async function refresh() {

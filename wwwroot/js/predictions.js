@@ -80,11 +80,9 @@ function render(s) {
     return tr;
   }));
 
-  charts.confidence.updateSeries([{ name: 'predictions', data: BUCKETS.map(([k]) => s.confidence_buckets[k]) }]);
-  charts.labels.updateOptions({ xaxis: { categories: s.labels.map(l => l.label) } }, false, false);
-  charts.labels.updateSeries([{ name: 'predictions', data: s.labels.map(l => l.count) }]);
-  charts.processing.updateSeries([{ name: 'processing time', data: percentiles(s) }]);
-  charts.hours.updateSeries([{ name: 'predictions', data: s.by_hour }]);
+  // Fresh instances rather than updateSeries, which keeps old series reachable (see replaceable() in charts.js).
+  Object.values(charts).forEach(c => c.destroy());
+  createCharts(s);
 }
 
 async function refresh() {
