@@ -21,7 +21,10 @@ builder.AddDemo();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
-app.MigrateDatabase();
+if (!app.MigrateDatabase())
+{
+    return 2;
+}
 app.UseSecurity();
 app.UseStaticFiles();
 app.UseAntiforgery();
@@ -37,6 +40,7 @@ app.MapHub<MetricsHub>(MetricsHub.Path);
 app.MapPages();
 app.PrintBannerOnStart();
 app.Run();
+return 0;
 
 /// <summary>The entry point; public so integration tests can host it with WebApplicationFactory.</summary>
 public partial class Program;
