@@ -125,5 +125,15 @@ internal static class SchemaMigrations
                 json_each(p.metadata) j
             GROUP BY p.run_id, p.metric_id, j.key;
             """),
+        // Deleting a run removes its row at once and records its id here; the points, logs and event ids still carrying
+        // that id are purged in the background (Runs/RunPurger), and the row goes when they are gone. New runs never
+        // take an id listed here (see SqliteWriteStatements.EnsureRun).
+        (6, """
+            CREATE TABLE run_purges (
+                run_id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                marked_at INTEGER NOT NULL
+            );
+            """),
     ];
 }
