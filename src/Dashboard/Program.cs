@@ -23,7 +23,10 @@ builder.AddMetrics();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
-app.MigrateDatabase();
+if (!app.MigrateDatabase())
+{
+    return 2;
+}
 app.UseSecurity();
 app.UseStaticFiles();
 app.UseAntiforgery();
@@ -40,6 +43,7 @@ app.MapHub<MetricsHub>(MetricsHub.Path);
 app.MapPages();
 app.PrintBannerOnStart();
 app.Run();
+return 0;
 
 /// <summary>The entry point; public so integration tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -53,13 +53,13 @@ public static class IngestEndpoints
         IOptions<IngestOptions> options, TimeProvider time, Metrics.WriterMetrics metrics, string? project = null)
     {
         var limits = options.Value;
-        if (!IngestParser.IsValidName(run))
+        if (!Runs.RunNameRule.IsValid(run))
         {
-            return IngestProblems.BadRequest(new IngestRejection("run", "'run' must be 1-128 characters from letters, digits, '.', '_', ':' and '-'."));
+            return IngestProblems.BadRequest(new IngestRejection("run", Runs.RunNameRule.Message("run")));
         }
-        if (project is not null && !IngestParser.IsValidName(project))
+        if (project is not null && !Runs.RunNameRule.IsValid(project))
         {
-            return IngestProblems.BadRequest(new IngestRejection("project", "'project' must be 1-128 characters from letters, digits, '.', '_', ':' and '-'."));
+            return IngestProblems.BadRequest(new IngestRejection("project", Runs.RunNameRule.Message("project")));
         }
         if (!RequestBody.HasMediaType(context.Request, "application/x-ndjson") && !RequestBody.HasMediaType(context.Request, "application/jsonl"))
         {

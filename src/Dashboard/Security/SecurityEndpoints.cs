@@ -43,9 +43,9 @@ public static class SecurityEndpoints
 
     internal static IResult DeleteRun(string run, RunMaintenance maintenance)
     {
-        if (!IngestParser.IsValidName(run))
+        if (!Runs.RunNameRule.IsValid(run))
         {
-            return ApiProblems.BadParameter("run", "'run' must be 1-128 characters from letters, digits, '.', '_', ':' and '-'.");
+            return ApiProblems.BadParameter("run", Runs.RunNameRule.Message("run"));
         }
         return maintenance.DeleteRun(run) ? TypedResults.NoContent() : ApiProblems.RunNotFound(run);
     }
