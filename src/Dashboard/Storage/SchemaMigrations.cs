@@ -125,10 +125,22 @@ internal static class SchemaMigrations
                 json_each(p.metadata) j
             GROUP BY p.run_id, p.metric_id, j.key;
             """),
+        // Webhook delivery status per target URL (issue 11): kept across restarts so /settings shows the last outcome.
+        (6, """
+            CREATE TABLE webhook_status (
+                url TEXT PRIMARY KEY,
+                succeeded INTEGER NOT NULL,
+                at INTEGER NOT NULL,
+                last_failure TEXT,
+                last_failure_at INTEGER,
+                delivered INTEGER NOT NULL DEFAULT 0,
+                failed INTEGER NOT NULL DEFAULT 0
+            ) WITHOUT ROWID;
+            """),
         // Deleting a run removes its row at once and records its id here; the points, logs and event ids still carrying
         // that id are purged in the background (Runs/RunPurger), and the row goes when they are gone. New runs never
         // take an id listed here (see SqliteWriteStatements.EnsureRun).
-        (6, """
+        (7, """
             CREATE TABLE run_purges (
                 run_id INTEGER PRIMARY KEY,
                 name TEXT NOT NULL,
