@@ -19,7 +19,7 @@ internal sealed record OtlpOutcome(OtlpStatus Status, long Rejected, string? Err
 /// same quota, bounded queue and group commit as <c>POST /api/v1/ingest</c>, and the answer waits for the commit.
 /// </summary>
 internal sealed class OtlpReceiver(WriteQueue queue, IngestQuota quota, IOptions<OtlpOptions> options,
-    IOptions<IngestOptions> ingest, CumulativeDeltas deltas, TimeProvider time)
+    IOptions<IngestOptions> ingest, CumulativeDeltas deltas, TimeProvider time, Metrics.WriterMetrics metrics)
 {
     public OtlpOptions Options => options.Value;
 
@@ -36,6 +36,7 @@ internal sealed class OtlpReceiver(WriteQueue queue, IngestQuota quota, IOptions
     public async Task<OtlpOutcome> StoreAsync(OtlpBatch batch)
     {
         var receivedAt = Now();
+        metrics.Rejected("invalid", (int)Math.Min(int.MaxValue, batch.Rejected));
         var writes = new List<PendingWrite>();
         foreach (var ((run, project), events) in batch.Runs)
         {
@@ -45,12 +46,14 @@ internal sealed class OtlpReceiver(WriteQueue queue, IngestQuota quota, IOptions
             }
             if (quota.TryReserve(run, events) is { } overLimit)
             {
+                metrics.Rejected("limit", events.Count);
                 batch.Reject(events.Count, overLimit.Message);
                 continue;
             }
             var write = new PendingWrite(run, project, events, receivedAt);
             if (!queue.TryEnqueue(write))
             {
+                metrics.Rejected("queue_full", events.Count);
                 if (writes.Count == 0)
                 {
                     return new OtlpOutcome(OtlpStatus.QueueFull, 0, null);
@@ -68,6 +71,7 @@ internal sealed class OtlpReceiver(WriteQueue queue, IngestQuota quota, IOptions
         }
         catch (StorageUnavailableException)
         {
+            metrics.Rejected("storage", writes.Sum(w => w.Events.Count));
             return new OtlpOutcome(OtlpStatus.StorageUnavailable, 0, null);
         }
         return new OtlpOutcome(OtlpStatus.Stored, batch.Rejected, batch.ErrorMessage);

@@ -1,6 +1,6 @@
 using System.Text;
-using Dashboard.Ingest;
 using Dashboard.Otlp.Proto;
+using Dashboard.Runs;
 
 namespace Dashboard.Otlp;
 
@@ -22,11 +22,11 @@ internal sealed record RunAttribution(string? Run, string RunAttribute, string? 
         var run = read(RunHeader) ?? read("run");
         var attribute = read(RunAttributeHeader) ?? read("run_attribute");
         var project = read(ProjectHeader) ?? read("project");
-        if (run is not null && !IngestParser.IsValidName(run))
+        if (run is not null && !RunNameRule.IsValid(run))
         {
             return (null, "run");
         }
-        if (project is not null && !IngestParser.IsValidName(project))
+        if (project is not null && !RunNameRule.IsValid(project))
         {
             return (null, "project");
         }
@@ -69,6 +69,7 @@ internal sealed record RunAttribution(string? Run, string RunAttribute, string? 
             }
             b.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-' ? c : '_');
         }
-        return b.ToString();
+        var name = b.ToString();
+        return RunNameRule.IsValid(name) ? name : null;
     }
 }
