@@ -45,13 +45,18 @@ public static class IngestEndpoints
         {
             return IngestProblems.BadRequest(rejection);
         }
-        return await StoreAsync(queue, quota, new PendingWrite(parsed!.Run, parsed.Project, parsed.Events, receivedAt), parsed.Errors);
+        return await StoreAsync(queue, quota, new PendingWrite(parsed!.Run, parsed.Project, parsed.Events, receivedAt), parsed.Errors,
+            parsed.IgnoredFields);
     }
 
     internal static async Task<IResult> PostImportAsync(string run, HttpContext context, WriteQueue queue, IngestQuota quota,
-        IOptions<IngestOptions> options, TimeProvider time, string? project = null)
+        IOptions<IngestOptions> options, TimeProvider time, string? project = null, string? timezone = null)
     {
         var limits = options.Value;
+        if (!ImportTimeZone.TryParse(timezone, out var zone))
+        {
+            return IngestProblems.BadRequest(new IngestRejection("timezone", ImportTimeZone.Help));
+        }
         if (!IngestParser.IsValidName(run))
         {
             return IngestProblems.BadRequest(new IngestRejection("run", "'run' must be 1-128 characters from letters, digits, '.', '_', ':' and '-'."));
@@ -70,7 +75,7 @@ public static class IngestEndpoints
             return IngestProblems.TooLarge(limits.MaxBodyBytes);
         }
         var receivedAt = Timestamps.ToMicros(time.GetUtcNow());
-        var (events, errors, lines) = AfterimageImportParser.Parse(body.Value.Span, limits, receivedAt);
+        var (events, errors, lines) = AfterimageImportParser.Parse(body.Value.Span, limits, receivedAt, zone);
         if (events.Count == 0)
         {
             return IngestProblems.BadRequest(new IngestRejection("body",
@@ -79,7 +84,8 @@ public static class IngestEndpoints
         return await StoreAsync(queue, quota, new PendingWrite(run, project ?? "default", events, receivedAt), errors);
     }
 
-    private static async Task<IResult> StoreAsync(WriteQueue queue, IngestQuota quota, PendingWrite write, IReadOnlyList<IngestError> errors)
+    private static async Task<IResult> StoreAsync(WriteQueue queue, IngestQuota quota, PendingWrite write, IReadOnlyList<IngestError> errors,
+        IReadOnlyList<string>? ignoredFields = null)
     {
         if (quota.TryReserve(write.Run, write.Events) is { } overLimit)
         {
@@ -99,7 +105,7 @@ public static class IngestEndpoints
         {
             return IngestProblems.StorageUnavailable();
         }
-        var response = new IngestResponse(outcome.Accepted, outcome.Duplicates, outcome.Points, errors.Count > 0 ? errors : null);
+        var response = new IngestResponse(outcome.Accepted, outcome.Duplicates, outcome.Points, errors.Count > 0 ? errors : null, ignoredFields);
         return errors.Count > 0
             ? TypedResults.Json(response, statusCode: StatusCodes.Status207MultiStatus)
             : TypedResults.Ok(response);
