@@ -35,7 +35,7 @@ services.AddSingleton<AlertStore>();
 services.AddSingleton<AlertEvaluator>();
 await using var provider = services.BuildServiceProvider();
 var connections = provider.GetRequiredService<SqliteConnectionFactory>();
-new SchemaMigrator(connections, NullLogger<SchemaMigrator>.Instance).Migrate();
+new SchemaMigrator(connections, Microsoft.Extensions.Options.Options.Create(new StorageOptions()), NullLogger<SchemaMigrator>.Instance).Migrate();
 
 // Every built-in rule on: long conversations too, and a baseline for the pipeline rules.
 var settings = provider.GetRequiredService<AlertSettingsStore>();

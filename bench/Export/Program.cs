@@ -18,7 +18,7 @@ var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<str
     ["ConnectionStrings:Dashboard"] = $"Data Source={path}",
 }).Build();
 var connections = new SqliteConnectionFactory(config, Options.Create(new StorageOptions()));
-new SchemaMigrator(connections, NullLogger<SchemaMigrator>.Instance).Migrate();
+new SchemaMigrator(connections, Microsoft.Extensions.Options.Options.Create(new StorageOptions()), NullLogger<SchemaMigrator>.Instance).Migrate();
 var seed = Stopwatch.StartNew();
 var runId = Seed(connections, points);
 Console.WriteLine($"Seeded {points:N0} points in {seed.Elapsed.TotalSeconds:F1} s ({new FileInfo(path).Length / 1e6:F0} MB database).");

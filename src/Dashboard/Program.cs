@@ -5,6 +5,7 @@ using Dashboard.Export;
 using Dashboard.Hosting;
 using Dashboard.Ingest;
 using Dashboard.Live;
+using Dashboard.Metrics;
 using Dashboard.Pipelines;
 using Dashboard.Predictions;
 using Dashboard.Runs;
@@ -18,10 +19,14 @@ builder.AddSecurity();
 builder.AddAlerts();
 builder.AddPages();
 builder.AddDemo();
+builder.AddMetrics();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
-app.MigrateDatabase();
+if (!app.MigrateDatabase())
+{
+    return 2;
+}
 app.UseSecurity();
 app.UseStaticFiles();
 app.UseAntiforgery();
@@ -33,10 +38,12 @@ app.MapPredictionsEndpoints();
 app.MapPipelinesEndpoints();
 app.MapExportEndpoints();
 app.MapAlertsEndpoints();
+app.MapMetricsEndpoints();
 app.MapHub<MetricsHub>(MetricsHub.Path);
 app.MapPages();
 app.PrintBannerOnStart();
 app.Run();
+return 0;
 
 /// <summary>The entry point; public so integration tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

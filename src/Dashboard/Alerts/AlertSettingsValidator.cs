@@ -125,9 +125,9 @@ public static class AlertSettingsValidator
             errors.Add(new(field, "The rule is missing."));
             return;
         }
-        if (string.IsNullOrEmpty(rule.Name) || !Ingest.IngestParser.IsValidName(rule.Name))
+        if (string.IsNullOrEmpty(rule.Name) || !Runs.RunNameRule.IsValid(rule.Name))
         {
-            errors.Add(new($"{field}.name", "name must be 1-128 characters from letters, digits, '.', '_', ':' and '-'."));
+            errors.Add(new($"{field}.name", Runs.RunNameRule.Message("name")));
         }
         else if (!names.Add(rule.Name))
         {

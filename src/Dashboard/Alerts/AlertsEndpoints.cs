@@ -10,6 +10,9 @@ public static class AlertsEndpoints
 {
     public const int MaxLimit = 1000;
 
+    /// <summary>Largest alert or alert-settings body; an alert's message is at most 2,000 characters.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Alerts");
@@ -42,10 +45,15 @@ public static class AlertsEndpoints
 
     internal static async Task<IResult> PostAlertAsync(HttpContext context, AlertStore store, IAlertSink sink, TimeProvider time)
     {
+        var (bytes, refused) = await ReadUtf8BodyAsync(context);
+        if (refused is not null)
+        {
+            return refused;
+        }
         JsonElement body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: context.RequestAborted);
+            body = JsonSerializer.Deserialize<JsonElement>(bytes.Span);
         }
         catch (JsonException ex)
         {
@@ -59,6 +67,25 @@ public static class AlertsEndpoints
         var stored = await store.AddExternalAsync(alert!, context.RequestAborted);
         await sink.OnAlertChangedAsync(new AlertChange(stored, Notify: true));
         return TypedResults.Created($"/api/v1/alerts?limit=1", stored);
+    }
+
+    /// <summary>
+    /// The whole body, checked as UTF-8 before parsing: System.Text.Json checks UTF-8 only as it decodes a string,
+    /// and a bad byte inside one surfaced as a DecoderFallbackException (a 500) instead of a 400.
+    /// </summary>
+    private static async Task<(ReadOnlyMemory<byte> Body, IResult? Refused)> ReadUtf8BodyAsync(HttpContext context)
+    {
+        var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return (default, TypedResults.Problem(title: "The body is too large.", statusCode: StatusCodes.Status413PayloadTooLarge,
+                detail: $"Alert bodies are at most {MaxBodyBytes} bytes.", extensions: new Dictionary<string, object?> { ["field"] = "body" }));
+        }
+        if (!System.Text.Unicode.Utf8.IsValid(body.Value.Span))
+        {
+            return (default, ApiProblems.BadParameter("body", "The body is not valid UTF-8."));
+        }
+        return (body.Value, null);
     }
 
     internal static async Task<IResult> ResolveAlertAsync(long id, AlertStore store, IAlertSink sink, TimeProvider time, CancellationToken ct)
@@ -79,10 +106,15 @@ public static class AlertsEndpoints
 
     internal static async Task<IResult> PutSettingsAsync(HttpContext context, AlertSettingsStore settings)
     {
+        var (bytes, refused) = await ReadUtf8BodyAsync(context);
+        if (refused is not null)
+        {
+            return refused;
+        }
         AlertSettings? document;
         try
         {
-            document = await JsonSerializer.DeserializeAsync<AlertSettings>(context.Request.Body, AlertSettingsStore.Json, context.RequestAborted);
+            document = JsonSerializer.Deserialize<AlertSettings>(bytes.Span, AlertSettingsStore.Json);
         }
         catch (JsonException ex)
         {
@@ -165,9 +197,9 @@ public sealed record ExternalAlertRequest(string Message, string Severity, strin
         string? run = null;
         if (body.TryGetProperty("run", out var r) && r.ValueKind != JsonValueKind.Null)
         {
-            if (r.ValueKind != JsonValueKind.String || !IngestParser.IsValidName(r.GetString()!))
+            if (r.ValueKind != JsonValueKind.String || !Runs.RunNameRule.IsValid(r.GetString()!))
             {
-                return (null, new FieldError("run", "run must be 1-128 characters from letters, digits, '.', '_', ':' and '-'."));
+                return (null, new FieldError("run", Runs.RunNameRule.Message("run")));
             }
             run = r.GetString();
         }

@@ -158,7 +158,7 @@ public sealed class XlsxExporter : IExporter
             _w.WriteStartElement(new SheetData());
             foreach (var h in header)
             {
-                Cell(XlsxParts.HeaderCell, Clean(h), inline: true);
+                Cell(XlsxParts.HeaderCell, Clean(ExportText.NeutralizeFormula(h)), inline: true);
             }
             EndRow();
         }

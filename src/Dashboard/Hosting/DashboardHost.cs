@@ -35,10 +35,22 @@ public static class DashboardHost
         return builder;
     }
 
-    /// <summary>Creates or upgrades the schema before anything reads or writes.</summary>
-    public static WebApplication MigrateDatabase(this WebApplication app)
+    /// <summary>
+    /// Creates or upgrades the schema before anything reads or writes. False (after printing why, without a stack
+    /// trace) when the database file is damaged or empty: the caller ends the process with a non-zero code.
+    /// </summary>
+    public static bool MigrateDatabase(this WebApplication app)
     {
-        app.Services.GetRequiredService<SchemaMigrator>().Migrate();
-        return app;
+        try
+        {
+            app.Services.GetRequiredService<SchemaMigrator>().Migrate();
+            return true;
+        }
+        catch (DatabaseRefusedException ex)
+        {
+            // stderr rather than the logger: the message must reach the operator whatever the log levels say.
+            Console.Error.WriteLine(ex.Message);
+            return false;
+        }
     }
 }

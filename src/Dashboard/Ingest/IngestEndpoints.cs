@@ -27,7 +27,7 @@ public static class IngestEndpoints
     }
 
     internal static async Task<IResult> PostIngestAsync(HttpContext context, WriteQueue queue, IngestQuota quota,
-        IOptions<IngestOptions> options, TimeProvider time)
+        IOptions<IngestOptions> options, TimeProvider time, Metrics.WriterMetrics metrics)
     {
         var limits = options.Value;
         if (!RequestBody.HasMediaType(context.Request, "application/json"))
@@ -43,27 +43,28 @@ public static class IngestEndpoints
         var (parsed, rejection) = IngestParser.Parse(body.Value, limits, receivedAt);
         if (rejection is not null)
         {
+            metrics.Rejected("invalid", InvalidEvents(rejection.Errors));
             return IngestProblems.BadRequest(rejection);
         }
-        return await StoreAsync(queue, quota, new PendingWrite(parsed!.Run, parsed.Project, parsed.Events, receivedAt), parsed.Errors,
+        return await StoreAsync(queue, quota, new PendingWrite(parsed!.Run, parsed.Project, parsed.Events, receivedAt), parsed.Errors, metrics,
             parsed.IgnoredFields);
     }
 
     internal static async Task<IResult> PostImportAsync(string run, HttpContext context, WriteQueue queue, IngestQuota quota,
-        IOptions<IngestOptions> options, TimeProvider time, string? project = null, string? timezone = null)
+        IOptions<IngestOptions> options, TimeProvider time, Metrics.WriterMetrics metrics, string? project = null, string? timezone = null)
     {
         var limits = options.Value;
         if (!ImportTimeZone.TryParse(timezone, out var zone))
         {
             return IngestProblems.BadRequest(new IngestRejection("timezone", ImportTimeZone.Help));
         }
-        if (!IngestParser.IsValidName(run))
+        if (!Runs.RunNameRule.IsValid(run))
         {
-            return IngestProblems.BadRequest(new IngestRejection("run", "'run' must be 1-128 characters from letters, digits, '.', '_', ':' and '-'."));
+            return IngestProblems.BadRequest(new IngestRejection("run", Runs.RunNameRule.Message("run")));
         }
-        if (project is not null && !IngestParser.IsValidName(project))
+        if (project is not null && !Runs.RunNameRule.IsValid(project))
         {
-            return IngestProblems.BadRequest(new IngestRejection("project", "'project' must be 1-128 characters from letters, digits, '.', '_', ':' and '-'."));
+            return IngestProblems.BadRequest(new IngestRejection("project", Runs.RunNameRule.Message("project")));
         }
         if (!RequestBody.HasMediaType(context.Request, "application/x-ndjson") && !RequestBody.HasMediaType(context.Request, "application/jsonl"))
         {
@@ -78,21 +79,25 @@ public static class IngestEndpoints
         var (events, errors, lines) = AfterimageImportParser.Parse(body.Value.Span, limits, receivedAt, zone);
         if (events.Count == 0)
         {
+            metrics.Rejected("invalid", InvalidEvents(errors));
             return IngestProblems.BadRequest(new IngestRejection("body",
                 lines == 0 ? "The body holds no metric lines." : "No line of the body is a valid afterimage metric.", errors));
         }
-        return await StoreAsync(queue, quota, new PendingWrite(run, project ?? "default", events, receivedAt), errors);
+        return await StoreAsync(queue, quota, new PendingWrite(run, project ?? "default", events, receivedAt), errors, metrics);
     }
 
     private static async Task<IResult> StoreAsync(WriteQueue queue, IngestQuota quota, PendingWrite write, IReadOnlyList<IngestError> errors,
-        IReadOnlyList<string>? ignoredFields = null)
+        Metrics.WriterMetrics metrics, IReadOnlyList<string>? ignoredFields = null)
     {
+        metrics.Rejected("invalid", InvalidEvents(errors));
         if (quota.TryReserve(write.Run, write.Events) is { } overLimit)
         {
+            metrics.Rejected("limit", write.Events.Count);
             return IngestProblems.LimitReached(overLimit);
         }
         if (!queue.TryEnqueue(write))
         {
+            metrics.Rejected("queue_full", write.Events.Count);
             return IngestProblems.QueueFull();
         }
         WriteOutcome outcome;
@@ -103,6 +108,7 @@ public static class IngestEndpoints
         }
         catch (StorageUnavailableException)
         {
+            metrics.Rejected("storage", write.Events.Count);
             return IngestProblems.StorageUnavailable();
         }
         var response = new IngestResponse(outcome.Accepted, outcome.Duplicates, outcome.Points, errors.Count > 0 ? errors : null, ignoredFields);
@@ -110,4 +116,6 @@ public static class IngestEndpoints
             ? TypedResults.Json(response, statusCode: StatusCodes.Status207MultiStatus)
             : TypedResults.Ok(response);
     }
+
+    private static int InvalidEvents(IReadOnlyList<IngestError>? errors) => errors?.Select(e => e.Index).Distinct().Count() ?? 0;
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Dashboard.Ingest;
 
@@ -19,13 +18,9 @@ public sealed record IngestRejection(string Field, string Message, IReadOnlyList
 /// <summary>Turns an ingest body into valid expanded events and per-event faults; never throws on bad input.</summary>
 internal static partial class IngestParser
 {
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
-    private static partial Regex NamePattern();
-
     // Duplicate keys are refused: which value wins would otherwise be up to each reader of the metadata.
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
-    public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
 
     public static (ParsedIngest? Parsed, IngestRejection? Rejection) Parse(ReadOnlyMemory<byte> body, IngestOptions limits, long receivedAt)
     {
@@ -100,16 +95,16 @@ internal static partial class IngestParser
         {
             run = r.GetString();
         }
-        if (!IsValidName(run))
+        if (!Runs.RunNameRule.IsValid(run))
         {
-            return (null, null, new IngestRejection("run", "'run' is required: 1-128 characters from letters, digits, '.', '_', ':' and '-'."));
+            return (null, null, new IngestRejection("run", "'run' is required: " + Runs.RunNameRule.Description + "."));
         }
         var project = "default";
         if (root.TryGetProperty("project", out var p) && p.ValueKind != JsonValueKind.Null)
         {
-            if (p.ValueKind != JsonValueKind.String || !IsValidName(p.GetString()))
+            if (p.ValueKind != JsonValueKind.String || !Runs.RunNameRule.IsValid(p.GetString()))
             {
-                return (null, null, new IngestRejection("project", "'project' must be 1-128 characters from letters, digits, '.', '_', ':' and '-'."));
+                return (null, null, new IngestRejection("project", Runs.RunNameRule.Message("project")));
             }
             project = p.GetString()!;
         }

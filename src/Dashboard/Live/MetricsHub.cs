@@ -25,5 +25,5 @@ public sealed class MetricsHub : Hub<IMetricsClient>
     public Task SubscribeAlerts() => Groups.AddToGroupAsync(Context.ConnectionId, AlertsGroup);
 
     private static string Validate(string run) =>
-        Ingest.IngestParser.IsValidName(run) ? run : throw new HubException("run must be 1-128 characters from letters, digits, '.', '_', ':' and '-'.");
+        Runs.RunNameRule.IsValid(run) ? run : throw new HubException(Runs.RunNameRule.Message("run"));
 }

@@ -16,6 +16,7 @@ public sealed class BatchWriter(
     SqlitePointWriter store,
     LivePublisher publisher,
     StorageHealth health,
+    Metrics.WriterMetrics metrics,
     IOptions<IngestOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<BatchWriter> logger) : BackgroundService
@@ -49,6 +50,7 @@ public sealed class BatchWriter(
     {
         WriteOutcome[] outcomes;
         CommittedBatch committed;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             (outcomes, committed) = store.Write(_batch);
@@ -60,6 +62,7 @@ public sealed class BatchWriter(
                 logger.LogError(ex, "Writing {Requests} requests failed; they are answered 503 and nothing of them is stored", _batch.Count);
             }
             health.Failing = true;
+            metrics.StorageFailed();
             store.Reset();
             var error = new StorageUnavailableException("The database could not commit the write.", ex);
             foreach (var write in _batch)
@@ -77,6 +80,7 @@ public sealed class BatchWriter(
         {
             _batch[i].Complete(outcomes[i]);
         }
+        metrics.Committed(committed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         publisher.Publish(committed);
     }
 }

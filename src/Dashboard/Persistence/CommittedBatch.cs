@@ -13,6 +13,9 @@ public sealed class CommittedRun(string run, string project, bool created)
     public int Events { get; set; }
     public Dictionary<string, MetricDelta> Metrics { get; } = new(StringComparer.Ordinal);
     public List<LogRecord> Logs { get; } = [];
+
+    /// <summary>The events stored (duplicates left out), for consumers that fold whole events (the /metrics exporter).</summary>
+    public List<ExpandedEvent> AcceptedEvents { get; } = [];
 }
 
 /// <summary>Aggregate of one metric's new points: count, sum, min, max, the latest value and how many have a model name.</summary>

@@ -66,7 +66,8 @@ public sealed class AccessMiddleware(RequestDelegate next, IOptions<AuthOptions>
     }
 
     private static bool IsPage(string path) =>
-        !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) && !path.StartsWith("/hubs/", StringComparison.OrdinalIgnoreCase);
+        !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) && !path.StartsWith("/hubs/", StringComparison.OrdinalIgnoreCase)
+        && !string.Equals(path.TrimEnd('/'), "/metrics", StringComparison.OrdinalIgnoreCase);
 
     private static Task Problem(HttpContext context, int status, string title, string detail, string field) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: status,

@@ -9,6 +9,9 @@ public enum Access
     Ingest,
     Viewer,
     Admin,
+
+    /// <summary>GET /metrics: a scrape key, a viewer or an admin.</summary>
+    Scrape,
 }
 
 /// <summary>
@@ -20,6 +23,9 @@ public static partial class AccessPolicy
     public const string RoleIngest = "ingest";
     public const string RoleViewer = "viewer";
     public const string RoleAdmin = "admin";
+
+    /// <summary>Prometheus' key: GET /metrics and nothing else.</summary>
+    public const string RoleScrape = "scrape";
 
     private static readonly string[] PublicPrefixes = ["/css/", "/js/", "/lib/", "/_content/"];
 
@@ -45,6 +51,10 @@ public static partial class AccessPolicy
         {
             return Access.Public;
         }
+        if (read && Is(path, "/metrics"))
+        {
+            return Access.Scrape;
+        }
         if (Under(path, "/hubs"))
         {
             // The negotiate request is a POST; the hub only subscribes, so it is read access.
@@ -68,6 +78,7 @@ public static partial class AccessPolicy
         Access.Ingest => role is RoleIngest or RoleAdmin,
         Access.Viewer => role is RoleViewer or RoleAdmin,
         Access.Admin => role is RoleAdmin,
+        Access.Scrape => role is RoleScrape or RoleViewer or RoleAdmin,
         _ => false,
     };
 

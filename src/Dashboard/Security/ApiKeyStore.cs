@@ -45,6 +45,7 @@ public sealed class ApiKeyStore(SqliteConnectionFactory connections, IOptions<Au
         AddConfigured(entries, o.IngestKeys, AccessPolicy.RoleIngest, KindKey, "Auth:IngestKeys");
         AddConfigured(entries, o.ViewerKeys, AccessPolicy.RoleViewer, KindKey, "Auth:ViewerKeys");
         AddConfigured(entries, o.AdminKeys, AccessPolicy.RoleAdmin, KindKey, "Auth:AdminKeys");
+        AddConfigured(entries, o.ScrapeKeys, AccessPolicy.RoleScrape, KindKey, "Auth:ScrapeKeys");
         if (!string.IsNullOrEmpty(o.BrowserToken))
         {
             AddConfigured(entries, [o.BrowserToken], AccessPolicy.RoleAdmin, KindBrowser, "Auth:BrowserToken");

@@ -22,6 +22,9 @@ public sealed class AuthOptions
     /// <summary>Keys that may do everything, including settings, keys and deleting runs.</summary>
     public List<string> AdminKeys { get; set; } = [];
 
+    /// <summary>Keys for Prometheus: GET /metrics only.</summary>
+    public List<string> ScrapeKeys { get; set; } = [];
+
     /// <summary>Start-up with a fresh browser token (the old ones are revoked) printed once.</summary>
     public bool NewBrowserToken { get; set; }
 
@@ -53,6 +56,7 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         CheckKeys("IngestKeys", options.IngestKeys);
         CheckKeys("ViewerKeys", options.ViewerKeys);
         CheckKeys("AdminKeys", options.AdminKeys);
+        CheckKeys("ScrapeKeys", options.ScrapeKeys);
         if (options.BrowserToken is { } token)
         {
             CheckKeys("BrowserToken", [token]);

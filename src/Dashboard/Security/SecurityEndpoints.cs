@@ -28,9 +28,9 @@ public static class SecurityEndpoints
         {
             return ApiProblems.BadParameter("name", "'name' must be 1-100 characters without control characters.");
         }
-        if (request.Role is not (AccessPolicy.RoleIngest or AccessPolicy.RoleViewer or AccessPolicy.RoleAdmin))
+        if (request.Role is not (AccessPolicy.RoleIngest or AccessPolicy.RoleViewer or AccessPolicy.RoleAdmin or AccessPolicy.RoleScrape))
         {
-            return ApiProblems.BadParameter("role", "'role' must be ingest, viewer or admin.");
+            return ApiProblems.BadParameter("role", "'role' must be ingest, viewer, admin or scrape.");
         }
         var (entry, key) = store.Create(request.Name.Trim(), request.Role);
         return TypedResults.Created($"/api/v1/settings/keys/{entry.Id}", new CreatedKeyResponse(KeyInfo.From(entry), key));
@@ -43,9 +43,9 @@ public static class SecurityEndpoints
 
     internal static IResult DeleteRun(string run, RunMaintenance maintenance)
     {
-        if (!IngestParser.IsValidName(run))
+        if (!Runs.RunNameRule.IsValid(run))
         {
-            return ApiProblems.BadParameter("run", "'run' must be 1-128 characters from letters, digits, '.', '_', ':' and '-'.");
+            return ApiProblems.BadParameter("run", Runs.RunNameRule.Message("run"));
         }
         return maintenance.DeleteRun(run) ? TypedResults.NoContent() : ApiProblems.RunNotFound(run);
     }

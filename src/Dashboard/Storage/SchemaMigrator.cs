@@ -1,11 +1,15 @@
+using Microsoft.Extensions.Options;
+
 namespace Dashboard.Storage;
 
 /// <summary>Brings the database file to the newest schema at start-up (see <see cref="SchemaMigrations"/>).</summary>
-public sealed class SchemaMigrator(SqliteConnectionFactory connections, ILogger<SchemaMigrator> logger)
+public sealed class SchemaMigrator(SqliteConnectionFactory connections, IOptions<StorageOptions> options, ILogger<SchemaMigrator> logger)
 {
+    /// <summary>The schema version reached; throws <see cref="DatabaseRefusedException"/> for an unusable file.</summary>
     public int Migrate()
     {
         connections.EnsureDirectory();
+        DatabaseFileCheck.Check(connections, options.Value.QuickCheckOnStart);
         using var connection = connections.Open();
         using (var wal = connection.CreateCommand())
         {

@@ -148,6 +148,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
                 committed.Logs.Add(log);
                 points++;
             }
+            committed.AcceptedEvents.Add(e);
             first = Math.Min(first, e.Timestamp);
             last = Math.Max(last, e.Timestamp);
             accepted++;

@@ -30,6 +30,12 @@ public sealed class StorageOptions
 
     /// <summary>How long a statement waits for a lock held by another connection, in milliseconds.</summary>
     public int BusyTimeoutMilliseconds { get; set; } = 5_000;
+
+    /// <summary>
+    /// Run <c>PRAGMA quick_check</c> on an existing file at start-up and refuse to start on a damaged one (default true).
+    /// It reads the whole file once; turn it off only for very large files whose start-up time matters more.
+    /// </summary>
+    public bool QuickCheckOnStart { get; set; } = true;
 }
 
 /// <summary>Checks every <see cref="StorageOptions"/> key and the connection string at start-up.</summary>

@@ -39,7 +39,7 @@ public sealed class AlertTestDb : IDisposable
         services.AddLogging();
         _services = services.BuildServiceProvider();
         Connections = _services.GetRequiredService<SqliteConnectionFactory>();
-        new SchemaMigrator(Connections, NullLogger<SchemaMigrator>.Instance).Migrate();
+        new SchemaMigrator(Connections, Microsoft.Extensions.Options.Options.Create(new StorageOptions()), NullLogger<SchemaMigrator>.Instance).Migrate();
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
