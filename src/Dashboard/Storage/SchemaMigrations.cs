@@ -125,9 +125,21 @@ internal static class SchemaMigrations
                 json_each(p.metadata) j
             GROUP BY p.run_id, p.metric_id, j.key;
             """),
+        // Webhook delivery status per target URL (issue 11): kept across restarts so /settings shows the last outcome.
+        (6, """
+            CREATE TABLE webhook_status (
+                url TEXT PRIMARY KEY,
+                succeeded INTEGER NOT NULL,
+                at INTEGER NOT NULL,
+                last_failure TEXT,
+                last_failure_at INTEGER,
+                delivered INTEGER NOT NULL DEFAULT 0,
+                failed INTEGER NOT NULL DEFAULT 0
+            ) WITHOUT ROWID;
+            """),
         // NaN, Infinity and -Infinity points are kept, apart from the finite ones: SQLite stores a bound NaN as NULL,
         // and every sum, series, chart and rollup over points stays finite. Stats count them separately (README).
-        (6, """
+        (7, """
             CREATE TABLE nonfinite_points (
                 run_id INTEGER NOT NULL,
                 metric_id INTEGER NOT NULL,

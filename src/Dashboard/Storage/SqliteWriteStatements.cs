@@ -74,7 +74,7 @@ internal sealed class SqliteWriteStatements : IDisposable
     }
 
     /// <summary>False when the id is already stored for the run (a duplicate).</summary>
-    /// <summary>A NaN or infinite point, kept apart from the finite ones (see migration 6).</summary>
+    /// <summary>A NaN or infinite point, kept apart from the finite ones (see migration 7).</summary>
     public void InsertNonFinite(long runId, long metricId, MetricPoint p)
     {
         var ps = _insertNonFinite.Parameters;
