@@ -40,7 +40,8 @@ public sealed class RunMaintenance(SqlitePointWriter writer, IngestQuota quota, 
         }
         var cutoff = Timestamps.ToMicros(time.GetUtcNow() - TimeSpan.FromDays(days));
         // rowid order is roughly arrival order, so the oldest rows are found first without an index on ts.
-        var points = RunPurger.DeleteInBatches(writer, "DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE ts < $a LIMIT $n)", cutoff, CancellationToken.None);
+        var points = RunPurger.DeleteInBatches(writer, "DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE ts < $a LIMIT $n)", cutoff, CancellationToken.None)
+            + RunPurger.DeleteInBatches(writer, "DELETE FROM nonfinite_points WHERE rowid IN (SELECT rowid FROM nonfinite_points WHERE ts < $a LIMIT $n)", cutoff, CancellationToken.None);
         var logs = RunPurger.DeleteInBatches(writer, "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < $a LIMIT $n)", cutoff, CancellationToken.None);
         if (points > 0)
         {

@@ -15,6 +15,7 @@ public sealed class RunPurger(SqlitePointWriter writer, TimeProvider time, ILogg
     private static readonly string[] Deletes =
     [
         "DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE run_id = $a LIMIT $n)",
+        "DELETE FROM nonfinite_points WHERE rowid IN (SELECT rowid FROM nonfinite_points WHERE run_id = $a LIMIT $n)",
         "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE run_id = $a LIMIT $n)",
         // event_ids is WITHOUT ROWID: batch over its primary key instead.
         "DELETE FROM event_ids WHERE (run_id, event_id) IN (SELECT run_id, event_id FROM event_ids WHERE run_id = $a LIMIT $n)",

@@ -137,10 +137,23 @@ internal static class SchemaMigrations
                 failed INTEGER NOT NULL DEFAULT 0
             ) WITHOUT ROWID;
             """),
+        // NaN, Infinity and -Infinity points are kept, apart from the finite ones: SQLite stores a bound NaN as NULL,
+        // and every sum, series, chart and rollup over points stays finite. Stats count them separately (README).
+        (7, """
+            CREATE TABLE nonfinite_points (
+                run_id INTEGER NOT NULL,
+                metric_id INTEGER NOT NULL,
+                ts INTEGER NOT NULL,
+                value TEXT NOT NULL CHECK (value IN ('NaN', 'Infinity', '-Infinity')),
+                model_name TEXT,
+                metadata TEXT
+            );
+            CREATE INDEX ix_nonfinite_points_run_metric_ts ON nonfinite_points(run_id, metric_id, ts);
+            """),
         // Deleting a run removes its row at once and records its id here; the points, logs and event ids still carrying
         // that id are purged in the background (Runs/RunPurger), and the row goes when they are gone. New runs never
         // take an id listed here (see SqliteWriteStatements.EnsureRun).
-        (7, """
+        (8, """
             CREATE TABLE run_purges (
                 run_id INTEGER PRIMARY KEY,
                 name TEXT NOT NULL,

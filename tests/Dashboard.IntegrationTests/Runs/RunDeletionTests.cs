@@ -66,7 +66,7 @@ public sealed class RunDeletionTests(ITestOutputHelper output)
         (await Json.GetAsync(http2, "/api/v1/runs")).ToString().Should().NotContain("\"big\"", "still gone after the crash");
         await WaitFor.ConditionAsync(() => Count(path, "SELECT COUNT(*) FROM run_purges") == 0, TimeSpan.FromSeconds(60), "purge resumed and finished");
         // Checked before re-sending: once the purge is done a new run may take the old id again.
-        foreach (var table in new[] { "points", "logs", "event_ids", "run_metrics", "run_metric_keys" })
+        foreach (var table in new[] { "points", "nonfinite_points", "logs", "event_ids", "run_metrics", "run_metric_keys" })
         {
             Count(path, $"SELECT COUNT(*) FROM {table} WHERE run_id = {oldId}").Should().Be(0, $"{table} of the deleted run are purged");
         }
