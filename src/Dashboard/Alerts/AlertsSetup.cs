@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Alerts;
@@ -20,6 +21,9 @@ public static class AlertsSetup
         services.AddHttpClient(WebhookSender.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<AlertEvaluationService>();
         services.AddHostedService<WebhookSender>();
+        services.TryAddSingleton<ActiveAlerts>();
+        services.AddSingleton<AlertmanagerClient>();
+        services.AddHostedService<AlertmanagerResender>();
         return builder;
     }
 

@@ -22,7 +22,7 @@ public sealed record WebhookResult(bool Succeeded, DateTimeOffset At, string? La
 /// <summary>Sends queued fire/resolve notifications to every enabled webhook, with retries and backoff.</summary>
 public sealed class WebhookSender(
     AlertNotifier notifier, AlertSettingsStore settings, IHttpClientFactory clients, WebhookStatus status,
-    TimeProvider time, ILogger<WebhookSender> logger) : BackgroundService
+    TimeProvider time, ILogger<WebhookSender> logger, AlertmanagerClient alertmanager) : BackgroundService
 {
     public const string ClientName = "alerts-webhooks";
     public const int Attempts = 3;
@@ -55,6 +55,11 @@ public sealed class WebhookSender(
 
     internal async Task SendAsync(WebhookTarget target, AlertChangedMessage alert, CancellationToken ct)
     {
+        if (target.Format == AlertmanagerPayload.Format)
+        {
+            await alertmanager.NotifyAsync(target, alert, ct);
+            return;
+        }
         var client = clients.CreateClient(ClientName);
         string? failure = null;
         for (var attempt = 1; attempt <= Attempts; attempt++)
