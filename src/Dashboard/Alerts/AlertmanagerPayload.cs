@@ -8,7 +8,7 @@ namespace Dashboard.Alerts;
 /// <summary>
 /// The body Alertmanager's v2 API takes (POST /api/v2/alerts): one postable alert per dashboard alert,
 /// labelled alertname, severity, run and rule, annotated with message, value and threshold.
-/// A firing alert ends <see cref="FiringValidity"/> after it is sent unless sent again (the re-sender does
+/// A firing alert ends <see cref="FiringValidity"/> after it is sent unless sent again (<see cref="AlertmanagerSender"/> does
 /// that every Alerts:AlertmanagerResendSeconds), so Alertmanager resolves it by itself if the dashboard goes away;
 /// a resolved alert ends when it resolved.
 /// </summary>

@@ -17,13 +17,17 @@ public static class AlertsSetup
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<AlertNotifier>());
         services.AddSingleton<AlertEvaluator>();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
+        services.AddSingleton<Storage.WebhookStatusStore>();
         services.AddSingleton<WebhookStatus>();
-        services.AddHttpClient(WebhookSender.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        // Each attempt has its own timeout (Webhooks:TimeoutSeconds); the client's own is only a backstop.
+        services.AddHttpClient(WebhookSender.ClientName, c => c.Timeout = TimeSpan.FromMinutes(10));
         services.AddHostedService<AlertEvaluationService>();
         services.AddHostedService<WebhookSender>();
         services.TryAddSingleton<ActiveAlerts>();
-        services.AddSingleton<AlertmanagerClient>();
-        services.AddHostedService<AlertmanagerResender>();
+        services.AddSingleton<AlertmanagerSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertmanagerSender>());
         return builder;
     }
 

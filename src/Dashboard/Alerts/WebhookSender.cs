@@ -1,33 +1,21 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Dashboard.Live;
+using Microsoft.Extensions.Options;
 
 namespace Dashboard.Alerts;
 
-/// <summary>The last delivery attempt per webhook URL, shown on /settings.</summary>
-public sealed class WebhookStatus
-{
-    private readonly ConcurrentDictionary<string, WebhookResult> _results = new(StringComparer.Ordinal);
-
-    public void Record(string url, WebhookResult result) => _results.AddOrUpdate(url, result,
-        (_, old) => result.Succeeded ? result with { LastFailure = old.LastFailure, LastFailureAt = old.LastFailureAt } : result);
-
-    public WebhookResult? Get(string url) => _results.GetValueOrDefault(url);
-}
-
-public sealed record WebhookResult(bool Succeeded, DateTimeOffset At, string? LastFailure, DateTimeOffset? LastFailureAt);
-
-/// <summary>Sends queued fire/resolve notifications to every enabled webhook, with retries and backoff.</summary>
+/// <summary>
+/// Fans each fire/resolve notification out to every enabled webhook's own <see cref="WebhookTargetQueue"/>,
+/// so targets are served in parallel and a dead one delays nobody else. Each delivery is tried
+/// Webhooks:Attempts times with doubling backoff; its outcome goes to <see cref="WebhookStatus"/> (kept in the database).
+/// </summary>
 public sealed class WebhookSender(
     AlertNotifier notifier, AlertSettingsStore settings, IHttpClientFactory clients, WebhookStatus status,
-    TimeProvider time, ILogger<WebhookSender> logger, AlertmanagerClient alertmanager) : BackgroundService
+    IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> logger, AlertmanagerSender alertmanager) : BackgroundService
 {
     public const string ClientName = "alerts-webhooks";
-    public const int Attempts = 3;
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private readonly ConcurrentDictionary<(string Url, string Format), WebhookTargetQueue> _targets = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,58 +30,80 @@ public sealed class WebhookSender(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogError(ex, "Could not read webhook settings");
+                    logger.LogError(ex, "Could not read webhook settings; alert {Id} is not notified", alert.Id);
                     continue;
                 }
-                await Task.WhenAll(targets.Select(t => SendAsync(t, alert, stoppingToken)));
+                foreach (var target in targets)
+                {
+                    Enqueue(target, alert, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            foreach (var queue in _targets.Values)
+            {
+                queue.Complete();
+            }
+            await Task.WhenAll(_targets.Values.Select(q => q.Worker));
+        }
     }
 
-    internal async Task SendAsync(WebhookTarget target, AlertChangedMessage alert, CancellationToken ct)
+    private void Enqueue(WebhookTarget target, AlertChangedMessage alert, CancellationToken stoppingToken)
     {
         if (target.Format == AlertmanagerPayload.Format)
         {
-            await alertmanager.NotifyAsync(target, alert, ct);
+            alertmanager.Enqueue(target, alert);
             return;
         }
+        var queue = _targets.GetOrAdd((target.Url, target.Format), key =>
+            new WebhookTargetQueue(key.Url, WebhookFormats.Get(key.Format), options.Value.QueueCapacity, SendAsync, stoppingToken));
+        if (!queue.TryEnqueue(alert))
+        {
+            var failure = $"queue full ({options.Value.QueueCapacity} waiting): alert {alert.Id} dropped";
+            logger.LogError("Webhook {Url}: {Failure}", target.Url, failure);
+            status.RecordFailure(target.Url, failure);
+        }
+    }
+
+    internal async Task SendAsync(string url, IWebhookFormat format, AlertChangedMessage alert, CancellationToken ct)
+    {
+        var o = options.Value;
         var client = clients.CreateClient(ClientName);
         string? failure = null;
-        for (var attempt = 1; attempt <= Attempts; attempt++)
+        for (var attempt = 1; attempt <= o.Attempts; attempt++)
         {
             try
             {
-                using var response = await client.PostAsync(target.Url, Body(target, alert), ct);
+                using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                attemptTimeout.CancelAfter(TimeSpan.FromSeconds(o.TimeoutSeconds));
+                using var response = await client.PostAsync(url, format.Body(alert), attemptTimeout.Token);
                 if (response.IsSuccessStatusCode)
                 {
-                    status.Record(target.Url, new WebhookResult(true, time.GetUtcNow(), null, null));
+                    status.RecordSuccess(url);
                     return;
                 }
                 failure = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
             {
-                failure = ex.Message;
+                failure = ex is OperationCanceledException ? $"no answer within {o.TimeoutSeconds} s" : ex.Message;
             }
             logger.LogWarning("Webhook {Url} attempt {Attempt}/{Attempts} for alert {Id} failed: {Failure}",
-                target.Url, attempt, Attempts, alert.Id, failure);
-            if (attempt < Attempts)
+                url, attempt, o.Attempts, alert.Id, failure);
+            if (attempt < o.Attempts)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(500 * Math.Pow(2, attempt - 1)), time, ct);
+                await Task.Delay(Backoff(o.RetryBaseMilliseconds, attempt), time, ct);
             }
         }
-        var now = time.GetUtcNow();
-        status.Record(target.Url, new WebhookResult(false, now, failure, now));
-        logger.LogError("Webhook {Url} gave up on alert {Id} after {Attempts} attempts: {Failure}", target.Url, alert.Id, Attempts, failure);
+        status.RecordFailure(url, failure!);
+        logger.LogError("Webhook {Url} gave up on alert {Id} after {Attempts} attempts: {Failure}", url, alert.Id, o.Attempts, failure);
     }
 
-    public static HttpContent Body(WebhookTarget target, AlertChangedMessage alert) => target.Format == "slack"
-        ? JsonContent.Create(new { text = SlackText(alert) })
-        : JsonContent.Create(alert, options: Json);
-
-    public static string SlackText(AlertChangedMessage a) => string.Create(CultureInfo.InvariantCulture,
-        $"[{a.State.ToUpperInvariant()}] {a.Severity} {a.Rule}{(a.Run is null ? "" : " on run " + a.Run)}: {a.Message}");
+    /// <summary>The wait after failed attempt <paramref name="attempt"/>: base, 2 × base, 4 × base ...</summary>
+    public static TimeSpan Backoff(int baseMilliseconds, int attempt) =>
+        TimeSpan.FromMilliseconds(baseMilliseconds * Math.Pow(2, attempt - 1));
 }

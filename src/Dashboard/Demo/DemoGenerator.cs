@@ -1,12 +1,13 @@
-using System.Net.Http.Json;
+using Dashboard.Client;
 using Dashboard.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Demo;
 
 /// <summary>
-/// With --demo: posts simulated traffic through the real ingest API over HTTP, as an outside
-/// generator would, starting with a few minutes of history so every chart has data at once.
+/// With --demo: sends simulated traffic through the real ingest API with the .NET client library
+/// (<see cref="DashboardClient"/>), as an outside generator would, starting with a few minutes of
+/// history so every chart has data at once.
 /// </summary>
 public sealed class DemoGenerator(
     IServiceProvider services,
@@ -29,26 +30,41 @@ public sealed class DemoGenerator(
             logger.LogWarning("Demo generator found no listening address; it is not running");
             return;
         }
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
-        foreach (var header in DemoAuth.Headers(services))
-        {
-            http.DefaultRequestHeaders.TryAddWithoutValidation(header.Key, header.Value);
-        }
+        var interval = TimeSpan.FromSeconds(1 / Math.Max(0.1, options.Value.EventsPerSecond));
+        await using var conversations = NewClient(address, DemoTraffic.ConversationRun, interval);
+        await using var predictions = NewClient(address, DemoTraffic.ClassifierRun, interval);
+        await using var pipelines = NewClient(address, DemoTraffic.PipelineRun, interval);
+        var runs = new DemoRuns(conversations, predictions, pipelines);
         logger.LogInformation("Demo generator posting to {Address}", address);
         try
         {
-            await BackfillAsync(http, stoppingToken);
-            var interval = TimeSpan.FromSeconds(1 / Math.Max(0.1, options.Value.EventsPerSecond));
+            await BackfillAsync(runs, interval, stoppingToken);
             using var timer = new PeriodicTimer(interval, time);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await PostTickAsync(http, time.GetUtcNow(), stoppingToken);
+                await CollectAsync(time.GetUtcNow(), runs, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
+
+    private sealed record DemoRuns(DashboardClient Conversations, DashboardClient Predictions, DashboardClient Pipelines);
+
+    private DashboardClient NewClient(string address, string run, TimeSpan interval) =>
+        new(new DashboardClientOptions
+        {
+            BaseAddress = new Uri(address),
+            Run = run,
+            Project = "demo",
+            ApiKey = DemoAuth.Key(services),
+            // One batch per tick, as before the client existed, so pages move as often as the demo ticks.
+            FlushInterval = interval,
+            BatchSize = 5_000,
+            // Stopping the host should not wait long for a demo.
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
+        }, logger, timeProvider: time);
 
     private async Task<bool> WaitForStartAsync(CancellationToken ct)
     {
@@ -66,84 +82,41 @@ public sealed class DemoGenerator(
         }
     }
 
-    private async Task BackfillAsync(HttpClient http, CancellationToken ct)
+    private async Task BackfillAsync(DemoRuns runs, TimeSpan step, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var step = TimeSpan.FromSeconds(1 / Math.Max(0.1, options.Value.EventsPerSecond));
-        var conversations = new List<object>();
-        var predictions = new List<object>();
-        var pipelines = new List<object>();
         for (var t = now.AddMinutes(-options.Value.BackfillMinutes); t < now; t += step)
         {
-            Collect(t, conversations, predictions, pipelines);
+            await CollectAsync(t, runs, ct);
         }
-        await PostAsync(http, DemoTraffic.ConversationRun, conversations, ct);
-        await PostAsync(http, DemoTraffic.ClassifierRun, predictions, ct);
-        await PostAsync(http, DemoTraffic.PipelineRun, pipelines, ct);
+        await Task.WhenAll(runs.Conversations.FlushAsync(ct), runs.Predictions.FlushAsync(ct), runs.Pipelines.FlushAsync(ct));
     }
 
-    private async Task PostTickAsync(HttpClient http, DateTimeOffset t, CancellationToken ct)
+    private async Task CollectAsync(DateTimeOffset t, DemoRuns runs, CancellationToken ct)
     {
-        var conversations = new List<object>();
-        var predictions = new List<object>();
-        var pipelines = new List<object>();
-        Collect(t, conversations, predictions, pipelines);
-        await PostAsync(http, DemoTraffic.ConversationRun, conversations, ct);
-        await PostAsync(http, DemoTraffic.ClassifierRun, predictions, ct);
-        if (pipelines.Count > 0)
-        {
-            await PostAsync(http, DemoTraffic.PipelineRun, pipelines, ct);
-        }
-    }
-
-    private void Collect(DateTimeOffset t, List<object> conversations, List<object> predictions, List<object> pipelines)
-    {
-        conversations.Add(_traffic.Generation(t));
+        await runs.Conversations.TrackGenerationAsync(_traffic.Generation(t), ct);
         if (Random.Shared.NextDouble() < 0.5)
         {
-            conversations.Add(_traffic.Evaluation(t));
+            await runs.Conversations.TrackEvaluationAsync(_traffic.Evaluation(t), ct);
         }
         if (_traffic.Log(t) is { } log)
         {
-            conversations.Add(log);
+            await runs.Conversations.EnqueueAsync(log, ct);
         }
-        predictions.Add(_traffic.Prediction(t));
-        predictions.Add(_traffic.Prediction(t));
+        await runs.Predictions.EnqueueAsync(_traffic.Prediction(t), ct);
+        await runs.Predictions.EnqueueAsync(_traffic.Prediction(t), ct);
         if (Random.Shared.NextDouble() < 0.1)
         {
-            pipelines.Add(_traffic.Pipeline(t));
-        }
-    }
-
-    private async Task PostAsync(HttpClient http, string run, List<object> events, CancellationToken ct)
-    {
-        for (var i = 0; i < events.Count; i += 5_000)
-        {
-            var body = new { run, project = "demo", events = events.Skip(i).Take(5_000) };
-            try
-            {
-                using var response = await http.PostAsJsonAsync("/api/v1/ingest", body, ct);
-                if (!response.IsSuccessStatusCode)
-                {
-                    logger.LogWarning("Demo post to {Run} answered {Status}", run, (int)response.StatusCode);
-                }
-            }
-            catch (HttpRequestException ex)
-            {
-                logger.LogWarning("Demo post to {Run} failed: {Message}", run, ex.Message);
-            }
+            await runs.Pipelines.TrackPipelineExecutionAsync(_traffic.Pipeline(t), ct);
         }
     }
 }
 
 /// <summary>
-/// Headers the demo generator sends. In Auth:Mode=Token the key store holds an in-memory ingest key
+/// The key the demo generator sends. In Auth:Mode=Token the key store holds an in-memory ingest key
 /// for the demo (never persisted, gone at exit), so --demo keeps authentication on.
 /// </summary>
 internal static class DemoAuth
 {
-    public static IEnumerable<KeyValuePair<string, string>> Headers(IServiceProvider services) =>
-        services.GetService<Security.ApiKeyStore>()?.DemoKey is { } key
-            ? [new(Security.ApiKeyAuthenticationHandler.HeaderName, key)]
-            : [];
+    public static string? Key(IServiceProvider services) => services.GetService<Security.ApiKeyStore>()?.DemoKey;
 }

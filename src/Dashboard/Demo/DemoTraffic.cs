@@ -1,9 +1,11 @@
+using Dashboard.Client;
+
 namespace Dashboard.Demo;
 
 /// <summary>
 /// Realistic fake events: conversations over three models with token counts and finish reasons,
 /// failure bursts, LLM-judge evaluations with feedback, classifier predictions and pipeline runs.
-/// Pure: the caller decides the time and posts what it returns.
+/// Pure: the caller decides the time and sends what it returns (typed events of <see cref="Dashboard.Client"/>).
 /// </summary>
 public sealed class DemoTraffic(int seed)
 {
@@ -34,56 +36,54 @@ public sealed class DemoTraffic(int seed)
 
     private static double FailureProbability(DateTimeOffset t) => InIncident(t) ? 0.75 : InFailureBurst(t) ? 0.4 : 0.03;
 
-    public object Generation(DateTimeOffset t)
+    public GenerationEvent Generation(DateTimeOffset t)
     {
         var (model, latency, prompt) = Models[_random.Next(Models.Length)];
         var failed = _random.NextDouble() < FailureProbability(t);
         var completion = failed ? 0 : (int)(120 + _random.NextDouble() * 600);
         var promptTokens = (int)(prompt * (0.6 + _random.NextDouble() * 0.8));
-        return new Dictionary<string, object?>
+        return new GenerationEvent
         {
-            ["type"] = "generation",
-            ["id"] = Guid.NewGuid().ToString("N"),
-            ["timestamp"] = t,
-            ["duration"] = Math.Round(latency * (0.5 + _random.NextDouble() * (failed ? 3 : 1.2)), 3),
-            ["success"] = !failed,
-            ["model_name"] = model,
-            ["finish_reason"] = failed ? "error" : (_random.NextDouble() < 0.1 ? "length" : "stop"),
-            ["error"] = failed ? "RateLimitError: 429 Too Many Requests" : null,
-            ["prompt_token_count"] = promptTokens,
-            ["completion_token_count"] = completion,
-            ["total_token_count"] = promptTokens + completion,
-            ["conversation_length"] = failed ? null : 2 + _random.Next(0, 5) * 2,
-            ["metadata"] = new Dictionary<string, object?> { ["prompt_type"] = _random.NextDouble() < 0.5 ? "respondent" : "correspondent" },
+            Timestamp = t,
+            Duration = Math.Round(latency * (0.5 + _random.NextDouble() * (failed ? 3 : 1.2)), 3),
+            Success = !failed,
+            ModelName = model,
+            FinishReason = failed ? "error" : (_random.NextDouble() < 0.1 ? "length" : "stop"),
+            // An empty error records error_rate 0, as the demo has always done for successful calls.
+            Error = failed ? "RateLimitError: 429 Too Many Requests" : "",
+            PromptTokenCount = promptTokens,
+            CompletionTokenCount = completion,
+            TotalTokenCount = promptTokens + completion,
+            ConversationLength = failed ? null : 2 + _random.Next(0, 5) * 2,
+            Metadata = new Dictionary<string, object?> { ["prompt_type"] = _random.NextDouble() < 0.5 ? "respondent" : "correspondent" },
         };
     }
 
-    public object Evaluation(DateTimeOffset t)
+    public EvaluationEvent Evaluation(DateTimeOffset t)
     {
         var failed = _random.NextDouble() < 0.04;
         double Score() => Math.Round(Math.Clamp(0.55 + _random.NextDouble() * 0.45 - (InFailureBurst(t) ? 0.2 : 0), 0, 1), 2);
-        return new Dictionary<string, object?>
+        return new EvaluationEvent
         {
-            ["type"] = "evaluation",
-            ["timestamp"] = t,
-            ["duration"] = Math.Round(0.8 + _random.NextDouble() * 2.5, 3),
-            ["success"] = !failed,
-            ["evaluator_type"] = "llm_judge",
-            ["model_name"] = "gpt-4o",
-            ["error"] = failed ? "JudgeTimeout" : null,
-            ["scores"] = failed ? new Dictionary<string, object?>() : new Dictionary<string, object?>
+            Timestamp = t,
+            Duration = Math.Round(0.8 + _random.NextDouble() * 2.5, 3),
+            Success = !failed,
+            EvaluatorType = "llm_judge",
+            ModelName = "gpt-4o",
+            Error = failed ? "JudgeTimeout" : "",
+            Scores = failed ? new Dictionary<string, EvaluationScore>() : new Dictionary<string, EvaluationScore>
             {
                 ["overall"] = Score(),
-                ["coherence"] = new Dictionary<string, object?> { ["score"] = Score(), ["feedback"] = Feedback[_random.Next(Feedback.Length)] },
-                ["relevance"] = new Dictionary<string, object?> { ["score"] = Score(), ["feedback"] = Feedback[_random.Next(Feedback.Length)] },
+                ["coherence"] = new(Score(), Feedback[_random.Next(Feedback.Length)]),
+                ["relevance"] = new(Score(), Feedback[_random.Next(Feedback.Length)]),
             },
-            ["prompt_token_count"] = 600 + _random.Next(400),
-            ["completion_token_count"] = 80 + _random.Next(120),
-            ["total_token_count"] = 800 + _random.Next(500),
+            PromptTokenCount = 600 + _random.Next(400),
+            CompletionTokenCount = 80 + _random.Next(120),
+            TotalTokenCount = 800 + _random.Next(500),
         };
     }
 
-    public object? Log(DateTimeOffset t)
+    public LogEvent? Log(DateTimeOffset t)
     {
         var roll = _random.NextDouble();
         if (roll > 0.15)
@@ -93,45 +93,43 @@ public sealed class DemoTraffic(int seed)
         var (level, message) = roll < 0.02 ? ("error", "Provider returned 429; backing off 2s")
             : roll < 0.06 ? ("warning", "Conversation hit max_turns before the respondent finished")
             : ("info", $"Generated conversation batch {(int)(t.ToUnixTimeSeconds() % 10_000)}");
-        return new Dictionary<string, object?> { ["type"] = "log", ["timestamp"] = t, ["level"] = level, ["message"] = message };
+        return new LogEvent { Timestamp = t, Level = level, Message = message };
     }
 
-    public object Prediction(DateTimeOffset t)
+    public DashboardEvent Prediction(DateTimeOffset t)
     {
         if (_random.NextDouble() < (InFailureBurst(t) ? 0.08 : 0.01))
         {
-            return new Dictionary<string, object?>
+            return new PredictionErrorEvent
             {
-                ["type"] = "prediction_error", ["timestamp"] = t, ["error_type"] = "ModelTimeout",
-                ["error_message"] = "Inference exceeded 10s", ["context"] = new Dictionary<string, object?> { ["batch"] = 1 },
+                Timestamp = t, ErrorType = "ModelTimeout", ErrorMessage = "Inference exceeded 10s",
+                Context = new Dictionary<string, object?> { ["batch"] = 1 },
             };
         }
         var label = Labels[Math.Min(Labels.Length - 1, (int)Math.Floor(Math.Pow(_random.NextDouble(), 1.6) * Labels.Length))];
-        return new Dictionary<string, object?>
+        return new PredictionEvent
         {
-            ["type"] = "prediction",
-            ["timestamp"] = t,
-            ["prediction"] = label,
-            ["confidence"] = Math.Round(Math.Clamp(0.45 + _random.NextDouble() * 0.6, 0, 1), 3),
-            ["processing_time"] = Math.Round(0.05 + _random.NextDouble() * (InFailureBurst(t) ? 3 : 0.4), 3),
-            ["model_version"] = "distilbert-sentiment-v3",
-            ["text"] = "demo input " + _random.Next(100_000),
-            ["client_id"] = "client-" + _random.Next(5),
+            Timestamp = t,
+            Prediction = label,
+            Confidence = Math.Round(Math.Clamp(0.45 + _random.NextDouble() * 0.6, 0, 1), 3),
+            ProcessingTime = Math.Round(0.05 + _random.NextDouble() * (InFailureBurst(t) ? 3 : 0.4), 3),
+            ModelVersion = "distilbert-sentiment-v3",
+            Text = "demo input " + _random.Next(100_000),
+            ClientId = "client-" + _random.Next(5),
         };
     }
 
-    public object Pipeline(DateTimeOffset t)
+    public PipelineExecutionEvent Pipeline(DateTimeOffset t)
     {
         var name = Pipelines[_random.Next(Pipelines.Length)];
         var baseTime = name switch { "ingest-documents" => 4.0, "embed-chunks" => 12.0, _ => 45.0 };
-        return new Dictionary<string, object?>
+        return new PipelineExecutionEvent
         {
-            ["type"] = "pipeline_execution",
-            ["timestamp"] = t,
-            ["pipeline"] = name,
-            ["execution_time"] = Math.Round(baseTime * (0.7 + _random.NextDouble() * 0.7), 2),
-            ["success"] = _random.NextDouble() > (name == "train-classifier" ? 0.15 : 0.03),
-            ["metadata"] = new Dictionary<string, object?> { ["stage_count"] = 3 },
+            Timestamp = t,
+            Pipeline = name,
+            ExecutionTime = Math.Round(baseTime * (0.7 + _random.NextDouble() * 0.7), 2),
+            Success = _random.NextDouble() > (name == "train-classifier" ? 0.15 : 0.03),
+            Metadata = new Dictionary<string, object?> { ["stage_count"] = 3 },
         };
     }
 }

@@ -125,5 +125,17 @@ internal static class SchemaMigrations
                 json_each(p.metadata) j
             GROUP BY p.run_id, p.metric_id, j.key;
             """),
+        // Webhook delivery status per target URL (issue 11): kept across restarts so /settings shows the last outcome.
+        (6, """
+            CREATE TABLE webhook_status (
+                url TEXT PRIMARY KEY,
+                succeeded INTEGER NOT NULL,
+                at INTEGER NOT NULL,
+                last_failure TEXT,
+                last_failure_at INTEGER,
+                delivered INTEGER NOT NULL DEFAULT 0,
+                failed INTEGER NOT NULL DEFAULT 0
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -64,6 +64,6 @@ public sealed class AlertSettingsValidatorTests
         var alert = new Dashboard.Live.AlertChangedMessage(1, "low_success_rate", "r1", "warning", "firing", "Success rate 0.5 is below 0.8.",
             0.5, 0.8, DateTimeOffset.UnixEpoch, null);
 
-        WebhookSender.SlackText(alert).Should().Be("[FIRING] warning low_success_rate on run r1: Success rate 0.5 is below 0.8.");
+        SlackWebhookFormat.Text(alert).Should().Be("[FIRING] warning low_success_rate on run r1: Success rate 0.5 is below 0.8.");
     }
 }
