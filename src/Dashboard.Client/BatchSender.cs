@@ -68,7 +68,8 @@ internal sealed class BatchSender(HttpClient http, DashboardClientOptions option
                     $"{message} (after {attempt} attempts)"), reportSender);
                 return;
             }
-            var delay = retryAfter ?? Backoff(attempt);
+            // Up to a quarter more than Retry-After: clients refused together should not all come back together.
+            var delay = retryAfter is { } after ? after * (1 + Random.Shared.NextDouble() * 0.25) : Backoff(attempt);
             delay = delay > options.MaxRetryDelay ? options.MaxRetryDelay : delay;
             logger.LogDebug("Dashboard client: batch of {Events} answered {Status} ({Message}); retry {Attempt} in {Delay}",
                 batch.Count, status, message, attempt, delay);

@@ -70,7 +70,7 @@ public sealed class ClientRetryTests : HostedTest
     {
         // The real host with a one-request queue: parallel clients overflow it and get its own 503 + Retry-After.
         await using var host = new DashboardFactory(settings: new Dictionary<string, string?> { ["Ingest:QueueCapacity"] = "1" });
-        var clients = Enumerable.Range(0, 8).Select(i => ClientTestRun.Create(host, $"crowd-{i % 2}", batchSize: 20)).ToList();
+        var clients = Enumerable.Range(0, 8).Select(i => ClientTestRun.Create(host, $"crowd-{i % 2}", batchSize: 20, maxAttempts: 50)).ToList();
 
         await Task.WhenAll(clients.Select(async client =>
         {
