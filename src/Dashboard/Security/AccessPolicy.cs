@@ -64,7 +64,8 @@ public static partial class AccessPolicy
         {
             return Access.Admin;
         }
-        if (HttpMethods.IsPost(method) && (Is(path, "/api/v1/ingest") || Is(path, "/api/v1/alerts") || ImportPath().IsMatch(path)))
+        if (HttpMethods.IsPost(method) && (Is(path, "/api/v1/ingest") || Is(path, "/api/v1/alerts") || ImportPath().IsMatch(path)
+            || Is(path, "/v1/metrics") || Is(path, "/v1/traces") || Is(path, "/v1/logs")))
         {
             return Access.Ingest;
         }

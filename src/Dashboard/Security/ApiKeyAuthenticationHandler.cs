@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Dashboard.Security;
 
-/// <summary>Reads a key from <c>Authorization: Bearer</c> or <c>X-Api-Key</c> and turns it into a principal with one role.</summary>
+/// <summary>Reads a key from <c>Authorization: Bearer</c>, <c>X-Api-Key</c> or <c>x-otlp-api-key</c> and turns it into a principal with one role.</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -14,6 +14,8 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
+    /// <summary>The header OTLP exporters are configured with (as the Aspire dashboard reads it).</summary>
+    public const string OtlpHeaderName = "x-otlp-api-key";
     public const string KeyIdClaim = "key_id";
 
     public static string? PresentedKey(HttpRequest request)
@@ -21,6 +23,10 @@ public sealed class ApiKeyAuthenticationHandler(
         if (request.Headers.TryGetValue(HeaderName, out var header) && header.Count == 1)
         {
             return header[0];
+        }
+        if (request.Headers.TryGetValue(OtlpHeaderName, out var otlp) && otlp.Count == 1)
+        {
+            return otlp[0];
         }
         var authorization = request.Headers.Authorization.ToString();
         return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : null;

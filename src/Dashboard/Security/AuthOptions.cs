@@ -37,6 +37,12 @@ public sealed class AuthOptions
     /// <summary>Burst a key may spend at once before the per-second rate applies. Default 200.</summary>
     public int RateLimitBurst { get; set; } = 200;
 
+    /// <summary>
+    /// Auth:Mode=None only: host names answered besides localhost, 127.0.0.0/8 and [::1] (default none).
+    /// "*" answers any host and gives up the DNS-rebinding protection.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
     public bool IsNone => string.Equals(Mode, "None", StringComparison.OrdinalIgnoreCase);
 }
 
@@ -72,6 +78,13 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         if (options.RateLimitBurst is < 1 or > 10_000_000)
         {
             failures.Add("Auth:RateLimitBurst must be between 1 and 10000000.");
+        }
+        for (var i = 0; i < options.AllowedHosts.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.AllowedHosts[i]) || options.AllowedHosts[i].Any(c => char.IsWhiteSpace(c) || c is '/' or '@'))
+            {
+                failures.Add($"Auth:AllowedHosts:{i} must be a host name without port, path or spaces (or \"*\").");
+            }
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 

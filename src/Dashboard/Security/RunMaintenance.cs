@@ -38,7 +38,8 @@ public sealed class RunMaintenance(SqlitePointWriter writer, IngestQuota quota, 
         }
         var cutoff = Timestamps.ToMicros(time.GetUtcNow() - TimeSpan.FromDays(days));
         // rowid order is roughly arrival order, so the oldest rows are found first without an index on ts.
-        var points = DeleteInBatches("DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE ts < $a LIMIT $n)", cutoff);
+        var points = DeleteInBatches("DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE ts < $a LIMIT $n)", cutoff)
+            + DeleteInBatches("DELETE FROM nonfinite_points WHERE rowid IN (SELECT rowid FROM nonfinite_points WHERE ts < $a LIMIT $n)", cutoff);
         var logs = DeleteInBatches("DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < $a LIMIT $n)", cutoff);
         if (points > 0)
         {
@@ -107,13 +108,14 @@ public sealed class RunMaintenance(SqlitePointWriter writer, IngestQuota quota, 
     private void DeleteRunById(long id)
     {
         DeleteInBatches("DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE run_id = $a LIMIT $n)", id);
+        DeleteInBatches("DELETE FROM nonfinite_points WHERE rowid IN (SELECT rowid FROM nonfinite_points WHERE run_id = $a LIMIT $n)", id);
         DeleteInBatches("DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE run_id = $a LIMIT $n)", id);
         DeleteInBatches("DELETE FROM event_ids WHERE rowid IN (SELECT rowid FROM event_ids WHERE run_id = $a LIMIT $n)", id, withoutRowid: true);
         writer.RunExclusive(c =>
         {
             using var tx = c.BeginTransaction();
             // Rows written for this run between the batches above go too, in the same transaction as the run.
-            foreach (var table in new[] { "points", "logs", "event_ids", "run_metrics", "run_metric_keys" })
+            foreach (var table in new[] { "points", "nonfinite_points", "logs", "event_ids", "run_metrics", "run_metric_keys" })
             {
                 Execute(c, tx, $"DELETE FROM {table} WHERE run_id = $a", id);
             }

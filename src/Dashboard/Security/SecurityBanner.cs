@@ -14,11 +14,17 @@ public static class SecurityBanner
         var options = services.GetRequiredService<IOptions<AuthOptions>>().Value;
         if (options.IsNone)
         {
+            var hosts = options.AllowedHosts.Contains("*")
+                ? "any Host name (Auth:AllowedHosts has \"*\": a web page using DNS rebinding can act as admin)"
+                : "Host names localhost, 127.0.0.0/8 and [::1]" + (options.AllowedHosts.Count > 0 ? " and " + string.Join(", ", options.AllowedHosts) : "")
+                    + "; others get 421 (add names with Auth:AllowedHosts)";
             services.GetRequiredService<ILoggerFactory>().CreateLogger("Dashboard.Security").LogWarning(
-                "Auth:Mode=None: authentication is OFF. Anyone who can reach {Address} can read, ingest, change settings and delete runs", address);
+                "Auth:Mode=None: authentication is OFF. Anyone who can reach {Address} can read, ingest, change settings and delete runs; it answers {Hosts}",
+                address, hosts);
             return ([
                 "  Sign in:     not needed. WARNING: Auth:Mode=None, anyone who can reach this address is an admin;",
                 "               use it only on a trusted machine.",
+                $"  Hosts:       answers only {hosts}",
             ], null);
         }
         var keys = services.GetRequiredService<ApiKeyStore>();

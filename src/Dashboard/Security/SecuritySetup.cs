@@ -73,6 +73,7 @@ public static class SecuritySetup
         var demo = app.Configuration.GetValue<bool>($"{DemoOptions.Section}:Enabled");
         app.Services.GetRequiredService<ApiKeyStore>().Initialize(demo && !auth.IsNone);
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<NoneModeHostMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<AccessMiddleware>();
         app.UseRateLimiter();

@@ -137,5 +137,18 @@ internal static class SchemaMigrations
                 failed INTEGER NOT NULL DEFAULT 0
             ) WITHOUT ROWID;
             """),
+        // NaN, Infinity and -Infinity points are kept, apart from the finite ones: SQLite stores a bound NaN as NULL,
+        // and every sum, series, chart and rollup over points stays finite. Stats count them separately (README).
+        (7, """
+            CREATE TABLE nonfinite_points (
+                run_id INTEGER NOT NULL,
+                metric_id INTEGER NOT NULL,
+                ts INTEGER NOT NULL,
+                value TEXT NOT NULL CHECK (value IN ('NaN', 'Infinity', '-Infinity')),
+                model_name TEXT,
+                metadata TEXT
+            );
+            CREATE INDEX ix_nonfinite_points_run_metric_ts ON nonfinite_points(run_id, metric_id, ts);
+            """),
     ];
 }
