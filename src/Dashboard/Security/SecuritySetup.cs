@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Dashboard.Demo;
 using Dashboard.Ingest;
+using Dashboard.Runs;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -22,8 +23,7 @@ public static class SecuritySetup
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<IngestQuota>();
-        services.AddSingleton<RunMaintenance>();
-        services.AddHostedService<RetentionService>();
+        services.AddRunMaintenance();
 
         var sessionHours = builder.Configuration.GetValue($"{AuthOptions.Section}:SessionHours", 12);
         services.AddAuthentication(Scheme)

@@ -150,5 +150,15 @@ internal static class SchemaMigrations
             );
             CREATE INDEX ix_nonfinite_points_run_metric_ts ON nonfinite_points(run_id, metric_id, ts);
             """),
+        // Deleting a run removes its row at once and records its id here; the points, logs and event ids still carrying
+        // that id are purged in the background (Runs/RunPurger), and the row goes when they are gone. New runs never
+        // take an id listed here (see SqliteWriteStatements.EnsureRun).
+        (8, """
+            CREATE TABLE run_purges (
+                run_id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                marked_at INTEGER NOT NULL
+            );
+            """),
     ];
 }

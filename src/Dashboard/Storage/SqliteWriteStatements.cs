@@ -151,7 +151,13 @@ internal sealed class SqliteWriteStatements : IDisposable
         {
             return (id, false);
         }
-        using var insert = Command("INSERT INTO runs (name, project, created_at, last_received_at) VALUES ($n, $p, $now, $now) RETURNING id");
+        // An explicit id above every id still being purged: SQLite would otherwise reuse a deleted run's id (max + 1)
+        // and the new run would inherit the old one's not-yet-purged points and event ids.
+        using var insert = Command("""
+            INSERT INTO runs (id, name, project, created_at, last_received_at)
+            VALUES (1 + MAX(COALESCE((SELECT MAX(id) FROM runs), 0), COALESCE((SELECT MAX(run_id) FROM run_purges), 0)), $n, $p, $now, $now)
+            RETURNING id
+            """);
         insert.Parameters.AddWithValue("$n", name);
         insert.Parameters.AddWithValue("$p", project);
         insert.Parameters.AddWithValue("$now", now);
