@@ -4,8 +4,11 @@ using System.Text;
 namespace Dashboard.Export;
 
 /// <summary>
-/// afterimage's per-metric CSVs (&lt;run&gt;_&lt;metric&gt;.csv: timestamp, value, then model_name and one column per
-/// metadata key) delivered in one zip, or with <see cref="Long"/> one long CSV (metric_name first). RFC 4180, UTF-8, CRLF.
+/// afterimage's per-metric CSVs (&lt;run&gt;_&lt;metric&gt;.csv: timestamp, value, then model_name, one column per
+/// metadata key, and metric_name last) delivered in one zip that starts with index.csv (file, metric_name), or with
+/// <see cref="Long"/> one long CSV (metric_name first). RFC 4180, UTF-8, CRLF.
+/// A metric name is not always a file name (':', '/', non-ASCII, names equal but for case get '~2'), so the index
+/// and the metric_name column carry the original names.
 /// </summary>
 public sealed class CsvExporter(bool @long) : IExporter
 {
@@ -34,11 +37,13 @@ public sealed class CsvExporter(bool @long) : IExporter
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, Utf8);
         var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var run = ExportText.SafeFileName(plan.Request.Run);
-        foreach (var metric in plan.Metrics)
+        var files = plan.Metrics.Select(m => ExportText.Unique($"{run}_{ExportText.SafeFileName(m.Name)}", taken, 200) + ".csv").ToList();
+        WriteIndex(zip, files, plan.Metrics);
+        for (var i = 0; i < files.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
-            var name = ExportText.Unique($"{run}_{ExportText.SafeFileName(metric.Name)}", taken, 200) + ".csv";
-            var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
+            var metric = plan.Metrics[i];
+            var entry = zip.CreateEntry(files[i], CompressionLevel.Fastest);
             using var stream = entry.Open();
             using var writer = new StreamWriter(stream, Utf8, 64 * 1024);
             var csv = new CsvRowWriter(writer);
@@ -48,16 +53,32 @@ public sealed class CsvExporter(bool @long) : IExporter
                 header.Add("model_name");
             }
             header.AddRange(metric.Keys.Select(k => k.Column));
+            header.Add("metric_name");
             csv.WriteHeader(header);
             var cells = new MetadataCells(metric.Keys);
             foreach (var p in reader.Points(metric))
             {
-                WritePoint(csv, p, metric.HasModel, cells);
+                WritePoint(csv, p, metric.HasModel, cells, endRow: false);
+                csv.Text(metric.Name);
+                csv.EndRow();
             }
         }
     }
 
-    private static void WritePoint(CsvRowWriter csv, ExportPoint p, bool includeModel, MetadataCells cells)
+    private static void WriteIndex(ZipArchive zip, List<string> files, IReadOnlyList<ExportMetric> metrics)
+    {
+        using var writer = new StreamWriter(zip.CreateEntry("index.csv", CompressionLevel.Fastest).Open(), Utf8);
+        var csv = new CsvRowWriter(writer);
+        csv.WriteHeader(["file", "metric_name"]);
+        for (var i = 0; i < files.Count; i++)
+        {
+            csv.Text(files[i]);
+            csv.Text(metrics[i].Name);
+            csv.EndRow();
+        }
+    }
+
+    private static void WritePoint(CsvRowWriter csv, ExportPoint p, bool includeModel, MetadataCells cells, bool endRow = true)
     {
         csv.Timestamp(p.Timestamp);
         csv.Number(p.Value);
@@ -77,7 +98,10 @@ public sealed class CsvExporter(bool @long) : IExporter
                 csv.Text(cell.IsEmpty ? null : cell.Text);
             }
         }
-        csv.EndRow();
+        if (endRow)
+        {
+            csv.EndRow();
+        }
     }
 }
 

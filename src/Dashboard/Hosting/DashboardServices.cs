@@ -40,6 +40,8 @@ public static class DashboardServices
         {
             o.SerializerOptions.PropertyNamingPolicy = WireNaming;
             o.SerializerOptions.DictionaryKeyPolicy = null;
+            // Stats of a metric holding NaN or Infinity (kept since issue 12) answer "NaN"/"Infinity" instead of failing.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         return builder;
     }

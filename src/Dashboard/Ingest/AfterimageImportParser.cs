@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace Dashboard.Ingest;
@@ -7,16 +5,18 @@ namespace Dashboard.Ingest;
 /// <summary>
 /// Reads metrics.jsonl exactly as afterimage's FileMetricHandler writes it:
 /// <c>{"metric": name, "value": v, "timestamp": iso, ...metadata}</c>, one object per line.
-/// Naive timestamps are taken as UTC. Each line gets a content-derived id, so importing the
-/// same file twice stores it once.
+/// Naive timestamps are wall time in the given time zone (UTC by default); Python's NaN/Infinity tokens
+/// and boolean values are read as afterimage wrote them. Each point gets the content id a live point
+/// would get (<see cref="ContentIds"/>), so importing the same file twice, or backfilling a run that
+/// was streamed live, stores each point once.
 /// </summary>
 internal static class AfterimageImportParser
 {
-    public static (List<ExpandedEvent> Events, List<IngestError> Errors, int Lines) Parse(ReadOnlySpan<byte> body, IngestOptions limits, long receivedAt)
+    public static (List<ExpandedEvent> Events, List<IngestError> Errors, int Lines) Parse(ReadOnlySpan<byte> body, IngestOptions limits, long receivedAt,
+        TimeZoneInfo? zone = null)
     {
         var events = new List<ExpandedEvent>();
         var errors = new List<IngestError>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var index = 0;
         while (body.Length > 0)
         {
@@ -29,7 +29,7 @@ internal static class AfterimageImportParser
             }
             if (line.Trim((byte)' ').Length > 0)
             {
-                var e = ParseLine(line, index, limits, receivedAt, errors, seen);
+                var e = ParseLine(line, index, limits, receivedAt, zone ?? TimeZoneInfo.Utc, errors);
                 if (e is not null)
                 {
                     events.Add(e);
@@ -37,11 +37,12 @@ internal static class AfterimageImportParser
                 index++;
             }
         }
+        ContentIds.Assign(events);
         return (events, errors, index);
     }
 
     private static ExpandedEvent? ParseLine(ReadOnlySpan<byte> line, int index, IngestOptions limits, long receivedAt,
-        List<IngestError> errors, Dictionary<string, int> seen)
+        TimeZoneInfo zone, List<IngestError> errors)
     {
         if (!System.Text.Unicode.Utf8.IsValid(line))
         {
@@ -51,7 +52,7 @@ internal static class AfterimageImportParser
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(line.ToArray());
+            doc = JsonDocument.Parse(PythonJsonTokens.Quote(line.ToArray()));
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
@@ -62,36 +63,35 @@ internal static class AfterimageImportParser
         {
             var lineErrors = new List<IngestError>();
             var f = new EventFields(doc.RootElement, index, limits, lineErrors);
-            var point = Read(f, receivedAt);
+            var (point, time) = Read(f, receivedAt, zone);
             // Pointers name the line rather than an events array.
             errors.AddRange(lineErrors.Select(x => x with { Pointer = x.Pointer.Replace("/events/", "/lines/") }));
             if (point is null)
             {
                 return null;
             }
-            var hash = Convert.ToHexStringLower(SHA256.HashData(line))[..24];
-            var occurrence = seen[hash] = seen.GetValueOrDefault(hash) + 1;
-            var e = new ExpandedEvent { Id = $"import:{hash}:{occurrence}", Timestamp = point.Timestamp, Type = "metric" };
+            var e = new ExpandedEvent { Id = null, Timestamp = point.Timestamp, Type = "metric", Time = time };
             e.Points.Add(point);
             return e;
         }
     }
 
-    private static MetricPoint? Read(EventFields f, long receivedAt)
+    private static (MetricPoint? Point, EventTime Time) Read(EventFields f, long receivedAt, TimeZoneInfo zone)
     {
         if (f.Element.ValueKind != JsonValueKind.Object)
         {
             f.Fail("", "Each line must be a JSON object {metric, value, timestamp, ...}.");
-            return null;
+            return (null, EventTime.Absent);
         }
         var name = f.Text("metric", required: true, isName: true);
-        double? value = f.TryGet("value", out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? (v.GetBoolean() ? 1 : 0) // Python's json.dumps writes bools that record_metric was given
-            : f.Number("value", required: true);
+        // Python's json.dumps writes the bools record_metric was given, and NaN/Infinity as bare tokens.
+        var value = f.Number("value", required: true, nonFinite: true, booleans: true);
         var timestamp = receivedAt;
+        var time = EventTime.Absent;
         if (f.TryGet("timestamp", out var t) && t.ValueKind != JsonValueKind.Null)
         {
-            var error = Timestamps.TryRead(t, out timestamp);
+            time = EventTime.Stated;
+            var error = Timestamps.TryRead(t, out timestamp, zone);
             if (error is not null)
             {
                 f.Fail("timestamp", error);
@@ -104,9 +104,9 @@ internal static class AfterimageImportParser
         }
         if (f.HasErrors)
         {
-            return null;
+            return (null, time);
         }
         var metadata = new PointMetadata().With(f.Element, "metric", "value");
-        return metadata.Point(name!, timestamp, value!.Value);
+        return (metadata.Point(name!, timestamp, value!.Value), time);
     }
 }

@@ -25,7 +25,7 @@ internal static class EventExpander
         }
         var type = f.Text("type", required: true, isName: true);
         var id = f.Text("id", maxLength: 128);
-        var timestamp = ReadTimestamp(f, receivedAt);
+        var (timestamp, time) = ReadTimestamp(f, receivedAt);
         if (type is not null && !Types.Contains(type))
         {
             f.Fail("type", $"Unknown event type '{Shorten(type)}'; expected one of {string.Join(", ", Types)}.");
@@ -35,7 +35,7 @@ internal static class EventExpander
             return null;
         }
 
-        var e = new ExpandedEvent { Id = id, Timestamp = timestamp, Type = type };
+        var e = new ExpandedEvent { Id = id, Timestamp = timestamp, Type = type, Time = time };
         switch (type)
         {
             case "generation": Generation(f, e); break;
@@ -49,29 +49,37 @@ internal static class EventExpander
         return f.HasErrors ? null : e;
     }
 
-    private static long ReadTimestamp(EventFields f, long receivedAt)
+    // afterimage's MetricHandler gets the time inside metadata, so a handler forwarding it verbatim is
+    // honoured: the event's own timestamp first, then metadata.timestamp, then the receive time.
+    private static (long Micros, EventTime Time) ReadTimestamp(EventFields f, long receivedAt)
     {
+        var field = "timestamp";
         if (!f.TryGet("timestamp", out var v) || v.ValueKind == JsonValueKind.Null)
         {
-            return receivedAt;
+            if (!f.TryGet("metadata", out var m) || m.ValueKind != JsonValueKind.Object
+                || !m.TryGetProperty("timestamp", out v) || v.ValueKind == JsonValueKind.Null)
+            {
+                return (receivedAt, EventTime.Received);
+            }
+            field = "metadata/timestamp";
         }
         var error = Timestamps.TryRead(v, out var micros);
         if (error is not null)
         {
-            f.Fail("timestamp", error);
+            f.Fail(field, error);
         }
-        return micros;
+        return (micros, EventTime.Stated);
     }
 
     private static void Generation(EventFields f, ExpandedEvent e)
     {
-        var duration = f.Number("duration", required: true, min: 0);
+        var duration = f.Number("duration", required: true, min: 0, nonFinite: true);
         var success = f.Bool("success", required: true);
         var model = f.Text("model_name", isName: true);
         var finish = f.Text("finish_reason", isName: true);
-        var tokens = TokenFields.Select(n => (n, v: f.Number(n, min: 0))).ToArray();
-        var length = f.Number("conversation_length", min: 0);
-        var metadata = f.Object("metadata");
+        var tokens = TokenFields.Select(n => (n, v: f.Number(n, min: 0, nonFinite: true))).ToArray();
+        var length = f.Number("conversation_length", min: 0, nonFinite: true);
+        var metadata = UnknownFields.Merge(f, e, f.Object("metadata"), UnknownFields.Generation);
         CheckError(f);
         if (f.HasErrors)
         {
@@ -84,13 +92,15 @@ internal static class EventExpander
         {
             Add(e, "error_rate", EventFields.IsTruthy(error) ? 1 : 0, new PointMetadata().With(metadata));
         }
-        if (model is not null)
+        // afterimage tests `"model_name" in kwargs`, so model_name=None records model_usage:None (and the
+        // tokens go to "unknown"); an absent key records nothing. Same for finish_reason.
+        if (model is not null || IsNull(f, "model_name"))
         {
-            Add(e, $"model_usage:{model}", 1, new PointMetadata().With(metadata));
+            Add(e, $"model_usage:{model ?? "None"}", 1, new PointMetadata().With(metadata));
         }
-        if (finish is not null)
+        if (finish is not null || IsNull(f, "finish_reason"))
         {
-            Add(e, $"finish_reason:{finish}", 1, new PointMetadata().With(metadata));
+            Add(e, $"finish_reason:{finish ?? "None"}", 1, new PointMetadata().With(metadata));
         }
         AddTokens(e, tokens, model, metadata);
         if (length is { } l)
@@ -101,12 +111,12 @@ internal static class EventExpander
 
     private static void Evaluation(EventFields f, ExpandedEvent e)
     {
-        var duration = f.Number("duration", required: true, min: 0);
+        var duration = f.Number("duration", required: true, min: 0, nonFinite: true);
         var success = f.Bool("success", required: true);
         var evaluator = f.Text("evaluator_type", required: true, isName: true);
         var model = f.Text("model_name", isName: true);
-        var tokens = TokenFields.Select(n => (n, v: f.Number(n, min: 0))).ToArray();
-        var metadata = f.Object("metadata");
+        var tokens = TokenFields.Select(n => (n, v: f.Number(n, min: 0, nonFinite: true))).ToArray();
+        var metadata = UnknownFields.Merge(f, e, f.Object("metadata"), UnknownFields.Evaluation);
         CheckError(f);
         var scores = ReadScores(f);
         if (f.HasErrors)
@@ -149,15 +159,24 @@ internal static class EventExpander
                 f.Fail(pointer, $"Score names must be 1 to {f.Limits.MaxNameLength - "evaluation_score_".Length} characters without control characters.");
                 continue;
             }
-            if (p.Value.ValueKind == JsonValueKind.Number)
+            if (p.Value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False || EventFields.NonFinite(p.Value) is not null)
             {
-                if (p.Value.TryGetDouble(out var d) && double.IsFinite(d))
+                // A judge that did not parse scores NaN; afterimage keeps it (its mean becomes nan), so do we.
+                if (EventFields.NonFinite(p.Value) is { } special)
+                {
+                    result.Add((p.Name, special, null));
+                }
+                else if (p.Value.ValueKind != JsonValueKind.Number)
+                {
+                    result.Add((p.Name, p.Value.GetBoolean() ? 1 : 0, null));
+                }
+                else if (p.Value.TryGetDouble(out var d) && double.IsFinite(d))
                 {
                     result.Add((p.Name, d, null));
                 }
                 else
                 {
-                    f.Fail(pointer, "A score must be a finite number.");
+                    f.Fail(pointer, "A score must be a number (NaN, Infinity and -Infinity are kept).");
                 }
                 continue;
             }
@@ -167,7 +186,7 @@ internal static class EventExpander
                 continue;
             }
             var inner = new EventFields(p.Value, f.Index, f.Limits, []);
-            var score = inner.Number("score");
+            var score = inner.Number("score", nonFinite: true, booleans: true);
             var feedback = inner.Text("feedback");
             if (inner.HasErrors)
             {
@@ -182,8 +201,8 @@ internal static class EventExpander
     private static void Metric(EventFields f, ExpandedEvent e)
     {
         var name = f.Text("name", required: true, isName: true);
-        var value = f.Number("value", required: true);
-        var metadata = f.Object("metadata");
+        var value = f.Number("value", required: true, nonFinite: true, booleans: true);
+        var metadata = UnknownFields.Merge(f, e, f.Object("metadata"), UnknownFields.Metric);
         if (f.HasErrors)
         {
             return;
@@ -288,6 +307,8 @@ internal static class EventExpander
             }
         }
     }
+
+    private static bool IsNull(EventFields f, string field) => f.TryGet(field, out var v) && v.ValueKind == JsonValueKind.Null;
 
     private static void Add(ExpandedEvent e, string name, double value, PointMetadata metadata) =>
         e.Points.Add(metadata.Point(name, e.Timestamp, value));

@@ -24,8 +24,14 @@ internal sealed class EventFields(JsonElement element, int index, IngestOptions 
 
     public bool TryGet(string field, out JsonElement value) => Element.TryGetProperty(field, out value);
 
-    /// <summary>A finite number; strings, NaN and Infinity are faults. Null or absent gives null.</summary>
-    public double? Number(string field, bool required = false, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
+    /// <summary>
+    /// A finite number; other strings, booleans and out-of-range literals (1e400) are faults. Null or absent gives null.
+    /// With <paramref name="nonFinite"/> (afterimage's value fields) NaN, Infinity and -Infinity are kept, written as
+    /// Python's bare tokens or as those exact strings; with <paramref name="booleans"/> true/false read as 1/0, as
+    /// afterimage's record_metric(name, True) stores them.
+    /// </summary>
+    public double? Number(string field, bool required = false, double min = double.NegativeInfinity, double max = double.PositiveInfinity,
+        bool nonFinite = false, bool booleans = false)
     {
         if (!Element.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null)
         {
@@ -35,9 +41,20 @@ internal sealed class EventFields(JsonElement element, int index, IngestOptions 
             }
             return null;
         }
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || !double.IsFinite(d))
+        if (booleans && v.ValueKind is JsonValueKind.True or JsonValueKind.False)
         {
-            Fail(field, $"'{field}' must be a finite number.");
+            return v.GetBoolean() ? 1 : 0;
+        }
+        double d;
+        if (nonFinite && NonFinite(v) is { } special)
+        {
+            d = special; // NaN passes the range check (every comparison is false); -Infinity fails a minimum of 0
+        }
+        else if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out d) || !double.IsFinite(d))
+        {
+            Fail(field, nonFinite
+                ? $"'{field}' must be a number (NaN, Infinity and -Infinity are kept)."
+                : $"'{field}' must be a finite number.");
             return null;
         }
         if (d < min || d > max)
@@ -49,6 +66,15 @@ internal sealed class EventFields(JsonElement element, int index, IngestOptions 
         }
         return d;
     }
+
+    /// <summary>NaN, +Infinity or -Infinity when the element is one of the strings "NaN", "Infinity", "-Infinity".</summary>
+    public static double? NonFinite(JsonElement v) => v.ValueKind != JsonValueKind.String ? null : v.GetString() switch
+    {
+        "NaN" => double.NaN,
+        "Infinity" => double.PositiveInfinity,
+        "-Infinity" => double.NegativeInfinity,
+        _ => null,
+    };
 
     public bool? Bool(string field, bool required = false)
     {

@@ -46,13 +46,18 @@ public static class IngestEndpoints
             metrics.Rejected("invalid", InvalidEvents(rejection.Errors));
             return IngestProblems.BadRequest(rejection);
         }
-        return await StoreAsync(queue, quota, new PendingWrite(parsed!.Run, parsed.Project, parsed.Events, receivedAt), parsed.Errors, metrics);
+        return await StoreAsync(queue, quota, new PendingWrite(parsed!.Run, parsed.Project, parsed.Events, receivedAt), parsed.Errors, metrics,
+            parsed.IgnoredFields);
     }
 
     internal static async Task<IResult> PostImportAsync(string run, HttpContext context, WriteQueue queue, IngestQuota quota,
-        IOptions<IngestOptions> options, TimeProvider time, Metrics.WriterMetrics metrics, string? project = null)
+        IOptions<IngestOptions> options, TimeProvider time, Metrics.WriterMetrics metrics, string? project = null, string? timezone = null)
     {
         var limits = options.Value;
+        if (!ImportTimeZone.TryParse(timezone, out var zone))
+        {
+            return IngestProblems.BadRequest(new IngestRejection("timezone", ImportTimeZone.Help));
+        }
         if (!Runs.RunNameRule.IsValid(run))
         {
             return IngestProblems.BadRequest(new IngestRejection("run", Runs.RunNameRule.Message("run")));
@@ -71,7 +76,7 @@ public static class IngestEndpoints
             return IngestProblems.TooLarge(limits.MaxBodyBytes);
         }
         var receivedAt = Timestamps.ToMicros(time.GetUtcNow());
-        var (events, errors, lines) = AfterimageImportParser.Parse(body.Value.Span, limits, receivedAt);
+        var (events, errors, lines) = AfterimageImportParser.Parse(body.Value.Span, limits, receivedAt, zone);
         if (events.Count == 0)
         {
             metrics.Rejected("invalid", InvalidEvents(errors));
@@ -82,7 +87,7 @@ public static class IngestEndpoints
     }
 
     private static async Task<IResult> StoreAsync(WriteQueue queue, IngestQuota quota, PendingWrite write, IReadOnlyList<IngestError> errors,
-        Metrics.WriterMetrics metrics)
+        Metrics.WriterMetrics metrics, IReadOnlyList<string>? ignoredFields = null)
     {
         metrics.Rejected("invalid", InvalidEvents(errors));
         if (quota.TryReserve(write.Run, write.Events) is { } overLimit)
@@ -106,7 +111,7 @@ public static class IngestEndpoints
             metrics.Rejected("storage", write.Events.Count);
             return IngestProblems.StorageUnavailable();
         }
-        var response = new IngestResponse(outcome.Accepted, outcome.Duplicates, outcome.Points, errors.Count > 0 ? errors : null);
+        var response = new IngestResponse(outcome.Accepted, outcome.Duplicates, outcome.Points, errors.Count > 0 ? errors : null, ignoredFields);
         return errors.Count > 0
             ? TypedResults.Json(response, statusCode: StatusCodes.Status207MultiStatus)
             : TypedResults.Ok(response);

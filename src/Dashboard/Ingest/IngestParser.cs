@@ -3,7 +3,14 @@ using System.Text.Json;
 namespace Dashboard.Ingest;
 
 /// <summary>What one ingest request carries once validated: the valid events and a fault per invalid field.</summary>
-public sealed record ParsedIngest(string Run, string Project, IReadOnlyList<ExpandedEvent> Events, IReadOnlyList<IngestError> Errors, int EventCount);
+public sealed record ParsedIngest(string Run, string Project, IReadOnlyList<ExpandedEvent> Events, IReadOnlyList<IngestError> Errors, int EventCount)
+{
+    /// <summary>Each top-level field a typed event did not define (stored as metadata), once per batch, sorted.</summary>
+    public IReadOnlyList<string>? IgnoredFields =>
+        Events.Any(e => e.UnknownFields is not null)
+            ? [.. Events.SelectMany(e => e.UnknownFields ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]
+            : null;
+}
 
 /// <summary>A request that cannot be taken at all: the field it names and why.</summary>
 public sealed record IngestRejection(string Field, string Message, IReadOnlyList<IngestError>? Errors = null);
@@ -26,7 +33,7 @@ internal static partial class IngestParser
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(body, DocumentOptions);
+            doc = JsonDocument.Parse(PythonJsonTokens.Quote(body), DocumentOptions);
         }
         catch (JsonException ex)
         {
@@ -75,6 +82,7 @@ internal static partial class IngestParser
             {
                 return (null, new IngestRejection("events", "No event in the request is valid.", errors));
             }
+            ContentIds.Assign(valid);
             return (new ParsedIngest(run!, project!, valid, errors, count), null);
         }
     }

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Dashboard.Ingest;
 
-/// <summary>Event times on the wire: ISO-8601 (no offset means UTC) or Unix seconds; stored as Unix microseconds.</summary>
+/// <summary>Event times on the wire: ISO-8601 (no offset means UTC, or the import's time zone) or Unix seconds; stored as Unix microseconds.</summary>
 public static class Timestamps
 {
     // Years 1970..9999: anything else is almost certainly a unit mistake (milliseconds sent as seconds).
@@ -13,11 +13,19 @@ public static class Timestamps
 
     public static DateTimeOffset FromMicros(long micros) => new(DateTime.UnixEpoch.Ticks + micros * 10, TimeSpan.Zero);
 
-    public static bool TryParseIso(string text, out long micros)
+    /// <summary>An ISO-8601 time; one without an offset is wall time in <paramref name="naiveZone"/> (UTC when null).</summary>
+    public static bool TryParseIso(string text, out long micros, TimeZoneInfo? naiveZone = null)
     {
         micros = 0;
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+        DateTimeOffset t;
+        if (naiveZone is not null && naiveZone != TimeZoneInfo.Utc
+            && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var wall)
+            && wall.Kind == DateTimeKind.Unspecified)
+        {
+            t = ImportTimeZone.ToUtc(wall, naiveZone);
+        }
+        else if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out t))
         {
             return false;
         }
@@ -30,13 +38,13 @@ public static class Timestamps
     }
 
     /// <summary>Reads a timestamp element; returns an error message, or null on success.</summary>
-    public static string? TryRead(JsonElement v, out long micros)
+    public static string? TryRead(JsonElement v, out long micros, TimeZoneInfo? naiveZone = null)
     {
         micros = 0;
         switch (v.ValueKind)
         {
             case JsonValueKind.String:
-                return TryParseIso(v.GetString()!, out micros)
+                return TryParseIso(v.GetString()!, out micros, naiveZone)
                     ? null
                     : "'timestamp' must be ISO-8601 (e.g. 2026-11-20T09:00:08.556Z) or Unix seconds, from 1970 on.";
             case JsonValueKind.Number:

@@ -41,8 +41,11 @@ public static class RunsEndpoints
         {
             return ApiProblems.RunNotFound(run);
         }
-        var s = points.GetStats(id, name, w.StartMicros(time.GetUtcNow()), long.MaxValue);
-        return TypedResults.Ok(new StatsResponse(name, w.Text, s.Count, s.Mean, s.Min, s.Max, s.P50, s.P90, s.P95, s.P99));
+        var from = w.StartMicros(time.GetUtcNow());
+        var nonFinite = points.GetNonFinite(id, name, from, long.MaxValue);
+        var s = MetricStats.From(points.GetValues(id, name, from, long.MaxValue)).With(nonFinite);
+        return TypedResults.Ok(new StatsResponse(name, w.Text, s.Count, s.Mean, s.Min, s.Max, s.P50, s.P90, s.P95, s.P99,
+            nonFinite.Total, nonFinite.NaN, nonFinite.PositiveInfinity, nonFinite.NegativeInfinity));
     }
 
     internal static IResult GetSeries(string run, PointQueries points, string? name = null, string? from = null, string? to = null, string? step = null)
@@ -135,7 +138,9 @@ public static class RunsEndpoints
 
 public sealed record MetricInfo(string Name, long Count, double LastValue, DateTimeOffset LastTimestamp);
 
+/// <summary>count is every point; nonFiniteCount of them are NaN or infinite (README: non-finite values).</summary>
 public sealed record StatsResponse(string Name, string Window, long Count, double? Mean, double? Min, double? Max,
-    double? P50, double? P90, double? P95, double? P99);
+    double? P50, double? P90, double? P95, double? P99, long NonFiniteCount = 0, long NanCount = 0, long PositiveInfinityCount = 0,
+    long NegativeInfinityCount = 0);
 
 public sealed record SeriesResponse(string Name, DateTimeOffset? From, DateTimeOffset? To, double StepSeconds, IReadOnlyList<SeriesBucket> Buckets);

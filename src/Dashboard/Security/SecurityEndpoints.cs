@@ -1,5 +1,6 @@
 using Dashboard.Hosting;
 using Dashboard.Ingest;
+using Dashboard.Runs;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Dashboard.Demo;
 using Dashboard.Ingest;
+using Dashboard.Runs;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -28,8 +29,7 @@ public static class SecuritySetup
         // Sessions live on the server: the cookie holds only the session's id (see SessionTicketStore).
         services.AddOptions<CookieAuthenticationOptions>(CookieScheme).Configure<SessionTicketStore>((o, store) => o.SessionStore = store);
         services.AddSingleton<IngestQuota>();
-        services.AddSingleton<RunMaintenance>();
-        services.AddHostedService<RetentionService>();
+        services.AddRunMaintenance();
 
         var sessionHours = builder.Configuration.GetValue($"{AuthOptions.Section}:SessionHours", 12);
         services.AddAuthentication(Scheme)

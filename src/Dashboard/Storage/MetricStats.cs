@@ -23,6 +23,29 @@ public sealed record MetricStats(long Count, double? Mean, double? Min, double? 
             Percentile(sorted, 0.50), Percentile(sorted, 0.90), Percentile(sorted, 0.95), Percentile(sorted, 0.99));
     }
 
+    /// <summary>
+    /// Stats over finite values and non-finite counts together, by afterimage's arithmetic where it is well defined:
+    /// count is every point; mean is what sum(values)/len(values) gives (NaN if any NaN or both infinities, else
+    /// +/-Infinity if any); min and max include the infinities and leave NaN out (NaN only when every value is NaN).
+    /// Percentiles stay over the finite values.
+    /// </summary>
+    public MetricStats With(NonFiniteCounts n)
+    {
+        if (n.Total == 0)
+        {
+            return this;
+        }
+        var count = Count + n.Total;
+        double? mean = n.NaN > 0 || (n.PositiveInfinity > 0 && n.NegativeInfinity > 0) ? double.NaN
+            : n.PositiveInfinity > 0 ? double.PositiveInfinity
+            : n.NegativeInfinity > 0 ? double.NegativeInfinity
+            : Mean;
+        var allNaN = Count == 0 && n.PositiveInfinity == 0 && n.NegativeInfinity == 0;
+        double? min = allNaN ? double.NaN : n.NegativeInfinity > 0 ? double.NegativeInfinity : Min ?? double.PositiveInfinity;
+        double? max = allNaN ? double.NaN : n.PositiveInfinity > 0 ? double.PositiveInfinity : Max ?? double.NegativeInfinity;
+        return this with { Count = count, Mean = mean, Min = min, Max = max };
+    }
+
     /// <summary>Linear interpolation between closest ranks (numpy's default), on sorted values.</summary>
     public static double Percentile(double[] sorted, double q)
     {
@@ -35,4 +58,10 @@ public sealed record MetricStats(long Count, double? Mean, double? Min, double? 
         var hi = Math.Min(lo + 1, sorted.Length - 1);
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
     }
+}
+
+/// <summary>How many NaN, +Infinity and -Infinity points a metric has in a window.</summary>
+public readonly record struct NonFiniteCounts(long NaN, long PositiveInfinity, long NegativeInfinity)
+{
+    public long Total => NaN + PositiveInfinity + NegativeInfinity;
 }

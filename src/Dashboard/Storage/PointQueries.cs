@@ -60,8 +60,27 @@ public sealed class PointQueries(SqliteConnectionFactory connections)
         return values;
     }
 
+    /// <summary>Stats of the finite values, with the non-finite points folded in by <see cref="MetricStats.With"/>.</summary>
     public MetricStats GetStats(long runId, string name, long from, long to) =>
-        MetricStats.From(GetValues(runId, name, from, to));
+        MetricStats.From(GetValues(runId, name, from, to)).With(GetNonFinite(runId, name, from, to));
+
+    /// <summary>NaN and infinite points of one metric in [from, to] (kept apart from the finite points).</summary>
+    public NonFiniteCounts GetNonFinite(long runId, string name, long from, long to)
+    {
+        using var c = connections.Open();
+        var metricId = GetMetricId(c, name);
+        if (metricId is null)
+        {
+            return default;
+        }
+        using var cmd = Command(c, """
+            SELECT COALESCE(SUM(value = 'NaN'), 0), COALESCE(SUM(value = 'Infinity'), 0), COALESCE(SUM(value = '-Infinity'), 0)
+            FROM nonfinite_points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to
+            """, ("$r", runId), ("$m", metricId), ("$from", from), ("$to", to));
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return new NonFiniteCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
+    }
 
     /// <summary>Time of the metric's first and last point, or null when it has none.</summary>
     public (long First, long Last)? GetExtent(long runId, string name)

@@ -137,8 +137,31 @@ internal static class SchemaMigrations
                 failed INTEGER NOT NULL DEFAULT 0
             ) WITHOUT ROWID;
             """),
-        // Browser sessions on the server (issue 11): the cookie names a row here, so sign-out and key revocation end it.
+        // NaN, Infinity and -Infinity points are kept, apart from the finite ones: SQLite stores a bound NaN as NULL,
+        // and every sum, series, chart and rollup over points stays finite. Stats count them separately (README).
         (7, """
+            CREATE TABLE nonfinite_points (
+                run_id INTEGER NOT NULL,
+                metric_id INTEGER NOT NULL,
+                ts INTEGER NOT NULL,
+                value TEXT NOT NULL CHECK (value IN ('NaN', 'Infinity', '-Infinity')),
+                model_name TEXT,
+                metadata TEXT
+            );
+            CREATE INDEX ix_nonfinite_points_run_metric_ts ON nonfinite_points(run_id, metric_id, ts);
+            """),
+        // Deleting a run removes its row at once and records its id here; the points, logs and event ids still carrying
+        // that id are purged in the background (Runs/RunPurger), and the row goes when they are gone. New runs never
+        // take an id listed here (see SqliteWriteStatements.EnsureRun).
+        (8, """
+            CREATE TABLE run_purges (
+                run_id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                marked_at INTEGER NOT NULL
+            );
+            """),
+        // Browser sessions on the server (issue 11): the cookie names a row here, so sign-out and key revocation end it.
+        (9, """
             CREATE TABLE sessions (
                 id TEXT PRIMARY KEY,
                 key_id TEXT NOT NULL,

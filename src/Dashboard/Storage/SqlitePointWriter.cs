@@ -109,9 +109,22 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
                 duplicates++;
                 continue;
             }
+            var stored = 0;
             foreach (var p in e.Points)
             {
+                // A point without an event id is stored once per content id: replays and backfills add nothing.
+                if (p.ContentId is not null && !_sql!.TryAddEventId(runId, p.ContentId))
+                {
+                    continue;
+                }
+                stored++;
                 var metricId = MetricId(p.Name);
+                if (!double.IsFinite(p.Value))
+                {
+                    _sql!.InsertNonFinite(runId, metricId, p);
+                    points++;
+                    continue;
+                }
                 _sql!.InsertPoint(runId, metricId, p);
                 if (!committed.Metrics.TryGetValue(p.Name, out var delta))
                 {
@@ -123,6 +136,11 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
                     CountKeys(runId, metricId, p.Keys ?? MetadataKey.Parse(p.MetadataJson));
                 }
                 points++;
+            }
+            if (stored == 0 && e.Points.Count > 0 && e.Log is null)
+            {
+                duplicates++;
+                continue;
             }
             if (e.Log is { } log)
             {

@@ -9,6 +9,7 @@ internal sealed class SqliteWriteStatements : IDisposable
 {
     private readonly SqliteCommand _insertPoint;
     private readonly SqliteCommand _insertEventId;
+    private readonly SqliteCommand _insertNonFinite;
     private readonly SqliteCommand _insertLog;
     private readonly SqliteCommand _touchRun;
     private readonly SqliteCommand _upsertRunMetric;
@@ -22,6 +23,8 @@ internal sealed class SqliteWriteStatements : IDisposable
         _insertPoint = Prepare("INSERT INTO points (run_id, metric_id, ts, value, model_name, metadata) VALUES ($r, $m, $t, $v, $model, $meta)",
             "$r", "$m", "$t", "$v", "$model", "$meta");
         _insertEventId = Prepare("INSERT OR IGNORE INTO event_ids (run_id, event_id) VALUES ($r, $id)", "$r", "$id");
+        _insertNonFinite = Prepare("INSERT INTO nonfinite_points (run_id, metric_id, ts, value, model_name, metadata) VALUES ($r, $m, $t, $v, $model, $meta)",
+            "$r", "$m", "$t", "$v", "$model", "$meta");
         _insertLog = Prepare("INSERT INTO logs (run_id, ts, level, message, data) VALUES ($r, $t, $level, $msg, $data)",
             "$r", "$t", "$level", "$msg", "$data");
         _touchRun = Prepare("""
@@ -52,7 +55,7 @@ internal sealed class SqliteWriteStatements : IDisposable
     public void Use(SqliteTransaction tx)
     {
         _tx = tx;
-        foreach (var c in new[] { _insertPoint, _insertEventId, _insertLog, _touchRun, _upsertRunMetric, _upsertKey })
+        foreach (var c in new[] { _insertPoint, _insertEventId, _insertNonFinite, _insertLog, _touchRun, _upsertRunMetric, _upsertKey })
         {
             c.Transaction = tx;
         }
@@ -71,6 +74,19 @@ internal sealed class SqliteWriteStatements : IDisposable
     }
 
     /// <summary>False when the id is already stored for the run (a duplicate).</summary>
+    /// <summary>A NaN or infinite point, kept apart from the finite ones (see migration 7).</summary>
+    public void InsertNonFinite(long runId, long metricId, MetricPoint p)
+    {
+        var ps = _insertNonFinite.Parameters;
+        ps[0].Value = runId;
+        ps[1].Value = metricId;
+        ps[2].Value = p.Timestamp;
+        ps[3].Value = double.IsNaN(p.Value) ? "NaN" : p.Value > 0 ? "Infinity" : "-Infinity";
+        ps[4].Value = (object?)p.ModelName ?? DBNull.Value;
+        ps[5].Value = (object?)p.MetadataJson ?? DBNull.Value;
+        _insertNonFinite.ExecuteNonQuery();
+    }
+
     public bool TryAddEventId(long runId, string id)
     {
         _insertEventId.Parameters[0].Value = runId;
@@ -135,7 +151,13 @@ internal sealed class SqliteWriteStatements : IDisposable
         {
             return (id, false);
         }
-        using var insert = Command("INSERT INTO runs (name, project, created_at, last_received_at) VALUES ($n, $p, $now, $now) RETURNING id");
+        // An explicit id above every id still being purged: SQLite would otherwise reuse a deleted run's id (max + 1)
+        // and the new run would inherit the old one's not-yet-purged points and event ids.
+        using var insert = Command("""
+            INSERT INTO runs (id, name, project, created_at, last_received_at)
+            VALUES (1 + MAX(COALESCE((SELECT MAX(id) FROM runs), 0), COALESCE((SELECT MAX(run_id) FROM run_purges), 0)), $n, $p, $now, $now)
+            RETURNING id
+            """);
         insert.Parameters.AddWithValue("$n", name);
         insert.Parameters.AddWithValue("$p", project);
         insert.Parameters.AddWithValue("$now", now);
@@ -173,6 +195,7 @@ internal sealed class SqliteWriteStatements : IDisposable
     {
         _insertPoint.Dispose();
         _insertEventId.Dispose();
+        _insertNonFinite.Dispose();
         _insertLog.Dispose();
         _touchRun.Dispose();
         _upsertRunMetric.Dispose();

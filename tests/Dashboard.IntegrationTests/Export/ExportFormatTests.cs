@@ -52,7 +52,7 @@ public sealed class ExportFormatTests : HostedTest
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/zip");
         response.Content.Headers.ContentDisposition!.FileNameStar.Should().Be("export-run_all.zip");
         using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
-        zip.Entries.Select(e => e.FullName).Should().BeEquivalentTo(
+        zip.Entries.Select(e => e.FullName).Should().BeEquivalentTo("index.csv",
             "export-run_evaluation_score_grounding.csv", "export-run_latency.csv", "export-run_model_usage_gpt-4o-mini.csv");
         var actual = new List<ExpectedPoint>();
         var names = new Dictionary<string, string>
@@ -61,13 +61,20 @@ public sealed class ExportFormatTests : HostedTest
             ["export-run_latency.csv"] = "latency",
             ["export-run_model_usage_gpt-4o-mini.csv"] = "model_usage:gpt-4o-mini",
         };
-        foreach (var entry in zip.Entries)
+        using (var indexStream = new MemoryStream())
+        {
+            zip.GetEntry("index.csv")!.Open().CopyTo(indexStream);
+            ReadCsv(indexStream.ToArray(), out _).Select(r => (r["file"]!, r["metric_name"]!)).Should().BeEquivalentTo(names.Select(kv => (kv.Key, kv.Value)));
+        }
+        foreach (var entry in zip.Entries.Where(e => e.FullName != "index.csv"))
         {
             using var entryStream = new MemoryStream();
             entry.Open().CopyTo(entryStream);
             var rows = ReadCsv(entryStream.ToArray(), out var header);
             header.Take(2).Should().Equal("timestamp", "value");
-            actual.AddRange(rows.Select(r => ToPoint(names[entry.FullName], r)));
+            header[^1].Should().Be("metric_name");
+            rows.Should().OnlyContain(r => r["metric_name"] == names[entry.FullName]);
+            actual.AddRange(rows.Select(r => ToPoint(names[entry.FullName], r.Where(c => c.Key != "metric_name").ToDictionary())));
         }
         ShouldMatch(actual, ExportTestData.Expected(), neutralized: true);
     }

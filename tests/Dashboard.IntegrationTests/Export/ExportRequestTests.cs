@@ -73,8 +73,8 @@ public sealed class ExportRequestTests : HostedTest
 
         JsonDocument.Parse(json).RootElement.GetProperty("latency").GetArrayLength().Should().Be(0);
         using var zip = new ZipArchive(new MemoryStream(csv));
-        zip.Entries.Should().HaveCount(3);
-        new StreamReader(zip.GetEntry("export-run_latency.csv")!.Open()).ReadToEnd().Should().Be("timestamp,value\r\n");
+        zip.Entries.Should().HaveCount(4); // index.csv and one file per metric
+        new StreamReader(zip.GetEntry("export-run_latency.csv")!.Open()).ReadToEnd().Should().Be("timestamp,value,metric_name\r\n");
         ExportFormatTests.ReadCsv(csvLong, out var header).Should().BeEmpty();
         header.Should().StartWith(["metric_name", "timestamp", "value", "model_name"]);
         var sheets = ExportFormatTests.ReadXlsx(xlsx);
@@ -118,7 +118,7 @@ public sealed class ExportRequestTests : HostedTest
         using var entry = new MemoryStream();
         csvZip.GetEntry("afterimage_evaluation_score_grounding.csv")!.Open().CopyTo(entry);
         var rows = ExportFormatTests.ReadCsv(entry.ToArray(), out var header);
-        header.Should().Equal("timestamp", "value", "evaluator_type", "feedback");
+        header.Should().Equal("timestamp", "value", "evaluator_type", "feedback", "metric_name");
         rows.Should().Contain(r => r["feedback"] == "Cites the document, \"mostly\" accurate, = ok.");
         Encoding.UTF8.GetString(entry.ToArray()).Should().Contain("\"Cites the document, \"\"mostly\"\" accurate, = ok.\"");
 

@@ -113,7 +113,7 @@ public sealed class AfterimageImportTests
     }
 
     [Fact]
-    public async Task PostImport_BadLines_Returns207AndKeepsGoodOnes()
+    public async Task PostImport_BadLines_Returns207AndKeepsGoodOnesAndNaN()
     {
         await using var factory = new DashboardFactory();
         using var http = factory.CreateHttpClient();
@@ -130,8 +130,8 @@ public sealed class AfterimageImportTests
 
         response.StatusCode.Should().Be((HttpStatusCode)207);
         var body = await Json.ReadAsync(response);
-        body.GetProperty("accepted").GetInt32().Should().Be(2);
-        body.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("index").GetInt32()).Should().Equal(1, 2);
+        body.GetProperty("accepted").GetInt32().Should().Be(3, "NaN is kept (stored apart from the finite points)");
+        body.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("index").GetInt32()).Should().Equal(2);
         StoredPoints.Read(factory.DatabasePath, "partial").Select(r => (r.Name, r.ModelName)).Should().Equal(("a", null), ("b", "m"));
     }
 

@@ -120,7 +120,10 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         StoredPoints.Count(factory.DatabasePath, "SELECT COUNT(*) FROM points").Should().Be(acknowledged, "every 200 is stored and the 503 is not");
 
         (await http.DeleteAsync("/api/v1/runs/filler")).EnsureSuccessStatusCode();
-        var after = await Post(http, "after-free");
+        // The delete is answered once the run is marked; its points (the space) are purged moments later.
+        HttpResponseMessage after = null!;
+        await WaitFor.ConditionAsync(async () => (after = await Post(http, "after-free")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(15), "space freed by the background purge");
 
         after.StatusCode.Should().Be(HttpStatusCode.OK);
         (await http.GetAsync("/healthz")).StatusCode.Should().Be(HttpStatusCode.OK);

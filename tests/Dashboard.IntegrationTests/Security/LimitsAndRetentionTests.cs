@@ -1,5 +1,6 @@
 using System.Net;
 using Dashboard.IntegrationTests.Infrastructure;
+using Dashboard.Runs;
 using Dashboard.Security;
 using Microsoft.Extensions.DependencyInjection;
 

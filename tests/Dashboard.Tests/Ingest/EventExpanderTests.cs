@@ -23,7 +23,7 @@ public sealed class EventExpanderTests
     [InlineData("""{"type":"generation","duration":-1,"success":true}""", "/events/0/duration")]
     [InlineData("""{"type":"generation","duration":1e400,"success":true}""", "/events/0/duration")]
     [InlineData("""{"type":"nope"}""", "/events/0/type")]
-    [InlineData("""{"type":"metric","name":"x","value":"NaN"}""", "/events/0/value")]
+    [InlineData("""{"type":"metric","name":"x","value":"nan"}""", "/events/0/value")]
     public void Parse_InvalidEvent_NamesTheField(string evt, string pointer)
     {
         var (_, rejection) = Parse($$"""{"run":"r","events":[{{evt}}]}""");
