@@ -12,7 +12,7 @@ public static class AlertSettingsValidator
     public static readonly string[] Aggregates = ["mean", "min", "max", "p50", "p90", "p95", "p99", "count", "rate"];
     public static readonly string[] Comparisons = ["above", "below"];
     public static readonly string[] Scopes = ["all", "project", "run"];
-    public static readonly string[] WebhookFormats = [.. Dashboard.Alerts.WebhookFormats.All.Select(f => f.Name)];
+    public static readonly string[] WebhookFormats = [.. Dashboard.Alerts.WebhookFormats.All.Select(f => f.Name), AlertmanagerPayload.Format];
 
     private static readonly HashSet<string> FractionRules =
     [
@@ -70,7 +70,7 @@ public static class AlertSettingsValidator
             }
             if (!WebhookFormats.Contains(w.Format))
             {
-                errors.Add(new($"webhooks[{i}].format", "format must be json or slack."));
+                errors.Add(new($"webhooks[{i}].format", $"format must be one of {string.Join(", ", WebhookFormats)}."));
             }
         }
         return errors;

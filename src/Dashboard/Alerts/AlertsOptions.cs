@@ -12,6 +12,9 @@ public sealed class AlertsOptions
 
     /// <summary>Alerts kept per run (Alerts:MaxAlertsPerRun); the oldest resolved ones are dropped beyond it.</summary>
     public int MaxAlertsPerRun { get; set; } = 1000;
+
+    /// <summary>Seconds between re-sends of firing alerts to Alertmanager targets (Alerts:AlertmanagerResendSeconds, 1-240; default 60).</summary>
+    public int AlertmanagerResendSeconds { get; set; } = 60;
 }
 
 internal sealed class AlertsOptionsValidator : IValidateOptions<AlertsOptions>
@@ -26,6 +29,11 @@ internal sealed class AlertsOptionsValidator : IValidateOptions<AlertsOptions>
         if (options.MaxAlertsPerRun < 1)
         {
             failures.Add($"Alerts:MaxAlertsPerRun must be 1 or more (was {options.MaxAlertsPerRun}).");
+        }
+        if (options.AlertmanagerResendSeconds is < 1 or > 240)
+        {
+            // Above 240 s a firing alert would outlive its 5-minute endsAt between two sends.
+            failures.Add($"Alerts:AlertmanagerResendSeconds must be between 1 and 240 (was {options.AlertmanagerResendSeconds}).");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Alerts;
@@ -24,6 +25,9 @@ public static class AlertsSetup
         services.AddHttpClient(WebhookSender.ClientName, c => c.Timeout = TimeSpan.FromMinutes(10));
         services.AddHostedService<AlertEvaluationService>();
         services.AddHostedService<WebhookSender>();
+        services.TryAddSingleton<ActiveAlerts>();
+        services.AddSingleton<AlertmanagerSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertmanagerSender>());
         return builder;
     }
 

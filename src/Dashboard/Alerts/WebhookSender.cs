@@ -11,7 +11,7 @@ namespace Dashboard.Alerts;
 /// </summary>
 public sealed class WebhookSender(
     AlertNotifier notifier, AlertSettingsStore settings, IHttpClientFactory clients, WebhookStatus status,
-    IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> logger) : BackgroundService
+    IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> logger, AlertmanagerSender alertmanager) : BackgroundService
 {
     public const string ClientName = "alerts-webhooks";
 
@@ -54,6 +54,11 @@ public sealed class WebhookSender(
 
     private void Enqueue(WebhookTarget target, AlertChangedMessage alert, CancellationToken stoppingToken)
     {
+        if (target.Format == AlertmanagerPayload.Format)
+        {
+            alertmanager.Enqueue(target, alert);
+            return;
+        }
         var queue = _targets.GetOrAdd((target.Url, target.Format), key =>
             new WebhookTargetQueue(key.Url, WebhookFormats.Get(key.Format), options.Value.QueueCapacity, SendAsync, stoppingToken));
         if (!queue.TryEnqueue(alert))

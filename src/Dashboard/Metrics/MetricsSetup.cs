@@ -1,4 +1,5 @@
 using Dashboard.Alerts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Metrics;
@@ -13,7 +14,7 @@ public static class MetricsSetup
         services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
         services.AddSingleton<RunMetricsFolder>();
         services.AddSingleton<WriterMetrics>();
-        services.AddSingleton<ActiveAlerts>();
+        services.TryAddSingleton<ActiveAlerts>();
         return builder;
     }
 }
