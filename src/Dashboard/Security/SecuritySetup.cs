@@ -88,6 +88,7 @@ public static class SecuritySetup
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<NoneModeHostMiddleware>();
         app.UseMiddleware<FailedAuthMiddleware>();
+        app.UseMiddleware<CrossSiteRequestMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<AccessMiddleware>();
         app.UseRateLimiter();
