@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the repo on a fresh machine: installs what is missing (Debian's Chromium for
-# the browser tests, Prometheus and Alertmanager, the npm packages), runs both test projects, and ends with one line
-# "N passed, N failed" counting every test that ran.
+# the browser tests, Prometheus and Alertmanager, the npm packages), runs both test projects and the Python
+# client's unittest suite (against the built dashboard, started for it), and ends with one line "N passed, N failed"
+# counting every test that ran.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,46 @@ for project in tests/Dashboard.Tests tests/Dashboard.IntegrationTests; do
     --results-directory "$results" || status=1
 done
 
+# The Python client (clients/python): unittest against the built dashboard, started here on a free port with a
+# temp SQLite file and configured ingest and viewer keys, stopped afterwards.
+py_passed=0; py_failed=0
+pydir=$(mktemp -d)
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+ingest_key="py-ingest-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+viewer_key="py-viewer-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+( cd src/Dashboard/bin/Debug/net10.0 && exec dotnet Dashboard.dll "--Urls=http://127.0.0.1:$port" \
+    "--ConnectionStrings:Dashboard=Data Source=$pydir/dashboard.db" "--Auth:IngestKeys:0=$ingest_key" \
+    "--Auth:ViewerKeys:0=$viewer_key" --Auth:RateLimitPerSecond=0 --Logging:LogLevel:Default=Warning ) >"$pydir/dashboard.log" 2>&1 &
+dashboard_pid=$!
+if python3 - "$port" <<'PY'
+import sys, time, urllib.request
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/healthz", timeout=2) as r:
+            sys.exit(0 if r.status == 200 else 1)
+    except OSError:
+        time.sleep(0.2)
+sys.exit(1)
+PY
+then
+  DASHBOARD_URL="http://127.0.0.1:$port" DASHBOARD_INGEST_KEY="$ingest_key" DASHBOARD_VIEWER_KEY="$viewer_key" \
+    python3 -m unittest discover -s clients/python/tests -t clients/python/tests 2>&1 | tee "$pydir/unittest.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} in .*/\1/p' "$pydir/unittest.log" | tail -n 1)
+  summary=$(grep -E '^(FAILED|OK)' "$pydir/unittest.log" | tail -n 1)
+  bad=0; skipped=0
+  for kind in failures errors unexpected\ successes; do
+    n=$(sed -n "s/.*$kind=\([0-9]*\).*/\1/p" <<<"$summary"); bad=$((bad + ${n:-0}))
+  done
+  n=$(sed -n 's/.*skipped=\([0-9]*\).*/\1/p' <<<"$summary"); skipped=${n:-0}
+  if [ -z "$ran" ]; then py_failed=1; else py_failed=$bad; py_passed=$((ran - bad - skipped)); fi
+else
+  echo "The dashboard for the Python tests did not start:"; cat "$pydir/dashboard.log"
+  py_failed=1; status=1
+fi
+kill "$dashboard_pid" 2>/dev/null; wait "$dashboard_pid" 2>/dev/null
+
 # dotnet test's own summary is per project; CI reads one total line.
 passed=0; failed=0
 for trx in "$results"/*.trx; do
@@ -39,6 +80,7 @@ for trx in "$results"/*.trx; do
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
+passed=$((passed + py_passed)); failed=$((failed + py_failed))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -39,17 +39,68 @@ public sealed record GenerationEvent : DashboardEvent
     /// <summary>Whether it succeeded.</summary>
     public required bool Success { get; init; }
 
-    /// <summary>The model that generated.</summary>
-    public string? ModelName { get; init; }
-
-    /// <summary>Why the model stopped (stop, length, ...).</summary>
-    public string? FinishReason { get; init; }
+    private string? _modelName;
+    private bool _modelNamePassed;
 
     /// <summary>
-    /// The error, if any. As in afterimage, an error_rate point is recorded only when an error is given:
-    /// 1 for a non-empty text, 0 for an empty one (afterimage's <c>error=None</c>).
+    /// The model that generated. As afterimage's keyword argument: set (even to null) it records
+    /// model_usage:&lt;model&gt; (model_usage:None for null, tokens under "unknown"); never set, nothing.
     /// </summary>
-    public string? Error { get; init; }
+    [JsonIgnore]
+    public string? ModelName
+    {
+        get => _modelName;
+        init
+        {
+            _modelName = value;
+            _modelNamePassed = true;
+        }
+    }
+
+    [JsonInclude]
+    [JsonPropertyName("model_name")]
+    internal PassedText? ModelNameField => PassedText.From(_modelName, _modelNamePassed);
+
+    private string? _finishReason;
+    private bool _finishReasonPassed;
+
+    /// <summary>Why the model stopped (stop, length, ...); set to null it records finish_reason:None, as afterimage does.</summary>
+    [JsonIgnore]
+    public string? FinishReason
+    {
+        get => _finishReason;
+        init
+        {
+            _finishReason = value;
+            _finishReasonPassed = true;
+        }
+    }
+
+    [JsonInclude]
+    [JsonPropertyName("finish_reason")]
+    internal PassedText? FinishReasonField => PassedText.From(_finishReason, _finishReasonPassed);
+
+    private string? _error;
+    private bool _errorPassed;
+
+    /// <summary>
+    /// The error. As in afterimage, error_rate is recorded only when an error is passed: set to a
+    /// non-empty text it records 1, set to null or "" it records 0, never set it records nothing.
+    /// </summary>
+    [JsonIgnore]
+    public string? Error
+    {
+        get => _error;
+        init
+        {
+            _error = value;
+            _errorPassed = true;
+        }
+    }
+
+    [JsonInclude]
+    [JsonPropertyName("error")]
+    internal PassedText? ErrorField => PassedText.From(_error, _errorPassed);
 
     /// <summary>Prompt tokens.</summary>
     public long? PromptTokenCount { get; init; }
@@ -85,8 +136,24 @@ public sealed record EvaluationEvent : DashboardEvent
     /// <summary>Scores by name, each with optional feedback.</summary>
     public IReadOnlyDictionary<string, EvaluationScore>? Scores { get; init; }
 
-    /// <summary>The error, if any: an evaluation_error_rate point of 1 (non-empty) or 0 (empty) is recorded only when set.</summary>
-    public string? Error { get; init; }
+    private string? _error;
+    private bool _errorPassed;
+
+    /// <summary>The error: evaluation_error_rate is recorded only when it is set (1 for a non-empty text, 0 for null or "").</summary>
+    [JsonIgnore]
+    public string? Error
+    {
+        get => _error;
+        init
+        {
+            _error = value;
+            _errorPassed = true;
+        }
+    }
+
+    [JsonInclude]
+    [JsonPropertyName("error")]
+    internal PassedText? ErrorField => PassedText.From(_error, _errorPassed);
 
     /// <summary>The judge model, tagging the token counts.</summary>
     public string? ModelName { get; init; }

@@ -11,8 +11,13 @@ namespace Dashboard.Client;
 /// <param name="P90">90th percentile.</param>
 /// <param name="P95">95th percentile.</param>
 /// <param name="P99">99th percentile.</param>
+/// <param name="NonFiniteCount">How many of the points are NaN or infinite (counted in <paramref name="Count"/>; README: non-finite values).</param>
+/// <param name="NanCount">NaN points.</param>
+/// <param name="PositiveInfinityCount">+Infinity points.</param>
+/// <param name="NegativeInfinityCount">-Infinity points.</param>
 public sealed record MetricStats(string Name, string Window, long Count, double? Mean, double? Min, double? Max,
-    double? P50, double? P90, double? P95, double? P99)
+    double? P50, double? P90, double? P95, double? P99, long NonFiniteCount = 0, long NanCount = 0,
+    long PositiveInfinityCount = 0, long NegativeInfinityCount = 0)
 {
     /// <summary>Fields the server added after this client was built (kept so nothing it says is lost).</summary>
     [System.Text.Json.Serialization.JsonExtensionData]

@@ -42,9 +42,11 @@ internal sealed class OtlpLogsMapper(IngestOptions limits, RunAttribution attrib
 
     private ExpandedEvent? Map(OtlpLogRecord r, OtlpBatch batch)
     {
-        var ts = OtlpNames.TryMicros(r.TimeUnixNano, out var t) ? t
-            : OtlpNames.TryMicros(r.ObservedTimeUnixNano, out var observed) ? observed
-            : receivedAt;
+        var stated = OtlpNames.TryMicros(r.TimeUnixNano, out var ts) || OtlpNames.TryMicros(r.ObservedTimeUnixNano, out ts);
+        if (!stated)
+        {
+            ts = receivedAt;
+        }
         var eventName = r.EventName.Length > 0 ? r.EventName : OtlpAttributes.String(r.Attributes, "event.name");
         if (eventName == GenAiEvaluation.EventName)
         {
@@ -65,7 +67,7 @@ internal sealed class OtlpLogsMapper(IngestOptions limits, RunAttribution attrib
         {
             message = message[..(limits.MaxTextLength - 1)] + "…";
         }
-        var e = new ExpandedEvent { Id = null, Timestamp = ts, Type = "log" };
+        var e = new ExpandedEvent { Id = null, Timestamp = ts, Type = "log", Time = stated ? EventTime.Stated : EventTime.Received };
         e.Log = new Dashboard.Ingest.LogRecord(ts, Level(r), message, Data(r, eventName));
         return e;
     }

@@ -44,6 +44,9 @@ internal sealed class OtlpReceiver(WriteQueue queue, IngestQuota quota, IOptions
             {
                 continue;
             }
+            // Metric points get ingest's content ids (spans carry their span id), so an exporter's retry
+            // of a request that did commit stores nothing twice.
+            ContentIds.Assign(events);
             if (quota.TryReserve(run, events) is { } overLimit)
             {
                 metrics.Rejected("limit", events.Count);

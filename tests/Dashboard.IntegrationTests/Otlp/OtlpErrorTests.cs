@@ -159,7 +159,9 @@ public sealed class OtlpErrorTests() : HostedTest(new Dictionary<string, string?
             begin.CommandText = "BEGIN IMMEDIATE;";
             begin.ExecuteNonQuery();
         }
-        var pending = Enumerable.Range(0, 5).Select(i => http.PostAsync("/v1/metrics", Json.Raw(ValidMetrics.Replace("err-run", "full-run")))).ToList();
+        // Distinct values: identical points would be stored once by their content ids.
+        var pending = Enumerable.Range(0, 5).Select(i => http.PostAsync("/v1/metrics",
+            Json.Raw(ValidMetrics.Replace("err-run", "full-run").Replace("\"asDouble\":1", $"\"asDouble\":{i + 10}")))).ToList();
         await WaitFor.ConditionAsync(() => pending.Any(p => p.IsCompleted), TimeSpan.FromSeconds(30), "a full queue answers at once");
         using (var rollback = blocker.CreateCommand())
         {

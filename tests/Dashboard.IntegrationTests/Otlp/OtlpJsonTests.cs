@@ -71,7 +71,7 @@ public sealed class OtlpJsonTests : HostedTest
     }
 
     [Fact]
-    public async Task PostMetricsJson_GaugeSumAndHistogram_StoredAsPlainMetricsWithMetadata()
+    public async Task PostMetricsJson_GaugeSumAndHistogramTwice_StoredOnceAsPlainMetricsWithMetadata()
     {
         var body = Metrics("plain-run", """
             {"name":"queue.depth","gauge":{"dataPoints":[{"timeUnixNano":"1700000000000000000","asDouble":3.5,
@@ -83,9 +83,13 @@ public sealed class OtlpJsonTests : HostedTest
             """);
 
         using var response = await PostJsonAsync("/v1/metrics", body);
+        using var retry = await PostJsonAsync("/v1/metrics", body);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
+        retry.StatusCode.Should().Be(HttpStatusCode.OK);
+        // The retry is recognized by the points' content ids and stored nothing.
         var points = StoredPoints.Read(Factory.DatabasePath, "plain-run");
+        points.Should().HaveCount(3);
         points.Single(p => p.Name == "queue.depth").Value.Should().Be(3.5);
         points.Single(p => p.Name == "queue.depth").Metadata.Should().Be("""{"queue":"a"}""");
         points.Single(p => p.Name == "queue.depth").Timestamp.Should().Be(1_700_000_000_000_000);

@@ -1,0 +1,83 @@
+using System.Buffers.Binary;
+using System.Net;
+using Dashboard.IntegrationTests.Infrastructure;
+using Dashboard.IntegrationTests.Security;
+using Dashboard.Otlp;
+using Dashboard.Otlp.Proto;
+using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.IntegrationTests.Otlp;
+
+/// <summary>OTLP/gRPC keys and statuses, spoken as raw HTTP/2 gRPC frames so each grpc-status can be read.</summary>
+public sealed class OtlpGrpcAuthTests
+{
+    [Theory]
+    [InlineData(null, 16)]
+    [InlineData("x-otlp-api-key:not-a-real-key-0123456789", 16)]
+    [InlineData("x-otlp-api-key:" + SecuredDashboard.ViewerKey, 7)]
+    [InlineData("x-otlp-api-key:" + SecuredDashboard.IngestKey, 0)]
+    [InlineData("authorization:Bearer " + SecuredDashboard.IngestKey, 0)]
+    public async Task ExportMetricsGrpc_Secured_NeedsIngestKey(string? header, int grpcStatus)
+    {
+        await using var factory = SecuredDashboard.Create(new Dictionary<string, string?> { ["Otlp:GrpcEnabled"] = "true", ["Otlp:GrpcPort"] = "0" });
+        _ = factory.BaseAddress;
+
+        var (status, _) = await CallAsync(factory, "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", Request("grpc-run"), header);
+
+        status.Should().Be(grpcStatus);
+        StoredPoints.Read(factory.DatabasePath, "grpc-run").Should().HaveCount(grpcStatus == 0 ? 1 : 0);
+    }
+
+    [Fact]
+    public async Task ExportMetricsGrpc_IllegalRunMetadata_InvalidArgument()
+    {
+        await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Otlp:GrpcEnabled"] = "true", ["Otlp:GrpcPort"] = "0" });
+        _ = factory.BaseAddress;
+
+        var (status, message) = await CallAsync(factory, "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", Request("grpc-run"), "x-dashboard-run:bad run");
+
+        status.Should().Be(3);
+        message.Should().Contain("run");
+    }
+
+    private static ExportMetricsServiceRequest Request(string run)
+    {
+        var resource = new ResourceMetrics { Resource = new Resource() };
+        resource.Resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = run } });
+        var gauge = new Gauge();
+        gauge.DataPoints.Add(new NumberDataPoint { TimeUnixNano = 1_700_000_000_000_000_000, AsDouble = 1 });
+        resource.ScopeMetrics.Add(new ScopeMetrics { Metrics = { new Metric { Name = "g", Gauge = gauge } } });
+        return new ExportMetricsServiceRequest { ResourceMetrics = { resource } };
+    }
+
+    private static async Task<(int Status, string Message)> CallAsync(DashboardFactory factory, string path, IMessage message, string? header)
+    {
+        var port = factory.Services.GetRequiredService<OtlpGrpcServer>().Port;
+        using var http = new HttpClient();
+        var payload = message.ToByteArray();
+        var frame = new byte[5 + payload.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
+        payload.CopyTo(frame, 5);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}{path}")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(frame),
+        };
+        request.Content.Headers.ContentType = new("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        if (header is not null)
+        {
+            var colon = header.IndexOf(':');
+            request.Headers.TryAddWithoutValidation(header[..colon], header[(colon + 1)..]);
+        }
+        using var response = await http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        // A failed call may answer trailers-only: grpc-status then sits in the headers.
+        var headers = response.TrailingHeaders.Concat(response.Headers).ToList();
+        var status = headers.First(h => h.Key == "grpc-status").Value.First();
+        var text = headers.FirstOrDefault(h => h.Key == "grpc-message").Value?.FirstOrDefault() ?? "";
+        return (int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), Uri.UnescapeDataString(text));
+    }
+}
