@@ -36,6 +36,21 @@ public sealed class IngestOptions
 
     /// <summary>Most distinct metric names one run may hold; a request adding more answers 409. Default 1,000.</summary>
     public int MaxMetricNamesPerRun { get; set; } = 1_000;
+
+    /// <summary>Most distinct model names one run may hold (model_name fields and metadata). Default 200.</summary>
+    public int MaxModelNamesPerRun { get; set; } = 200;
+
+    /// <summary>Most distinct prediction labels one run may hold. Default 1,000.</summary>
+    public int MaxLabelsPerRun { get; set; } = 1_000;
+
+    /// <summary>Most distinct pipeline names one run may hold. Default 1,000.</summary>
+    public int MaxPipelinesPerRun { get; set; } = 1_000;
+
+    /// <summary>Most distinct evaluator types one run may hold. Default 200.</summary>
+    public int MaxEvaluatorTypesPerRun { get; set; } = 200;
+
+    /// <summary>Most distinct top-level metadata keys one run may hold (each is an export column). Default 500.</summary>
+    public int MaxMetadataKeysPerRun { get; set; } = 500;
 }
 
 /// <summary>Checks every <see cref="IngestOptions"/> key at start-up and reports all faults at once.</summary>
@@ -54,6 +69,11 @@ public sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         Check(options.MaxMetadataBytes is >= 64 and <= 1_048_576, "MaxMetadataBytes", "between 64 and 1048576");
         Check(options.MaxRuns is >= 1 and <= 100_000_000, "MaxRuns", "between 1 and 100000000");
         Check(options.MaxMetricNamesPerRun is >= 1 and <= 1_000_000, "MaxMetricNamesPerRun", "between 1 and 1000000");
+        Check(options.MaxModelNamesPerRun is >= 1 and <= 1_000_000, "MaxModelNamesPerRun", "between 1 and 1000000");
+        Check(options.MaxLabelsPerRun is >= 1 and <= 1_000_000, "MaxLabelsPerRun", "between 1 and 1000000");
+        Check(options.MaxPipelinesPerRun is >= 1 and <= 1_000_000, "MaxPipelinesPerRun", "between 1 and 1000000");
+        Check(options.MaxEvaluatorTypesPerRun is >= 1 and <= 1_000_000, "MaxEvaluatorTypesPerRun", "between 1 and 1000000");
+        Check(options.MaxMetadataKeysPerRun is >= 1 and <= 1_000_000, "MaxMetadataKeysPerRun", "between 1 and 1000000");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
         void Check(bool ok, string key, string range)

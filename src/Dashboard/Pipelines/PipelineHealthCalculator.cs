@@ -21,14 +21,24 @@ public static class PipelineHealthCalculator
     public const double CriticalErrorRate = 0.5;
     public const double DegradedErrorRate = 0.2;
 
-    public static PipelinesHealth Compute(IEnumerable<PipelineAggregate> aggregates)
+    /// <summary>Most pipelines a report lists unless asked otherwise; the rest are counted in <see cref="PipelinesHealth.More"/>.</summary>
+    public const int DefaultTop = 100;
+
+    /// <summary>
+    /// The report over every pipeline (the overall health is the worst of all of them), listing only the
+    /// <paramref name="top"/> with the most executions, by name: a page or answer stays bounded however many pipelines
+    /// clients invent.
+    /// </summary>
+    public static PipelinesHealth Compute(IEnumerable<PipelineAggregate> aggregates, int top = DefaultTop)
     {
-        var pipelines = aggregates
-            .OrderBy(a => a.Pipeline, StringComparer.Ordinal)
-            .Select(Health)
+        var all = aggregates.Select(Health).ToList();
+        var overall = all.Count == 0 ? Unknown : all.Select(p => p.Health).MaxBy(Severity)!;
+        var shown = all
+            .OrderByDescending(p => p.Executions).ThenBy(p => p.Pipeline, StringComparer.Ordinal)
+            .Take(top)
+            .OrderBy(p => p.Pipeline, StringComparer.Ordinal)
             .ToList();
-        var overall = pipelines.Count == 0 ? Unknown : pipelines.Select(p => p.Health).MaxBy(Severity)!;
-        return new PipelinesHealth(overall, pipelines);
+        return new PipelinesHealth(overall, shown, all.Count - shown.Count);
     }
 
     public static string HealthOf(double errorRate) => errorRate switch
@@ -62,7 +72,8 @@ public static class PipelineHealthCalculator
     };
 }
 
-public sealed record PipelinesHealth(string Overall, IReadOnlyList<PipelineHealth> Pipelines);
+/// <summary>The overall health, the pipelines listed, and how many more pipelines exist beyond those listed.</summary>
+public sealed record PipelinesHealth(string Overall, IReadOnlyList<PipelineHealth> Pipelines, int More = 0);
 
 /// <summary>One pipeline's figures; execution times in seconds.</summary>
 public sealed record PipelineHealth(

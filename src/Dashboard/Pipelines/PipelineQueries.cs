@@ -45,16 +45,21 @@ public sealed class PipelineQueries(SqliteConnectionFactory connections)
         return list;
     }
 
-    /// <summary>Runs that have pipeline points, with their project, by name.</summary>
+    /// <summary>Most runs the page's run picker lists (the most recently active); any other run is reached by its URL.</summary>
+    public const int MaxPickerRuns = 200;
+
+    /// <summary>Runs that have pipeline points, with their project: the <see cref="MaxPickerRuns"/> most recently active, by name.</summary>
     public IReadOnlyList<(string Run, string Project)> GetRuns()
     {
         using var c = connections.Open();
         using var cmd = PointQueries.Command(c, """
-            SELECT DISTINCT r.name, r.project FROM runs r
-            JOIN run_metrics rm ON rm.run_id = r.id
-            JOIN metric_names m ON m.id = rm.metric_id AND m.name IN ($time, $success)
-            ORDER BY r.name
-            """, ("$time", TimeMetric), ("$success", SuccessMetric));
+            SELECT name, project FROM (
+                SELECT DISTINCT r.name, r.project, r.last_received_at FROM runs r
+                JOIN run_metrics rm ON rm.run_id = r.id
+                JOIN metric_names m ON m.id = rm.metric_id AND m.name IN ($time, $success)
+                ORDER BY r.last_received_at DESC LIMIT $limit)
+            ORDER BY name
+            """, ("$time", TimeMetric), ("$success", SuccessMetric), ("$limit", MaxPickerRuns));
         using var r = cmd.ExecuteReader();
         var list = new List<(string, string)>();
         while (r.Read())

@@ -11,7 +11,10 @@ public sealed class PredictionQueries(SqliteConnectionFactory connections)
     public const string ProcessingTimeMetric = "prediction_processing_time";
     public const string ErrorMetric = "prediction_error";
 
-    /// <summary>Runs with a prediction_confidence or prediction_error metric, most recently active first.</summary>
+    /// <summary>Most runs <see cref="GetRuns"/> lists (page picker and GET /api/v1/predictions/runs).</summary>
+    public const int MaxRuns = 200;
+
+    /// <summary>Runs with a prediction_confidence or prediction_error metric, most recently active first, at most <see cref="MaxRuns"/>.</summary>
     public IReadOnlyList<PredictionRun> GetRuns()
     {
         using var c = connections.Open();
@@ -26,7 +29,8 @@ public sealed class PredictionQueries(SqliteConnectionFactory connections)
             WHERE n.name IN ($conf, $err)
             GROUP BY r.id
             ORDER BY r.last_received_at DESC, r.name
-            """, ("$conf", ConfidenceMetric), ("$err", ErrorMetric));
+            LIMIT $limit
+            """, ("$conf", ConfidenceMetric), ("$err", ErrorMetric), ("$limit", MaxRuns));
         using var r = cmd.ExecuteReader();
         var runs = new List<PredictionRun>();
         while (r.Read())

@@ -21,6 +21,9 @@ public static class PredictionSummaryCalculator
     public const double DominantLabelShare = 0.9;
     public const double LabelSkewScore = 0.5;
 
+    /// <summary>Most labels a summary lists; <see cref="PredictionSummary.MoreLabels"/> counts the others.</summary>
+    public const int MaxLabels = 100;
+
     public static PredictionSummary Compute(string run, TimeWindow window, PredictionData data)
     {
         var confidences = data.Confidences;
@@ -43,8 +46,10 @@ public static class PredictionSummaryCalculator
             labels[label] = labels.GetValueOrDefault(label) + 1;
         }
 
+        // Only the top labels by volume are listed (the rest counted), so a summary stays bounded whatever the labels.
         var labelCounts = labels
             .OrderByDescending(l => l.Value).ThenBy(l => l.Key, StringComparer.Ordinal)
+            .Take(MaxLabels)
             .Select(l => new LabelCount(l.Key, l.Value, (double)l.Value / count))
             .ToList();
         var times = MetricStats.From([.. data.ProcessingTimes]);
@@ -78,7 +83,8 @@ public static class PredictionSummaryCalculator
             new ProcessingTimeStats(times.Count, times.Mean, times.P50, times.P90, times.P95, times.P99),
             total == 0 ? null : (double)data.Errors / total,
             new AnomalyReport((lowShare + slowShare + skew) / 3, lowShare, slowShare, skew, indicators),
-            byHour);
+            byHour,
+            labels.Count - labelCounts.Count);
     }
 
     /// <summary>very_low &lt; 0.5, low &lt; 0.7, medium &lt; 0.8, high &lt; 0.9, very_high otherwise.</summary>
@@ -121,7 +127,7 @@ public static class PredictionSummaryCalculator
 public sealed record PredictionSummary(
     string Run, string Window, long Predictions, long Errors, double PredictionsPerMinute, double? AverageConfidence,
     ConfidenceBuckets ConfidenceBuckets, IReadOnlyList<LabelCount> Labels, ProcessingTimeStats ProcessingTime,
-    double? ErrorRate, AnomalyReport Anomaly, IReadOnlyList<long> ByHour);
+    double? ErrorRate, AnomalyReport Anomaly, IReadOnlyList<long> ByHour, int MoreLabels = 0);
 
 public sealed record ConfidenceBuckets(long VeryLow, long Low, long Medium, long High, long VeryHigh);
 

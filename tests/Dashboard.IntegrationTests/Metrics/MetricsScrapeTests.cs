@@ -122,6 +122,22 @@ public sealed class MetricsScrapeTests
         body.Should().Contain("dashboard_generations_total{run=\"dup-run\",model=\"m\"} 1\n");
     }
 
+    [Fact]
+    public async Task GetMetrics_AfterRunDeleted_DropsItsSeries()
+    {
+        await using var factory = new DashboardFactory();
+        using var http = factory.CreateHttpClient();
+        (await Json.PostIngestAsync(http, "kept-run", Generation(1, true, "m", 1, 1))).EnsureSuccessStatusCode();
+        (await Json.PostIngestAsync(http, "deleted-run", Generation(1, true, "m", 1, 1))).EnsureSuccessStatusCode();
+        (await http.GetStringAsync("/metrics")).Should().Contain("run=\"deleted-run\"");
+
+        (await http.DeleteAsync("/api/v1/runs/deleted-run")).EnsureSuccessStatusCode();
+        var body = await http.GetStringAsync("/metrics");
+
+        body.Should().NotContain("deleted-run");
+        body.Should().Contain("dashboard_generations_total{run=\"kept-run\",model=\"m\"} 1\n");
+    }
+
     internal static object Generation(double duration, bool success, string? model, int prompt, int completion) => new
     {
         type = "generation", duration, success, model_name = model, prompt_token_count = prompt, completion_token_count = completion,

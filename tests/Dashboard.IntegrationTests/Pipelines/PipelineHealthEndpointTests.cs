@@ -27,7 +27,7 @@ public sealed class PipelineHealthEndpointTests
             """{"overall":"critical","pipelines":[""" +
             """{"pipeline":"embed","executions":5,"success_rate":0.8,"error_rate":0.19999999999999996,"mean_execution_time":1.2,"min_execution_time":1,"max_execution_time":2,"health":"healthy"},""" +
             """{"pipeline":"etl","executions":4,"success_rate":0.75,"error_rate":0.25,"mean_execution_time":5,"min_execution_time":2,"max_execution_time":8,"health":"degraded"},""" +
-            """{"pipeline":"train","executions":2,"success_rate":0,"error_rate":1,"mean_execution_time":20,"min_execution_time":10,"max_execution_time":30,"health":"critical"}]}""");
+            """{"pipeline":"train","executions":2,"success_rate":0,"error_rate":1,"mean_execution_time":20,"min_execution_time":10,"max_execution_time":30,"health":"critical"}],"more":0}""");
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class PipelineHealthEndpointTests
         byRun.GetProperty("pipelines").EnumerateArray().Select(p => p.GetProperty("executions").GetInt32()).Should().Equal(1);
         byProject.GetProperty("overall").GetString().Should().Be("critical");
         byProject.GetProperty("pipelines").EnumerateArray().Select(p => p.GetProperty("pipeline").GetString()).Should().Equal(Xss, "etl");
-        noProject.GetRawText().Should().Be("""{"overall":"unknown","pipelines":[]}""");
+        noProject.GetRawText().Should().Be("""{"overall":"unknown","pipelines":[],"more":0}""");
     }
 
     [Fact]

@@ -40,6 +40,7 @@ public sealed class PredictionSummaryEndpointTests
                 indicators = new[] { "50% of predictions below 0.6 confidence", "25% of predictions took longer than 5 s" },
             },
             by_hour = Enumerable.Range(0, 24).Select(h => h == 13 ? 3 : h == 14 ? 1 : 0).ToArray(),
+            more_labels = 0,
         };
         Normalize(s).Should().Be(Normalize(JsonSerializer.SerializeToElement(expected)));
     }
