@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the repo on a fresh machine: installs what is missing (Debian's Chromium for
-# the browser tests, the npm packages), runs both test projects and the Python client's unittest suite
-# (against the built dashboard, started for it), and ends with one line "N passed, N failed" counting every test that ran.
+# the browser tests, Prometheus and Alertmanager, the npm packages), runs both test projects and the Python
+# client's unittest suite (against the built dashboard, started for it), and ends with one line "N passed, N failed"
+# counting every test that ran.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,14 @@ if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
     || { echo "Could not install chromium"; echo "0 passed, 1 failed"; exit 1; }
+fi
+# The /metrics and Alertmanager tests start Debian's Prometheus and Alertmanager themselves on free
+# ports (apt installs them without starting them here).
+if [ ! -x /usr/bin/prometheus ] || [ ! -x /usr/bin/promtool ] || [ ! -x /usr/bin/prometheus-alertmanager ]; then
+  echo "Installing Prometheus and Alertmanager from Debian's packages..."
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq prometheus prometheus-alertmanager >/dev/null \
+    || { echo "Could not install prometheus and prometheus-alertmanager"; echo "0 passed, 1 failed"; exit 1; }
 fi
 if [ ! -f node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }

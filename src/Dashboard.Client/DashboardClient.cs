@@ -51,10 +51,14 @@ public sealed class DashboardClient : IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _loop = Task.Run(SendLoopAsync);
+        var loop = new SendLoop(_buffer, options, _sender, _time, _logger, ReportClosed);
+        _loop = Task.Run(() => loop.RunAsync(_shutdown.Token));
     }
 
-    /// <summary>Raised (on the send loop's thread) for every batch or event that did not reach the dashboard.</summary>
+    /// <summary>
+    /// Raised for every batch or event that did not reach the dashboard: on the send loop's thread, or on
+    /// the caller's for a full buffer. A handler that throws is logged and ignored.
+    /// </summary>
     public event EventHandler<DeliveryFailure>? DeliveryFailed;
 
     /// <summary>Counters of what was sent, found duplicate, failed and retried so far.</summary>
@@ -204,85 +208,4 @@ public sealed class DashboardClient : IAsyncDisposable
     private void ReportClosed(int events) =>
         _counters.Report(new DeliveryFailure(DeliveryFailureKind.NotDeliveredAtShutdown, events, null,
             "The client is disposed; the event was not sent."), this);
-
-    private async Task SendLoopAsync()
-    {
-        var reader = _buffer.Reader;
-        var batch = new List<DashboardEvent>(_options.BatchSize);
-        var flushes = new List<TaskCompletionSource>();
-        try
-        {
-            while (await reader.WaitToReadAsync(_shutdown.Token))
-            {
-                var deadline = _time.GetUtcNow() + _options.FlushInterval;
-                while (batch.Count < _options.BatchSize && flushes.Count == 0)
-                {
-                    if (reader.TryRead(out var item))
-                    {
-                        if (item is TaskCompletionSource flush)
-                        {
-                            flushes.Add(flush);
-                        }
-                        else
-                        {
-                            batch.Add((DashboardEvent)item);
-                        }
-                        continue;
-                    }
-                    var wait = deadline - _time.GetUtcNow();
-                    if (batch.Count == 0 || wait <= TimeSpan.Zero || !await WaitForMoreAsync(reader, wait))
-                    {
-                        break;
-                    }
-                }
-                if (batch.Count > 0)
-                {
-                    await _sender.SendAsync(batch.ToArray(), _shutdown.Token);
-                    batch.Clear();
-                }
-                flushes.ForEach(f => f.TrySetResult());
-                flushes.Clear();
-            }
-        }
-        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            // Unforeseen: stop quietly for the caller, loudly in the log.
-            _logger.LogError(ex, "Dashboard client: the send loop stopped");
-        }
-        var left = batch.Count;
-        while (reader.TryRead(out var item))
-        {
-            if (item is TaskCompletionSource flush)
-            {
-                flushes.Add(flush);
-            }
-            else
-            {
-                left++;
-            }
-        }
-        if (left > 0)
-        {
-            ReportClosed(left);
-        }
-        flushes.ForEach(f => f.TrySetResult());
-    }
-
-    /// <summary>True when something arrived before <paramref name="wait"/> passed; false at the deadline or when the buffer closed.</summary>
-    private async Task<bool> WaitForMoreAsync(ChannelReader<object> reader, TimeSpan wait)
-    {
-        using var deadline = new CancellationTokenSource(wait, _time);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _shutdown.Token);
-        try
-        {
-            return await reader.WaitToReadAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!_shutdown.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
 }

@@ -66,6 +66,17 @@ function render(alert, showRun) {
   cell(row, num(alert.threshold), 'num');
   cell(row, timeElement(alert.started_at));
   cell(row, timeElement(alert.resolved_at));
+  const template = document.getElementById('alert-resolve-template');
+  if (template) {
+    // Admins get the server-rendered form (with its antiforgery token) for external alerts still firing.
+    const resolvable = alert.state === 'firing' && alert.rule.startsWith('external');
+    let form = '';
+    if (resolvable) {
+      form = template.content.firstElementChild.cloneNode(true);
+      form.action = `/alerts/${encodeURIComponent(alert.id)}/resolve`;
+    }
+    cell(row, form);
+  }
   return row;
 }
 

@@ -5,7 +5,6 @@ Nothing here raises into the caller: failures are reported once (logging + a Das
 """
 import atexit
 import collections
-import email.utils
 import json
 import logging
 import random
@@ -15,13 +14,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Deque, Dict, List, Optional, Tuple
 
+from ._http import RETRYABLE, _parse, _retry_after
+
 logger = logging.getLogger("dashboard_client")
 
-RETRYABLE = {429, 500, 502, 503, 504}
 
 
 class DashboardWarning(UserWarning):
@@ -283,23 +282,3 @@ class Transport:
             warnings.warn(message, DashboardWarning, stacklevel=2)
         except Exception:
             pass
-
-
-def _parse(raw: bytes) -> Any:
-    try:
-        return json.loads(raw.decode("utf-8")) if raw else None
-    except ValueError:
-        return raw.decode("utf-8", "replace")[:500]
-
-
-def _retry_after(value: Optional[str]) -> Optional[float]:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-            return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
-        except (TypeError, ValueError):
-            return None

@@ -7,7 +7,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Dict, Iterator, Optional
 
-from ._transport import RETRYABLE, _parse, _retry_after
+from ._http import RETRYABLE, _parse, _retry_after
 
 
 def _chunks(path: Path, max_bytes: int) -> Iterator[bytes]:

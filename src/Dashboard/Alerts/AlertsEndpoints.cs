@@ -21,6 +21,7 @@ public static class AlertsEndpoints
         api.MapPost("/alerts/{id:long}/resolve", ResolveAlertAsync).WithName("ResolveAlert");
         api.MapGet("/settings/alerts", GetSettingsAsync).WithName("GetAlertSettings");
         api.MapPut("/settings/alerts", PutSettingsAsync).Accepts<AlertSettings>("application/json").WithName("SaveAlertSettings");
+        app.MapPost("/alerts/{id:long}/resolve", ResolveAlertFormAsync).ExcludeFromDescription();
         return app;
     }
 
@@ -99,6 +100,16 @@ public static class AlertsEndpoints
         }
         await sink.OnAlertChangedAsync(new AlertChange(resolved, Notify: true));
         return TypedResults.Ok(resolved);
+    }
+
+    /// <summary>The alert feed's Resolve button: a form post (so antiforgery applies), answered with a redirect back to the page.</summary>
+    internal static async Task<IResult> ResolveAlertFormAsync(long id, [Microsoft.AspNetCore.Mvc.FromForm] string? returnUrl,
+        AlertStore store, IAlertSink sink, TimeProvider time, CancellationToken ct)
+    {
+        var result = await ResolveAlertAsync(id, store, sink, time, ct);
+        // Only a path on this site: "//host" and "/\host" would leave it.
+        var local = returnUrl is { Length: > 0 } && returnUrl[0] == '/' && (returnUrl.Length == 1 || returnUrl[1] is not ('/' or '\\'));
+        return result is Microsoft.AspNetCore.Http.HttpResults.Ok<AlertChangedMessage> ? TypedResults.Redirect(local ? returnUrl! : "/alerts") : result;
     }
 
     internal static async Task<IResult> GetSettingsAsync(AlertSettingsStore settings, CancellationToken ct) =>

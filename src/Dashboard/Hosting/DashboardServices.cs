@@ -51,6 +51,7 @@ public static class DashboardServices
     {
         builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<LivePublisher>();
+        builder.Services.AddSingleton<HubConnections>();
         builder.Services.AddHostedService<LivePushService>();
         builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = WireNaming);
         return builder;

@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.SignalR;
 namespace Dashboard.Live;
 
 /// <summary>
-/// Subscriptions only: the hub keeps no state and runs no queries. Pages render their initial data
+/// Subscriptions only: the hub runs no queries; <see cref="HubConnections"/> remembers who opened each connection so revocation can close it. Pages render their initial data
 /// on the server, then join a group here and apply what <see cref="LivePushService"/> sends.
 /// </summary>
-public sealed class MetricsHub : Hub<IMetricsClient>
+public sealed class MetricsHub(HubConnections connections) : Hub<IMetricsClient>
 {
     public const string Path = "/hubs/metrics";
     public const string OverviewGroup = "overview";
@@ -14,15 +14,32 @@ public sealed class MetricsHub : Hub<IMetricsClient>
 
     public static string RunGroup(string run) => "run:" + run;
 
-    public Task SubscribeRun(string run) => Groups.AddToGroupAsync(Context.ConnectionId, RunGroup(Validate(run)));
+    public override Task OnConnectedAsync()
+    {
+        connections.Opened(Context);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Closed(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    public Task SubscribeRun(string run) => Groups.AddToGroupAsync(Live(), RunGroup(Validate(run)));
 
     public Task UnsubscribeRun(string run) => Groups.RemoveFromGroupAsync(Context.ConnectionId, RunGroup(Validate(run)));
 
-    public Task SubscribeOverview() => Groups.AddToGroupAsync(Context.ConnectionId, OverviewGroup);
+    public Task SubscribeOverview() => Groups.AddToGroupAsync(Live(), OverviewGroup);
 
     public Task UnsubscribeOverview() => Groups.RemoveFromGroupAsync(Context.ConnectionId, OverviewGroup);
 
-    public Task SubscribeAlerts() => Groups.AddToGroupAsync(Context.ConnectionId, AlertsGroup);
+    public Task SubscribeAlerts() => Groups.AddToGroupAsync(Live(), AlertsGroup);
+
+    /// <summary>The caller's connection id, unless its key or session was revoked while the call was on its way.</summary>
+    private string Live() => connections.IsValid(Context.ConnectionId)
+        ? Context.ConnectionId
+        : throw new HubException("The key or session of this connection was revoked.");
 
     private static string Validate(string run) =>
         Runs.RunNameRule.IsValid(run) ? run : throw new HubException(Runs.RunNameRule.Message("run"));

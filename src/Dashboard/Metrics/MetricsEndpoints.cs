@@ -11,6 +11,9 @@ public static class MetricsEndpoints
 {
     public const string Path = "/metrics";
 
+    // The last body's size: the next one is about as long, so the builder is sized once instead of doubling up to megabytes.
+    private static int _lastLength = 16 * 1024;
+
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
     {
         if (app.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value.Enabled)
@@ -26,7 +29,7 @@ public static class MetricsEndpoints
     internal static async Task<IResult> GetMetricsAsync(RunMetricsFolder runs, WriterMetrics writer, WriteQueue queue,
         StorageHealth health, ActiveAlerts active, IOptions<MetricsOptions> options, ILogger<RunMetricsFolder> logger, CancellationToken ct)
     {
-        var text = new StringBuilder(16 * 1024);
+        var text = new StringBuilder(Volatile.Read(ref _lastLength) + 4096);
         var w = new PrometheusTextWriter(text);
         runs.WriteTo(w);
         writer.WriteTo(w, queue.Count, health.Failing);
@@ -40,6 +43,7 @@ public static class MetricsEndpoints
             // A locked or missing file must not hide the health series that say so; ALERTS is left out of this scrape.
             logger.LogWarning(ex, "Active alerts could not be read for /metrics");
         }
+        Volatile.Write(ref _lastLength, text.Length);
         return TypedResults.Text(text.ToString(), PrometheusTextWriter.ContentType);
     }
 }

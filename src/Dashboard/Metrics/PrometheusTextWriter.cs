@@ -28,22 +28,57 @@ public sealed class PrometheusTextWriter(StringBuilder output)
         output.Append('\n').Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
     }
 
+    /// <summary>Escapes a label set once into <c>a="x",b="y"</c>, for series written at every scrape.</summary>
+    public static string Labels(ReadOnlySpan<Label> labels)
+    {
+        var sb = new StringBuilder();
+        new PrometheusTextWriter(sb).AppendLabels(labels);
+        return sb.ToString();
+    }
+
+    /// <summary>A sample whose labels were escaped once with <see cref="Labels"/>; <paramref name="le"/> adds a bucket bound.</summary>
+    public void Sample(string name, string escapedLabels, double value, string? le = null)
+    {
+        output.Append(name);
+        if (escapedLabels.Length > 0 || le is not null)
+        {
+            output.Append('{').Append(escapedLabels);
+            if (le is not null)
+            {
+                output.Append(escapedLabels.Length > 0 ? ",le=\"" : "le=\"").Append(le).Append('"');
+            }
+            output.Append('}');
+        }
+        output.Append(' ');
+        AppendValue(value);
+        output.Append('\n');
+    }
+
+    /// <summary>A histogram over pre-escaped labels; <paramref name="bounds"/> are the le values as <see cref="Bounds"/> makes them.</summary>
+    public void Histogram(string name, string escapedLabels, IReadOnlyList<string> bounds, ReadOnlySpan<long> counts, double sum, long count)
+    {
+        var bucket = name + "_bucket";
+        long cumulative = 0;
+        for (var i = 0; i < bounds.Count; i++)
+        {
+            cumulative += counts[i];
+            Sample(bucket, escapedLabels, cumulative, bounds[i]);
+        }
+        Sample(bucket, escapedLabels, count, "+Inf");
+        Sample(name + "_sum", escapedLabels, sum);
+        Sample(name + "_count", escapedLabels, count);
+    }
+
+    /// <summary>The le label values of a histogram's upper bounds.</summary>
+    public static string[] Bounds(IEnumerable<double> bounds) => [.. bounds.Select(FormatValue)];
+
     public void Sample(string name, ReadOnlySpan<Label> labels, double value)
     {
         output.Append(name);
         if (labels.Length > 0)
         {
             output.Append('{');
-            for (var i = 0; i < labels.Length; i++)
-            {
-                if (i > 0)
-                {
-                    output.Append(',');
-                }
-                output.Append(labels[i].Name).Append("=\"");
-                AppendEscaped(labels[i].Value);
-                output.Append('"');
-            }
+            AppendLabels(labels);
             output.Append('}');
         }
         output.Append(' ');
@@ -89,8 +124,27 @@ public sealed class PrometheusTextWriter(StringBuilder output)
         }
     }
 
+    private void AppendLabels(ReadOnlySpan<Label> labels)
+    {
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (i > 0)
+            {
+                output.Append(',');
+            }
+            output.Append(labels[i].Name).Append("=\"");
+            AppendEscaped(labels[i].Value);
+            output.Append('"');
+        }
+    }
+
     private void AppendEscaped(string value)
     {
+        if (value.AsSpan().IndexOfAny('\\', '"', '\n') < 0)
+        {
+            output.Append(value);
+            return;
+        }
         foreach (var c in value)
         {
             _ = c switch

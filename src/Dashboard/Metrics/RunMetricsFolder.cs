@@ -117,9 +117,8 @@ public sealed class RunMetricsFolder(IOptions<MetricsOptions> options)
                 default:
                     if (p.Name.EndsWith(TokenSuffix, StringComparison.Ordinal) && p.Name.Length > TokenSuffix.Length)
                     {
-                        var tokens = ModelFor(run, p.ModelName ?? eventModel, maxModels).Tokens;
-                        var type = p.Name[..^TokenSuffix.Length];
-                        tokens[type] = tokens.GetValueOrDefault(type) + p.Value;
+                        var model = ModelFor(run, p.ModelName ?? eventModel, maxModels);
+                        model.AddTokens(run.Run, model.Model, p.Name[..^TokenSuffix.Length], p.Value);
                     }
                     else if (p.Name.StartsWith(ScorePrefix, StringComparison.Ordinal))
                     {
@@ -133,11 +132,12 @@ public sealed class RunMetricsFolder(IOptions<MetricsOptions> options)
     }
 
     private ModelSeries ModelFor(RunSeries run, string? model, int maxModels) =>
-        Bounded(run.Models, model ?? UnknownModel, maxModels, "model");
+        Bounded(run.Models, model ?? UnknownModel, maxModels, "model", m => new ModelSeries(run.Run, m));
 
-    private ScoreSeries ScoreFor(RunSeries run, string name, int maxScores) => Bounded(run.Scores, name, maxScores, "score");
+    private ScoreSeries ScoreFor(RunSeries run, string name, int maxScores) =>
+        Bounded(run.Scores, name, maxScores, "score", n => new ScoreSeries(run.Run, n));
 
-    private T Bounded<T>(Dictionary<string, T> map, string key, int max, string label) where T : new()
+    private T Bounded<T>(Dictionary<string, T> map, string key, int max, string label, Func<string, T> create)
     {
         if (map.TryGetValue(key, out var value))
         {
@@ -152,7 +152,7 @@ public sealed class RunMetricsFolder(IOptions<MetricsOptions> options)
                 return value;
             }
         }
-        map[key] = value = new T();
+        map[key] = value = create(key);
         return value;
     }
 }

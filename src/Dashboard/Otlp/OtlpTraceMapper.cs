@@ -83,47 +83,48 @@ internal sealed class OtlpTraceMapper(OtlpOptions options, IngestOptions limits,
         var errorType = OtlpAttributes.String(a, "error.type");
         var failed = span.Status?.Code == Status.Types.StatusCode.Error || errorType is not null;
         var e = new ExpandedEvent { Id = id, Timestamp = end, Type = "generation" };
-        PointMetadata Tags()
+        // One metadata object for all of the span's points: built once, shared (a span gives about seven points).
+        var tags = new PointMetadata().Tag("operation", OtlpAttributes.String(a, "gen_ai.operation.name"));
+        if ((OtlpAttributes.String(a, "gen_ai.provider.name") ?? OtlpAttributes.String(a, "gen_ai.system")) is { } provider)
         {
-            var m = new PointMetadata()
-                .Tag("operation", OtlpAttributes.String(a, "gen_ai.operation.name"))
-                .Tag("provider", OtlpAttributes.String(a, "gen_ai.provider.name") ?? OtlpAttributes.String(a, "gen_ai.system"))
-                .Tag("span", span.Name);
-            if (span.TraceId.Length > 0)
-            {
-                m.Tag("trace_id", Convert.ToHexStringLower(span.TraceId.Span));
-            }
-            return m;
+            tags.Tag("provider", provider);
         }
-        e.Points.Add(Tags().Point("generation_time", end, (end - start) / 1e6));
-        e.Points.Add(Tags().Point("success_rate", end, failed ? 0 : 1));
+        tags.Tag("span", span.Name);
+        if (span.TraceId.Length > 0)
+        {
+            tags.Tag("trace_id", Convert.ToHexStringLower(span.TraceId.Span));
+        }
+        var json = tags.ToJson(out var keys);
+        MetricPoint Point(string name, double value, string? modelName = null) => new(name, end, value, modelName, json, keys);
+
+        e.Points.Add(Point("generation_time", (end - start) / 1e6));
+        e.Points.Add(Point("success_rate", failed ? 0 : 1));
         if (failed)
         {
             var error = errorType ?? (string.IsNullOrEmpty(span.Status?.Message) ? "error" : span.Status!.Message);
-            e.Points.Add(Tags().Tag("error", error.Length > limits.MaxTextLength ? error[..limits.MaxTextLength] : error).Point("error_rate", end, 1));
+            tags.Tag("error", error.Length > limits.MaxTextLength ? error[..limits.MaxTextLength] : error);
+            e.Points.Add(tags.Point("error_rate", end, 1));
         }
-        e.Points.Add(Tags().Point($"model_usage:{model}", end, 1));
+        e.Points.Add(Point($"model_usage:{model}", 1));
         foreach (var reason in reasons)
         {
-            e.Points.Add(Tags().Point($"finish_reason:{reason}", end, 1));
+            e.Points.Add(Point($"finish_reason:{reason}", 1));
         }
         var input = OtlpAttributes.Number(a, "gen_ai.usage.input_tokens");
         var output = OtlpAttributes.Number(a, "gen_ai.usage.output_tokens");
-        AddTokens(e, "prompt_token_count", input, model, end, Tags);
-        AddTokens(e, "completion_token_count", output, model, end, Tags);
-        if (input is not null || output is not null)
+        if (input is >= 0)
         {
-            AddTokens(e, "total_token_count", (input ?? 0) + (output ?? 0), model, end, Tags);
+            e.Points.Add(Point("prompt_token_count", input.Value, model));
+        }
+        if (output is >= 0)
+        {
+            e.Points.Add(Point("completion_token_count", output.Value, model));
+        }
+        if (input is >= 0 || output is >= 0)
+        {
+            e.Points.Add(Point("total_token_count", Math.Max(0, input ?? 0) + Math.Max(0, output ?? 0), model));
         }
         return e;
-    }
-
-    private static void AddTokens(ExpandedEvent e, string name, double? value, string model, long ts, Func<PointMetadata> tags)
-    {
-        if (value is { } v && v >= 0)
-        {
-            e.Points.Add(tags().Model(model).Point(name, ts, v));
-        }
     }
 
     private static string? SpanId(Span span) => span.SpanId.Length == 0 ? null

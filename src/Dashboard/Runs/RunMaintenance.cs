@@ -13,7 +13,7 @@ namespace Dashboard.Runs;
 /// group commits, and picks up where it stopped after a crash.
 /// </summary>
 public sealed class RunMaintenance(SqlitePointWriter writer, IngestQuota quota, RunPurger purger, IOptions<StorageOptions> storage,
-    TimeProvider time, ILogger<RunMaintenance> logger)
+    TimeProvider time, ILogger<RunMaintenance> logger, Metrics.RunMetricsFolder runMetrics)
 {
     /// <summary>Marks a run deleted (see the type's summary); false when no such run exists.</summary>
     public bool DeleteRun(string run)
@@ -25,6 +25,7 @@ public sealed class RunMaintenance(SqlitePointWriter writer, IngestQuota quota, 
             return false;
         }
         quota.Forget(run);
+        runMetrics.Forget(run);
         purger.Wake();
         logger.LogInformation("Run {Run} deleted; its points are purged in the background", run);
         return true;
@@ -68,6 +69,7 @@ public sealed class RunMaintenance(SqlitePointWriter writer, IngestQuota quota, 
             if (writer.RunExclusive(c => MarkDeleted(c, "name = $a AND last_received_at < $cutoff", name, now, cutoff)) > 0)
             {
                 quota.Forget(name);
+                runMetrics.Forget(name);
                 removed++;
             }
         }

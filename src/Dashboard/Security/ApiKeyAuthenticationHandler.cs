@@ -10,7 +10,8 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyStore keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiKeyStore keys,
+    FailedAuthLimiter failures) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
@@ -43,6 +44,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var entry = keys.Find(presented);
         if (entry is null || entry.Kind != ApiKeyStore.KindKey)
         {
+            failures.RecordFailure(Context.Connection.RemoteIpAddress);
             return Task.FromResult(AuthenticateResult.Fail("Unknown or revoked key."));
         }
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(Principal(entry, SchemeName), SchemeName)));

@@ -18,7 +18,7 @@ public sealed record ApiKeyEntry(string Id, string Name, string Role, string Kin
 /// api_keys table). Lookups hash the presented key and compare it with every active hash in
 /// constant time, so the answer's timing says nothing about how close a guess was.
 /// </summary>
-public sealed class ApiKeyStore(SqliteConnectionFactory connections, IOptions<AuthOptions> options, TimeProvider time)
+public sealed class ApiKeyStore(SqliteConnectionFactory connections, IOptions<AuthOptions> options, AccessRevocations revocations, TimeProvider time)
 {
     public const string KindKey = "key";
     public const string KindBrowser = "browser";
@@ -143,6 +143,7 @@ public sealed class ApiKeyStore(SqliteConnectionFactory connections, IOptions<Au
         {
             _entries = [.. _entries.Select(e => e.Id == id ? e with { RevokedAt = now } : e)];
         }
+        revocations.OnKeyRevoked(id);
         return true;
     }
 

@@ -43,6 +43,12 @@ public sealed class AuthOptions
     /// <summary>Events a key may send at once above its rate (at least one full batch). Default 40,000.</summary>
     public int EventRateLimitBurst { get; set; } = 40_000;
 
+    /// <summary>Failed authentications (unknown key, wrong login token) one client address may make per window before 429; 0 turns it off. Default 20.</summary>
+    public int MaxFailedAuthPerWindow { get; set; } = 20;
+
+    /// <summary>Length of the failed-authentication window in seconds. Default 300.</summary>
+    public int FailedAuthWindowSeconds { get; set; } = 300;
+
     /// <summary>
     /// Auth:Mode=None only: host names answered besides localhost, 127.0.0.0/8 and [::1] (default none).
     /// "*" answers any host and gives up the DNS-rebinding protection.
@@ -92,6 +98,14 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         if (options.EventRateLimitBurst is < 1 or > 100_000_000)
         {
             failures.Add("Auth:EventRateLimitBurst must be between 1 and 100000000.");
+        }
+        if (options.MaxFailedAuthPerWindow is < 0 or > 1_000_000)
+        {
+            failures.Add("Auth:MaxFailedAuthPerWindow must be between 0 (off) and 1000000.");
+        }
+        if (options.FailedAuthWindowSeconds is < 1 or > 86_400)
+        {
+            failures.Add("Auth:FailedAuthWindowSeconds must be between 1 and 86400.");
         }
         for (var i = 0; i < options.AllowedHosts.Count; i++)
         {

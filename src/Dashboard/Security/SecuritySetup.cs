@@ -22,6 +22,12 @@ public static class SecuritySetup
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<AccessRevocations>();
+        services.AddSingleton<SessionTicketStore>();
+        services.AddSingleton<FailedAuthLimiter>();
+        services.AddDashboardForwardedHeaders(builder.Configuration);
+        // Sessions live on the server: the cookie holds only the session's id (see SessionTicketStore).
+        services.AddOptions<CookieAuthenticationOptions>(CookieScheme).Configure<SessionTicketStore>((o, store) => o.SessionStore = store);
         services.AddSingleton<IngestQuota>();
         services.AddRunMaintenance();
 
@@ -71,9 +77,18 @@ public static class SecuritySetup
     {
         var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
         var demo = app.Configuration.GetValue<bool>($"{DemoOptions.Section}:Enabled");
+        // Revoking a key ends the sessions signed in with it (the hub listens to the same announcement).
+        var sessions = app.Services.GetRequiredService<SessionTicketStore>();
+        app.Services.GetRequiredService<AccessRevocations>().KeyRevoked += sessions.RemoveByKey;
         app.Services.GetRequiredService<ApiKeyStore>().Initialize(demo && !auth.IsNone);
+        if (ForwardedHeadersSetup.IsEnabled(app.Configuration))
+        {
+            app.UseForwardedHeaders();
+        }
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<NoneModeHostMiddleware>();
+        app.UseMiddleware<FailedAuthMiddleware>();
+        app.UseMiddleware<CrossSiteRequestMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<AccessMiddleware>();
         app.UseRateLimiter();

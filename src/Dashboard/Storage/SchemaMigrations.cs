@@ -160,5 +160,16 @@ internal static class SchemaMigrations
                 marked_at INTEGER NOT NULL
             );
             """),
+        // Browser sessions on the server (issue 11): the cookie names a row here, so sign-out and key revocation end it.
+        (9, """
+            CREATE TABLE sessions (
+                id TEXT PRIMARY KEY,
+                key_id TEXT NOT NULL,
+                ticket BLOB NOT NULL,
+                expires_at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_sessions_key_id ON sessions(key_id);
+            """),
     ];
 }

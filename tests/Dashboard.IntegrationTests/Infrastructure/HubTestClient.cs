@@ -20,6 +20,9 @@ public sealed class HubTestClient : IAsyncDisposable
 
     public ConcurrentQueue<(string Target, JsonElement Arguments)> Received { get; } = new();
 
+    /// <summary>False once the server closed or aborted the connection.</summary>
+    public bool IsOpen => _socket.State == WebSocketState.Open && _receiveLoop is { IsCompleted: false };
+
     public static async Task<HubTestClient> ConnectAsync(Uri baseAddress, string path = "/hubs/metrics",
         Action<ClientWebSocketOptions>? configure = null)
     {
