@@ -36,3 +36,26 @@ public sealed class DemoGeneratorTests() : HostedTest(new Dictionary<string, str
         logs.ToString().Should().Contain("Generated conversation batch");
     }
 }
+
+/// <summary>With authentication on (the default), the demo sends with its in-memory ingest key.</summary>
+public sealed class DemoGeneratorSecuredTests : IAsyncLifetime
+{
+    private readonly DashboardFactory _factory = Security.SecuredDashboard.Create(new Dictionary<string, string?>
+    {
+        ["Demo:Enabled"] = "true",
+        ["Demo:BackfillMinutes"] = "1",
+    });
+
+    [Fact]
+    public async Task Demo_AuthModeToken_SendsWithItsOwnKey()
+    {
+        await using var conversations = new DashboardQueries(_factory.BaseAddress, DemoTraffic.ConversationRun, Security.SecuredDashboard.ViewerKey);
+
+        await WaitFor.ConditionAsync(async () => await conversations.CountAsync("generation_time") >= 240,
+            TimeSpan.FromSeconds(60), "the backfill arrives through the key check");
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+}

@@ -138,6 +138,32 @@ public sealed class MetricsScrapeTests
         body.Should().Contain("dashboard_generations_total{run=\"kept-run\",model=\"m\"} 1\n");
     }
 
+    [Fact]
+    public async Task GetMetrics_AfterOtlpGenAiSpans_ExportsTheirGenerationsTokensAndDuration()
+    {
+        await using var factory = new DashboardFactory();
+        using var http = factory.CreateHttpClient();
+        var spans = string.Join(",", new[] { ("eee19b7ec3c1b174", 2_500_000_000L, "{}"), ("eee19b7ec3c1b175", 500_000_000L, "{\"code\":2}") }
+            .Select(s => $$$"""
+                {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"{{{s.Item1}}}","name":"chat","kind":3,
+                 "startTimeUnixNano":"1000000000","endTimeUnixNano":"{{{1_000_000_000 + s.Item2}}}","status":{{{s.Item3}}},"attributes":[
+                 {"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},
+                 {"key":"gen_ai.response.model","value":{"stringValue":"gpt-4o"}},
+                 {"key":"gen_ai.usage.input_tokens","value":{"intValue":"120"}},
+                 {"key":"gen_ai.usage.output_tokens","value":{"intValue":30}}]}
+                """));
+        var body = $$$"""{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"otlp-run"}}]},"scopeSpans":[{"spans":[{{{spans}}}]}]}]}""";
+
+        (await http.PostAsync("/v1/traces", Json.Raw(body))).EnsureSuccessStatusCode();
+        var text = await http.GetStringAsync("/metrics");
+
+        text.Should().Contain("dashboard_generations_total{run=\"otlp-run\",model=\"gpt-4o\"} 2\n");
+        text.Should().Contain("dashboard_generation_failures_total{run=\"otlp-run\",model=\"gpt-4o\"} 1\n");
+        text.Should().Contain("dashboard_tokens_total{run=\"otlp-run\",model=\"gpt-4o\",type=\"prompt\"} 240\n");
+        text.Should().Contain("dashboard_generation_duration_seconds_sum{run=\"otlp-run\",model=\"gpt-4o\"} 3\n");
+        text.Should().Contain("dashboard_generation_duration_seconds_bucket{run=\"otlp-run\",model=\"gpt-4o\",le=\"0.5\"} 1\n");
+    }
+
     internal static object Generation(double duration, bool success, string? model, int prompt, int completion) => new
     {
         type = "generation", duration, success, model_name = model, prompt_token_count = prompt, completion_token_count = completion,
