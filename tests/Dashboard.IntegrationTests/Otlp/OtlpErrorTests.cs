@@ -141,6 +141,25 @@ public sealed class OtlpErrorTests() : HostedTest(new Dictionary<string, string?
     }
 
     [Fact]
+    public async Task PostMetrics_OverKeyRateLimit_Returns429WithRetryAfter()
+    {
+        await using var secured = SecuredDashboard.Create(new Dictionary<string, string?>
+        {
+            ["Auth:RateLimitPerSecond"] = "1",
+            ["Auth:RateLimitBurst"] = "1",
+        });
+        using var http = secured.CreateHttpClient();
+        http.DefaultRequestHeaders.Add("x-otlp-api-key", SecuredDashboard.IngestKey);
+
+        using var first = await http.PostAsync("/v1/metrics", Json.Raw(ValidMetrics));
+        using var second = await http.PostAsync("/v1/metrics", Json.Raw(ValidMetrics));
+
+        first.StatusCode.Should().Be(HttpStatusCode.OK);
+        second.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        second.Headers.RetryAfter.Should().NotBeNull();
+    }
+
+    [Fact]
     public async Task PostMetrics_QueueFull_Returns503WithRetryAfterAndStoresNothingOfIt()
     {
         await using var factory = new DashboardFactory(settings: new Dictionary<string, string?>
