@@ -53,6 +53,8 @@ function badge(health) {
 
 function render(h) {
   setText(root, 'overall', h.overall);
+  // Only the top pipelines are listed (see PipelineHealthCalculator.DefaultTop); the rest are counted.
+  setText(root, 'more', fmt.count(h.more ?? 0));
   const overall = root.querySelector('[data-field="overall"]');
   if (overall) overall.className = `health health-${h.overall}`;
   root.querySelector('[data-field="pipelines"]').replaceChildren(...h.pipelines.map(p => {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Dashboard.IntegrationTests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
 using Xunit.Abstractions;
 
 namespace Dashboard.IntegrationTests.Security;
@@ -117,13 +118,40 @@ public sealed class HostileQuotaTests(ITestOutputHelper output)
 
         Regex.Matches(html, "<td>p-\\d+</td>").Count.Should().Be(100);
         html.Should().Contain("<td>p-0</td>");
-        html.Should().Contain("150 more pipelines not shown");
+        html.Should().Contain("<span data-field=\"more\">150</span> more pipelines not shown");
         html.Length.Should().BeLessThan(150_000, "the page is bounded by N, not by the pipelines stored");
         api.GetProperty("pipelines").GetArrayLength().Should().Be(100);
         api.GetProperty("more").GetInt32().Should().Be(150);
         (await http.GetAsync("/api/v1/pipelines/health?limit=0")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await Json.GetAsync(http, "/api/v1/pipelines/health?limit=1000")).GetProperty("pipelines").GetArrayLength().Should().Be(250);
         output.WriteLine($"/pipelines with 250 pipelines: {html.Length} characters of HTML");
+    }
+
+    [Fact]
+    public async Task PipelinesPageInChromium_MorePipelinesThanShown_StaysAtTopNThroughLiveUpdates()
+    {
+        await using var factory = new DashboardFactory(settings: LowQuotas);
+        using var http = factory.CreateHttpClient();
+        const string template = """{"type":"pipeline_execution","pipeline":"p-{0}","execution_time":1,"success":true}""";
+        for (var request = 0; request < 25; request++)
+        {
+            (await PostAsync(http, "wide", template, request * 10, 10)).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        await using var browser = new Browser();
+        var page = await browser.NewPageAsync(factory.BaseAddress, 1400, 1600);
+
+        await page.GotoAsync("/pipelines");
+        await Expect(page.Locator("#connection-badge")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
+        await Expect(page.Locator("[data-field=pipelines] tr")).ToHaveCountAsync(100);
+        await Expect(page.Locator("#pipelines-more")).ToContainTextAsync("150 more pipelines not shown");
+        (await PostAsync(http, "wide", template, 250, 10)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await PostAsync(http, "wide", template.Replace("{0}", "hot"), 0, 20, unique: true)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        await Expect(page.Locator("[data-field=pipelines] tr").Filter(new() { HasText = "p-hot" })).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Expect(page.Locator("[data-field=pipelines] tr")).ToHaveCountAsync(100);
+        await Expect(page.Locator("#pipelines-more")).ToContainTextAsync("161 more pipelines not shown", new() { Timeout = 15_000 });
+        await Browser.ScreenshotAsync(page, "pipelines-bounded");
+        browser.Errors.Should().BeEmpty();
     }
 
     [Fact]
