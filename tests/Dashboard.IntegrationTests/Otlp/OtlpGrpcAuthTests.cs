@@ -41,6 +41,40 @@ public sealed class OtlpGrpcAuthTests
         message.Should().Contain("run");
     }
 
+    [Fact]
+    public async Task ExportMetricsGrpc_MessageOverMaxBodyBytes_ResourceExhaustedAndNothingStored()
+    {
+        await using var factory = new DashboardFactory(settings: new Dictionary<string, string?>
+        {
+            ["Otlp:GrpcEnabled"] = "true",
+            ["Otlp:GrpcPort"] = "0",
+            ["Ingest:MaxBodyBytes"] = "1024",
+        });
+        _ = factory.BaseAddress;
+        var request = Request("big-run");
+        request.ResourceMetrics[0].Resource.Attributes.Add(new KeyValue { Key = "padding", Value = new AnyValue { StringValue = new string('x', 2000) } });
+
+        var (status, _) = await CallAsync(factory, "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", request, null);
+
+        status.Should().Be(8);
+        StoredPoints.Read(factory.DatabasePath, "big-run").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ExportLogsGrpc_Record_StoredAsLogLine()
+    {
+        await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Otlp:GrpcEnabled"] = "true", ["Otlp:GrpcPort"] = "0" });
+        using var http = factory.CreateHttpClient();
+        var resource = new ResourceLogs { Resource = new Resource { Attributes = { new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "grpc-logs" } } } } };
+        resource.ScopeLogs.Add(new ScopeLogs { LogRecords = { new LogRecord { TimeUnixNano = 1_700_000_000_000_000_000, SeverityNumber = SeverityNumber.Warn, Body = new AnyValue { StringValue = "over gRPC" } } } });
+
+        var (status, _) = await CallAsync(factory, "/opentelemetry.proto.collector.logs.v1.LogsService/Export", new ExportLogsServiceRequest { ResourceLogs = { resource } }, null);
+
+        status.Should().Be(0);
+        var logs = await Json.GetAsync(http, "/api/v1/runs/grpc-logs/logs");
+        logs.GetRawText().Should().Contain("over gRPC").And.Contain("warning");
+    }
+
     private static ExportMetricsServiceRequest Request(string run)
     {
         var resource = new ResourceMetrics { Resource = new Resource() };
