@@ -33,6 +33,7 @@ public static class DashboardServices
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
         builder.Services.AddSingleton<WriteQueue>();
+        builder.Services.AddSingleton<IngestEventLimiter>();
         builder.Services.AddSingleton<StorageHealth>();
         builder.Services.AddSingleton<SqlitePointWriter>();
         builder.Services.AddHostedService<BatchWriter>();

@@ -27,7 +27,7 @@ public static class IngestEndpoints
     }
 
     internal static async Task<IResult> PostIngestAsync(HttpContext context, WriteQueue queue, IngestQuota quota,
-        IOptions<IngestOptions> options, TimeProvider time, Metrics.WriterMetrics metrics)
+        IOptions<IngestOptions> options, TimeProvider time, Metrics.WriterMetrics metrics, IngestEventLimiter limiter)
     {
         var limits = options.Value;
         if (!RequestBody.HasMediaType(context.Request, "application/json"))
@@ -46,12 +46,19 @@ public static class IngestEndpoints
             metrics.Rejected("invalid", InvalidEvents(rejection.Errors));
             return IngestProblems.BadRequest(rejection);
         }
-        return await StoreAsync(queue, quota, new PendingWrite(parsed!.Run, parsed.Project, parsed.Events, receivedAt), parsed.Errors, metrics,
+        var source = IngestEventLimiter.SourceOf(context);
+        if (limiter.TryAcquire(source, parsed!.Events.Count) is { } tooMany)
+        {
+            metrics.Rejected("rate_limited", parsed.Events.Count);
+            return tooMany;
+        }
+        return await StoreAsync(queue, quota, new PendingWrite(parsed.Run, parsed.Project, parsed.Events, receivedAt) { Source = source }, parsed.Errors, metrics,
             parsed.IgnoredFields);
     }
 
     internal static async Task<IResult> PostImportAsync(string run, HttpContext context, WriteQueue queue, IngestQuota quota,
-        IOptions<IngestOptions> options, TimeProvider time, Metrics.WriterMetrics metrics, string? project = null, string? timezone = null)
+        IOptions<IngestOptions> options, TimeProvider time, Metrics.WriterMetrics metrics, IngestEventLimiter limiter, string? project = null,
+        string? timezone = null)
     {
         var limits = options.Value;
         if (!ImportTimeZone.TryParse(timezone, out var zone))
@@ -83,7 +90,13 @@ public static class IngestEndpoints
             return IngestProblems.BadRequest(new IngestRejection("body",
                 lines == 0 ? "The body holds no metric lines." : "No line of the body is a valid afterimage metric.", errors));
         }
-        return await StoreAsync(queue, quota, new PendingWrite(run, project ?? "default", events, receivedAt), errors, metrics);
+        var source = IngestEventLimiter.SourceOf(context);
+        if (limiter.TryAcquire(source, events.Count) is { } tooMany)
+        {
+            metrics.Rejected("rate_limited", events.Count);
+            return tooMany;
+        }
+        return await StoreAsync(queue, quota, new PendingWrite(run, project ?? "default", events, receivedAt) { Source = source }, errors, metrics);
     }
 
     private static async Task<IResult> StoreAsync(WriteQueue queue, IngestQuota quota, PendingWrite write, IReadOnlyList<IngestError> errors,

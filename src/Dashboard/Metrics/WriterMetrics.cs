@@ -12,8 +12,8 @@ public sealed class WriterMetrics(RunMetricsFolder runs)
     /// <summary>Upper bounds (seconds) of the commit-latency histogram; +Inf is implied.</summary>
     public static readonly double[] CommitBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-    /// <summary>Why events were refused: invalid (a 207 or 400 answer), limit (409), queue_full and storage (503).</summary>
-    public static readonly string[] RejectReasons = ["invalid", "limit", "queue_full", "storage"];
+    /// <summary>Why events were refused: invalid (a 207 or 400 answer), limit (409), queue_full and storage (503), rate_limited (429).</summary>
+    public static readonly string[] RejectReasons = ["invalid", "limit", "queue_full", "storage", "rate_limited"];
 
     private readonly Lock _gate = new();
     private readonly long[] _commitBuckets = new long[CommitBuckets.Length];

@@ -28,12 +28,11 @@ public sealed class BatchWriter(
         // Shutdown closes the queue instead of cancelling this loop, so everything already
         // acknowledged-to-be-written is drained and committed before the process exits.
         lifetime.ApplicationStopping.Register(queue.Close);
-        var reader = queue.Reader;
-        while (await reader.WaitToReadAsync(CancellationToken.None))
+        while (await queue.WaitToReadAsync())
         {
             _batch.Clear();
             var points = 0;
-            while (points < options.Value.MaxBatchPoints && reader.TryRead(out var write))
+            while (points < options.Value.MaxBatchPoints && queue.TryRead(out var write))
             {
                 _batch.Add(write);
                 points += write.PointCount;

@@ -13,6 +13,9 @@ public sealed class PendingWrite(string run, string project, IReadOnlyList<Expan
     public long ReceivedAt { get; } = receivedAt;
     public int PointCount { get; } = events.Sum(e => e.Points.Count + (e.Log is null ? 0 : 1));
 
+    /// <summary>Who sent it (an API key id, or the client address): the writer serves sources in turn (see WriteQueue).</summary>
+    public string Source { get; init; } = "";
+
     /// <summary>Completes after commit (or with <see cref="StorageUnavailableException"/>).</summary>
     public Task<WriteOutcome> Committed => _done.Task;
 

@@ -37,6 +37,12 @@ public sealed class AuthOptions
     /// <summary>Burst a key may spend at once before the per-second rate applies. Default 200.</summary>
     public int RateLimitBurst { get; set; } = 200;
 
+    /// <summary>Events per second per key that ingest accepts (429 above); 0 turns it off. Default 20,000.</summary>
+    public int EventRateLimitPerSecond { get; set; } = 20_000;
+
+    /// <summary>Events a key may send at once above its rate (at least one full batch). Default 40,000.</summary>
+    public int EventRateLimitBurst { get; set; } = 40_000;
+
     /// <summary>Failed authentications (unknown key, wrong login token) one client address may make per window before 429; 0 turns it off. Default 20.</summary>
     public int MaxFailedAuthPerWindow { get; set; } = 20;
 
@@ -84,6 +90,14 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         if (options.RateLimitBurst is < 1 or > 10_000_000)
         {
             failures.Add("Auth:RateLimitBurst must be between 1 and 10000000.");
+        }
+        if (options.EventRateLimitPerSecond is < 0 or > 100_000_000)
+        {
+            failures.Add("Auth:EventRateLimitPerSecond must be between 0 (off) and 100000000.");
+        }
+        if (options.EventRateLimitBurst is < 1 or > 100_000_000)
+        {
+            failures.Add("Auth:EventRateLimitBurst must be between 1 and 100000000.");
         }
         if (options.MaxFailedAuthPerWindow is < 0 or > 1_000_000)
         {
