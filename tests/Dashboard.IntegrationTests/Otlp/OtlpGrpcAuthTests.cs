@@ -61,6 +61,18 @@ public sealed class OtlpGrpcAuthTests
     }
 
     [Fact]
+    public async Task ExportMetricsGrpc_GzipMessage_Stored()
+    {
+        await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Otlp:GrpcEnabled"] = "true", ["Otlp:GrpcPort"] = "0" });
+        _ = factory.BaseAddress;
+
+        var (status, _) = await CallAsync(factory, "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", Request("gzip-grpc"), null, gzip: true);
+
+        status.Should().Be(0);
+        StoredPoints.Read(factory.DatabasePath, "gzip-grpc").Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task ExportLogsGrpc_Record_StoredAsLogLine()
     {
         await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Otlp:GrpcEnabled"] = "true", ["Otlp:GrpcPort"] = "0" });
@@ -85,12 +97,22 @@ public sealed class OtlpGrpcAuthTests
         return new ExportMetricsServiceRequest { ResourceMetrics = { resource } };
     }
 
-    private static async Task<(int Status, string Message)> CallAsync(DashboardFactory factory, string path, IMessage message, string? header)
+    private static async Task<(int Status, string Message)> CallAsync(DashboardFactory factory, string path, IMessage message, string? header, bool gzip = false)
     {
         var port = factory.Services.GetRequiredService<OtlpGrpcServer>().Port;
         using var http = new HttpClient();
         var payload = message.ToByteArray();
+        if (gzip)
+        {
+            using var output = new MemoryStream();
+            using (var z = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal))
+            {
+                z.Write(payload);
+            }
+            payload = output.ToArray();
+        }
         var frame = new byte[5 + payload.Length];
+        frame[0] = gzip ? (byte)1 : (byte)0;
         BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
         payload.CopyTo(frame, 5);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}{path}")
@@ -101,6 +123,10 @@ public sealed class OtlpGrpcAuthTests
         };
         request.Content.Headers.ContentType = new("application/grpc");
         request.Headers.TryAddWithoutValidation("te", "trailers");
+        if (gzip)
+        {
+            request.Headers.TryAddWithoutValidation("grpc-encoding", "gzip");
+        }
         if (header is not null)
         {
             var colon = header.IndexOf(':');
