@@ -41,6 +41,52 @@ public sealed class OtlpGrpcAuthTests
         message.Should().Contain("run");
     }
 
+    [Fact]
+    public async Task ExportMetricsGrpc_MessageOverMaxBodyBytes_ResourceExhaustedAndNothingStored()
+    {
+        await using var factory = new DashboardFactory(settings: new Dictionary<string, string?>
+        {
+            ["Otlp:GrpcEnabled"] = "true",
+            ["Otlp:GrpcPort"] = "0",
+            ["Ingest:MaxBodyBytes"] = "1024",
+        });
+        _ = factory.BaseAddress;
+        var request = Request("big-run");
+        request.ResourceMetrics[0].Resource.Attributes.Add(new KeyValue { Key = "padding", Value = new AnyValue { StringValue = new string('x', 2000) } });
+
+        var (status, _) = await CallAsync(factory, "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", request, null);
+
+        status.Should().Be(8);
+        StoredPoints.Read(factory.DatabasePath, "big-run").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ExportMetricsGrpc_GzipMessage_Stored()
+    {
+        await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Otlp:GrpcEnabled"] = "true", ["Otlp:GrpcPort"] = "0" });
+        _ = factory.BaseAddress;
+
+        var (status, _) = await CallAsync(factory, "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", Request("gzip-grpc"), null, gzip: true);
+
+        status.Should().Be(0);
+        StoredPoints.Read(factory.DatabasePath, "gzip-grpc").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task ExportLogsGrpc_Record_StoredAsLogLine()
+    {
+        await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Otlp:GrpcEnabled"] = "true", ["Otlp:GrpcPort"] = "0" });
+        using var http = factory.CreateHttpClient();
+        var resource = new ResourceLogs { Resource = new Resource { Attributes = { new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "grpc-logs" } } } } };
+        resource.ScopeLogs.Add(new ScopeLogs { LogRecords = { new LogRecord { TimeUnixNano = 1_700_000_000_000_000_000, SeverityNumber = SeverityNumber.Warn, Body = new AnyValue { StringValue = "over gRPC" } } } });
+
+        var (status, _) = await CallAsync(factory, "/opentelemetry.proto.collector.logs.v1.LogsService/Export", new ExportLogsServiceRequest { ResourceLogs = { resource } }, null);
+
+        status.Should().Be(0);
+        var logs = await Json.GetAsync(http, "/api/v1/runs/grpc-logs/logs");
+        logs.GetRawText().Should().Contain("over gRPC").And.Contain("warning");
+    }
+
     private static ExportMetricsServiceRequest Request(string run)
     {
         var resource = new ResourceMetrics { Resource = new Resource() };
@@ -51,12 +97,22 @@ public sealed class OtlpGrpcAuthTests
         return new ExportMetricsServiceRequest { ResourceMetrics = { resource } };
     }
 
-    private static async Task<(int Status, string Message)> CallAsync(DashboardFactory factory, string path, IMessage message, string? header)
+    private static async Task<(int Status, string Message)> CallAsync(DashboardFactory factory, string path, IMessage message, string? header, bool gzip = false)
     {
         var port = factory.Services.GetRequiredService<OtlpGrpcServer>().Port;
         using var http = new HttpClient();
         var payload = message.ToByteArray();
+        if (gzip)
+        {
+            using var output = new MemoryStream();
+            using (var z = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal))
+            {
+                z.Write(payload);
+            }
+            payload = output.ToArray();
+        }
         var frame = new byte[5 + payload.Length];
+        frame[0] = gzip ? (byte)1 : (byte)0;
         BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
         payload.CopyTo(frame, 5);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}{path}")
@@ -67,6 +123,10 @@ public sealed class OtlpGrpcAuthTests
         };
         request.Content.Headers.ContentType = new("application/grpc");
         request.Headers.TryAddWithoutValidation("te", "trailers");
+        if (gzip)
+        {
+            request.Headers.TryAddWithoutValidation("grpc-encoding", "gzip");
+        }
         if (header is not null)
         {
             var colon = header.IndexOf(':');
