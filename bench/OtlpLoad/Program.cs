@@ -1,6 +1,7 @@
 // OTLP/HTTP protobuf against the native JSON ingest, in the same run of the same dashboard process.
 // Metrics: 1,000 gauge points with 2 attributes per request vs 1,000 `metric` events with 2 metadata keys, values new in each request.
-// Spans: 1,000 gen_ai spans per request (7 points each) vs 1,000 `generation` events with an id (7 points each).
+// Spans: 1,000 gen_ai spans per request (7 points each) vs 1,000 `generation` events with an id (7 points each),
+// bare and with the metadata a span's points carry.
 // Every request is acknowledged after commit; at the end the file must hold every acknowledged point.
 // Usage: dotnet run -c Release --project bench/OtlpLoad -- [seconds per scenario=10] [rounds=3] [dashboard.dll path]
 using System.Diagnostics;
@@ -30,7 +31,8 @@ for (var round = 1; round <= rounds; round++)
 {
     acknowledged += await RunAsync($"[{round}] native JSON metrics", "/api/v1/ingest", "application/json", NativeMetrics, 1000, 1000);
     acknowledged += await RunAsync($"[{round}] OTLP protobuf metrics", "/v1/metrics", "application/x-protobuf", () => MetricsRequest(Interlocked.Increment(ref sequence)).ToByteArray(), 1000, 1000);
-    acknowledged += await RunAsync($"[{round}] native JSON generations", "/api/v1/ingest", "application/json", NativeGenerations, 1000, 7000);
+    acknowledged += await RunAsync($"[{round}] native JSON generations", "/api/v1/ingest", "application/json", () => NativeGenerations(false), 1000, 7000);
+    acknowledged += await RunAsync($"[{round}] native JSON generations, span's metadata", "/api/v1/ingest", "application/json", () => NativeGenerations(true), 1000, 7000);
     acknowledged += await RunAsync($"[{round}] OTLP protobuf spans", "/v1/traces", "application/x-protobuf", () => TraceRequest().ToByteArray(), 1000, 7000);
 }
 
@@ -76,14 +78,18 @@ byte[] NativeMetrics()
         $"{{\"type\":\"metric\",\"name\":\"latency_{i % 20}\",\"value\":{n}.{i:D3},\"timestamp\":1700000000.{i:D3},\"metadata\":{{\"host\":\"h{i % 4}\",\"route\":\"/r{i % 10}\"}}}}")) + "]}");
 }
 
-byte[] NativeGenerations()
+// withMetadata: the same metadata an OTLP span's points carry (operation, provider, span name, trace id), so the
+// two protocols are compared with equal content as well as against the bare event.
+byte[] NativeGenerations(bool withMetadata)
 {
+    var trace = Guid.NewGuid().ToString("N");
+    var metadata = withMetadata ? $",\"metadata\":{{\"operation\":\"chat\",\"span\":\"chat gpt-4o-mini\",\"trace_id\":\"{trace}\"}}" : "";
     var b = new StringBuilder("{\"run\":\"native-generations\",\"events\":[");
     for (var i = 0; i < 1000; i++)
     {
         var id = Interlocked.Increment(ref sequence);
         b.Append(i == 0 ? "" : ",").Append($"{{\"type\":\"generation\",\"id\":\"g{id}\",\"timestamp\":1700000000.{i:D3},\"duration\":1.25,\"success\":true," +
-            $"\"model_name\":\"gpt-4o-mini\",\"finish_reason\":\"stop\",\"prompt_token_count\":100,\"completion_token_count\":20,\"total_token_count\":120}}");
+            $"\"model_name\":\"gpt-4o-mini\",\"finish_reason\":\"stop\",\"prompt_token_count\":100,\"completion_token_count\":20,\"total_token_count\":120{metadata}}}");
     }
     return Encoding.UTF8.GetBytes(b.Append("]}").ToString());
 }
