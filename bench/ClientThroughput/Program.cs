@@ -4,17 +4,15 @@
 // Then the stored count is checked against what was sent.
 // Usage: dotnet run -c Release --project bench/ClientThroughput -- [events=200000] [dashboard.dll path]
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Dashboard.Client;
 
 var events = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200_000;
-var dll = args.Length > 1 ? args[1] : FindDashboardDll();
+var dll = args.Length > 1 ? args[1] : BenchServer.FindDashboardDll();
 var db = Path.Combine(Path.GetTempPath(), $"client-bench-{Guid.NewGuid():N}.db");
-var port = FreePort();
-using var server = StartServer(dll, db, port);
+var port = BenchServer.FreePort();
+using var server = BenchServer.Start(dll, db, port, "--Auth:Mode=None");
 var address = new Uri($"http://127.0.0.1:{port}");
-await WaitForHealthyAsync(address);
+await BenchServer.WaitForHealthyAsync(address);
 Console.WriteLine($"Dashboard {dll}\nDatabase {db}\n");
 
 var failed = false;
@@ -46,62 +44,3 @@ foreach (var batchSize in new[] { 100, 500, 2000 })
 }
 server.Kill(entireProcessTree: true);
 return failed ? 1 : 0;
-
-static Process StartServer(string dll, string db, int port)
-{
-    var info = new ProcessStartInfo("dotnet")
-    {
-        ArgumentList = { dll, $"--Urls=http://127.0.0.1:{port}", $"--ConnectionStrings:Dashboard=Data Source={db}", "--Auth:Mode=None",
-            "--Logging:LogLevel:Default=Warning" },
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        WorkingDirectory = Path.GetDirectoryName(dll)!,
-    };
-    var p = Process.Start(info)!;
-    p.OutputDataReceived += (_, _) => { };
-    p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
-    p.BeginOutputReadLine();
-    p.BeginErrorReadLine();
-    return p;
-}
-
-static async Task WaitForHealthyAsync(Uri address)
-{
-    using var http = new HttpClient { BaseAddress = address };
-    for (var i = 0; i < 200; i++)
-    {
-        try
-        {
-            using var r = await http.GetAsync("/healthz");
-            if (r.IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-        await Task.Delay(100);
-    }
-    throw new TimeoutException("The dashboard did not become healthy.");
-}
-
-static int FreePort()
-{
-    using var l = new TcpListener(IPAddress.Loopback, 0);
-    l.Start();
-    return ((IPEndPoint)l.LocalEndpoint).Port;
-}
-
-static string FindDashboardDll()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, "src", "Dashboard", "bin", "Release", "net10.0", "Dashboard.dll");
-        if (File.Exists(candidate))
-        {
-            return candidate;
-        }
-    }
-    throw new FileNotFoundException("Build the dashboard first: dotnet build -c Release src/Dashboard");
-}

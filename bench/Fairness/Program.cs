@@ -3,8 +3,6 @@
 // Starts the built dashboard (Auth:Mode=Token with two configured ingest keys) on a free port with a temporary database.
 // Usage: dotnet run -c Release --project bench/Fairness -- [seconds=15] [flooders=4] [extra dashboard args...]
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 15;
@@ -12,12 +10,12 @@ var flooders = args.Length > 1 ? int.Parse(args[1], System.Globalization.Culture
 var extra = args.Skip(2).ToArray();
 const string KeyA = "bench-key-a-flooder-0123456789abcdef";
 const string KeyB = "bench-key-b-single-0123456789abcdef";
-var dll = FindDashboardDll();
+var dll = BenchServer.FindDashboardDll();
 var db = Path.Combine(Path.GetTempPath(), $"fairness-bench-{Guid.NewGuid():N}.db");
-var port = FreePort();
-using var server = StartServer(dll, db, port, extra);
+var port = BenchServer.FreePort();
+using var server = BenchServer.Start(dll, db, port, new[] { "--Auth:Mode=Token", $"--Auth:IngestKeys:0={KeyA}", $"--Auth:IngestKeys:1={KeyB}" }.Concat(extra));
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-await WaitForHealthyAsync(http);
+await BenchServer.WaitForHealthyAsync(http.BaseAddress!);
 Console.WriteLine($"Dashboard {dll} {string.Join(' ', extra)}\n{flooders} flooding clients on key A (5,000 events per request), 1 client on key B (1 event per request), {seconds} s");
 
 var flood = Encoding.UTF8.GetBytes("{\"run\":\"flood\",\"events\":[" +
@@ -66,65 +64,4 @@ static async Task<int> PostAsync(HttpClient http, string key, byte[] body)
     request.Headers.Authorization = new("Bearer", key);
     using var response = await http.SendAsync(request);
     return (int)response.StatusCode;
-}
-
-static Process StartServer(string dll, string db, int port, string[] extra)
-{
-    var info = new ProcessStartInfo("dotnet")
-    {
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        WorkingDirectory = Path.GetDirectoryName(dll)!,
-    };
-    foreach (var a in new[] { dll, $"--Urls=http://127.0.0.1:{port}", $"--ConnectionStrings:Dashboard=Data Source={db}", "--Auth:Mode=Token",
-        $"--Auth:IngestKeys:0={KeyA}", $"--Auth:IngestKeys:1={KeyB}", "--Logging:LogLevel:Default=Warning" }.Concat(extra))
-    {
-        info.ArgumentList.Add(a);
-    }
-    var p = Process.Start(info)!;
-    p.OutputDataReceived += (_, _) => { };
-    p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
-    p.BeginOutputReadLine();
-    p.BeginErrorReadLine();
-    return p;
-}
-
-static async Task WaitForHealthyAsync(HttpClient http)
-{
-    for (var i = 0; i < 300; i++)
-    {
-        try
-        {
-            using var r = await http.GetAsync("/healthz");
-            if (r.IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-        await Task.Delay(100);
-    }
-    throw new TimeoutException("The dashboard did not become healthy.");
-}
-
-static int FreePort()
-{
-    using var l = new TcpListener(IPAddress.Loopback, 0);
-    l.Start();
-    return ((IPEndPoint)l.LocalEndpoint).Port;
-}
-
-static string FindDashboardDll()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, "src", "Dashboard", "bin", "Release", "net10.0", "Dashboard.dll");
-        if (File.Exists(candidate))
-        {
-            return candidate;
-        }
-    }
-    throw new FileNotFoundException("Build the dashboard first: dotnet build -c Release src/Dashboard");
 }

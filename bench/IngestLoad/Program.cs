@@ -4,17 +4,16 @@
 // Usage: dotnet run -c Release --project bench/IngestLoad -- [seconds=15] [dashboard.dll path]
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Data.Sqlite;
 
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 15;
-var dll = args.Length > 1 ? args[1] : FindDashboardDll();
+var dll = args.Length > 1 ? args[1] : BenchServer.FindDashboardDll();
 var db = Path.Combine(Path.GetTempPath(), $"ingest-bench-{Guid.NewGuid():N}.db");
-var port = FreePort();
-using var server = StartServer(dll, db, port);
+var port = BenchServer.FreePort();
+using var server = BenchServer.Start(dll, db, port, "--Auth:Mode=None", "--Ingest:QueueCapacity=10000");
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-await WaitForHealthyAsync(http);
+await BenchServer.WaitForHealthyAsync(http.BaseAddress!);
 
 Console.WriteLine($"Dashboard {dll}\nDatabase {db}\n");
 var batchBody = Body("batch", Enumerable.Range(0, 1000).Select(i => $"{{\"type\":\"metric\",\"name\":\"latency_{i % 20}\",\"value\":{i}.5}}"));
@@ -61,44 +60,6 @@ static async Task<(long Requests, long Points)> RunAsync(string label, HttpClien
 static byte[] Body(string run, IEnumerable<string> events) =>
     Encoding.UTF8.GetBytes($"{{\"run\":\"{run}\",\"events\":[{string.Join(",", events)}]}}");
 
-static Process StartServer(string dll, string db, int port)
-{
-    var info = new ProcessStartInfo("dotnet")
-    {
-        ArgumentList = { dll, $"--Urls=http://127.0.0.1:{port}", $"--ConnectionStrings:Dashboard=Data Source={db}", "--Auth:Mode=None",
-            "--Logging:LogLevel:Default=Warning", "--Ingest:QueueCapacity=10000" },
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        WorkingDirectory = Path.GetDirectoryName(dll)!,
-    };
-    var p = Process.Start(info)!;
-    p.OutputDataReceived += (_, _) => { };
-    p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
-    p.BeginOutputReadLine();
-    p.BeginErrorReadLine();
-    return p;
-}
-
-static async Task WaitForHealthyAsync(HttpClient http)
-{
-    for (var i = 0; i < 200; i++)
-    {
-        try
-        {
-            using var r = await http.GetAsync("/healthz");
-            if (r.IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-        await Task.Delay(100);
-    }
-    throw new TimeoutException("The dashboard did not become healthy.");
-}
-
 static long CountPoints(string db)
 {
     using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
@@ -106,24 +67,4 @@ static long CountPoints(string db)
     using var cmd = c.CreateCommand();
     cmd.CommandText = "SELECT COUNT(*) FROM points";
     return (long)cmd.ExecuteScalar()!;
-}
-
-static int FreePort()
-{
-    using var l = new TcpListener(IPAddress.Loopback, 0);
-    l.Start();
-    return ((IPEndPoint)l.LocalEndpoint).Port;
-}
-
-static string FindDashboardDll()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, "src", "Dashboard", "bin", "Release", "net10.0", "Dashboard.dll");
-        if (File.Exists(candidate))
-        {
-            return candidate;
-        }
-    }
-    throw new FileNotFoundException("Build the dashboard first: dotnet build -c Release src/Dashboard");
 }

@@ -4,18 +4,16 @@
 // sequential scrapes. Usage: dotnet run -c Release --project bench/Metrics -- [runs=1000] [scrapes=50] [dashboard.dll]
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
 var scrapes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
-var dll = args.Length > 2 ? args[2] : FindDashboardDll();
+var dll = args.Length > 2 ? args[2] : BenchServer.FindDashboardDll();
 var db = Path.Combine(Path.GetTempPath(), $"metrics-bench-{Guid.NewGuid():N}.db");
-var port = FreePort();
-using var server = StartServer(dll, db, port, runs);
+var port = BenchServer.FreePort();
+using var server = BenchServer.Start(dll, db, port, "--Auth:Mode=None", "--Auth:RateLimitPerSecond=0", $"--Metrics:MaxRuns={Math.Max(runs, 1)}");
 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
-await WaitForHealthyAsync(http);
+await BenchServer.WaitForHealthyAsync(http.BaseAddress!);
 
 var models = new[] { "gpt-4o", "gpt-4o-mini", "llama-3.1-70b" };
 var seed = Stopwatch.StartNew();
@@ -68,61 +66,3 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 Console.WriteLine($"Load average: {File.ReadAllText("/proc/loadavg").Trim()}");
 server.Kill(entireProcessTree: true);
 return 0;
-
-static Process StartServer(string dll, string db, int port, int runs)
-{
-    var info = new ProcessStartInfo("dotnet")
-    {
-        ArgumentList = { dll, $"--Urls=http://127.0.0.1:{port}", $"--ConnectionStrings:Dashboard=Data Source={db}", "--Auth:Mode=None",
-            "--Logging:LogLevel:Default=Warning", "--Auth:RateLimitPerSecond=0", $"--Metrics:MaxRuns={Math.Max(runs, 1)}" },
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        WorkingDirectory = Path.GetDirectoryName(dll)!,
-    };
-    var p = Process.Start(info)!;
-    p.OutputDataReceived += (_, _) => { };
-    p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
-    p.BeginOutputReadLine();
-    p.BeginErrorReadLine();
-    return p;
-}
-
-static async Task WaitForHealthyAsync(HttpClient http)
-{
-    for (var i = 0; i < 200; i++)
-    {
-        try
-        {
-            using var r = await http.GetAsync("/healthz");
-            if (r.IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-        await Task.Delay(100);
-    }
-    throw new TimeoutException("The dashboard did not become healthy.");
-}
-
-static int FreePort()
-{
-    using var l = new TcpListener(IPAddress.Loopback, 0);
-    l.Start();
-    return ((IPEndPoint)l.LocalEndpoint).Port;
-}
-
-static string FindDashboardDll()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, "src", "Dashboard", "bin", "Release", "net10.0", "Dashboard.dll");
-        if (File.Exists(candidate))
-        {
-            return candidate;
-        }
-    }
-    throw new FileNotFoundException("Build the dashboard first: dotnet build -c Release src/Dashboard");
-}

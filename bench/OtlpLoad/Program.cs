@@ -6,7 +6,6 @@
 // Usage: dotnet run -c Release --project bench/OtlpLoad -- [seconds per scenario=10] [rounds=3] [dashboard.dll path]
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Dashboard.Otlp.Proto;
 using Google.Protobuf;
@@ -14,12 +13,12 @@ using Microsoft.Data.Sqlite;
 
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
 var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3;
-var dll = args.Length > 2 ? args[2] : FindDashboardDll();
+var dll = args.Length > 2 ? args[2] : BenchServer.FindDashboardDll();
 var db = Path.Combine(Path.GetTempPath(), $"otlp-bench-{Guid.NewGuid():N}.db");
-var port = FreePort();
-using var server = StartServer(dll, db, port);
+var port = BenchServer.FreePort();
+using var server = BenchServer.Start(dll, db, port, "--Auth:Mode=None", "--Ingest:QueueCapacity=10000");
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-await WaitForHealthyAsync(http);
+await BenchServer.WaitForHealthyAsync(http.BaseAddress!);
 Console.WriteLine($"Dashboard {dll}\nDatabase {db}\n");
 
 long sequence = 0;
@@ -145,44 +144,6 @@ static Resource Resource(string service) => new() { Attributes = { Attr("service
 
 static KeyValue Attr(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
 
-static Process StartServer(string dll, string db, int port)
-{
-    var info = new ProcessStartInfo("dotnet")
-    {
-        ArgumentList = { dll, $"--Urls=http://127.0.0.1:{port}", $"--ConnectionStrings:Dashboard=Data Source={db}", "--Auth:Mode=None",
-            "--Logging:LogLevel:Default=Warning", "--Ingest:QueueCapacity=10000" },
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        WorkingDirectory = Path.GetDirectoryName(dll)!,
-    };
-    var p = Process.Start(info)!;
-    p.OutputDataReceived += (_, _) => { };
-    p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
-    p.BeginOutputReadLine();
-    p.BeginErrorReadLine();
-    return p;
-}
-
-static async Task WaitForHealthyAsync(HttpClient http)
-{
-    for (var i = 0; i < 200; i++)
-    {
-        try
-        {
-            using var r = await http.GetAsync("/healthz");
-            if (r.IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-        await Task.Delay(100);
-    }
-    throw new TimeoutException("The dashboard did not become healthy.");
-}
-
 static long CountPoints(string db)
 {
     using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
@@ -190,24 +151,4 @@ static long CountPoints(string db)
     using var cmd = c.CreateCommand();
     cmd.CommandText = "SELECT COUNT(*) FROM points";
     return (long)cmd.ExecuteScalar()!;
-}
-
-static int FreePort()
-{
-    using var l = new TcpListener(IPAddress.Loopback, 0);
-    l.Start();
-    return ((IPEndPoint)l.LocalEndpoint).Port;
-}
-
-static string FindDashboardDll()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, "src", "Dashboard", "bin", "Release", "net10.0", "Dashboard.dll");
-        if (File.Exists(candidate))
-        {
-            return candidate;
-        }
-    }
-    throw new FileNotFoundException("Build the dashboard first: dotnet build -c Release src/Dashboard");
 }
