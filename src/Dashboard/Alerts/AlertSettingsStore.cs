@@ -18,7 +18,7 @@ public sealed class AlertSettingsStore(IDbContextFactory<DashboardDbContext> con
     public async Task<AlertSettings> GetAsync(CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var row = await db.Set<AlertSettingsEntity>().AsNoTracking().FirstOrDefaultAsync(ct);
+        var row = await db.Set<AlertSettingsEntity>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == 1, ct);
         if (row is null)
         {
             return AlertSettings.CreateDefault(options.Value.IntervalSeconds);
@@ -37,7 +37,7 @@ public sealed class AlertSettingsStore(IDbContextFactory<DashboardDbContext> con
         }
         settings.WithMissingDefaults();
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var row = await db.Set<AlertSettingsEntity>().FirstOrDefaultAsync(ct);
+        var row = await db.Set<AlertSettingsEntity>().FirstOrDefaultAsync(s => s.Id == 1, ct);
         var document = JsonSerializer.Serialize(settings, Json);
         var now = Ingest.Timestamps.ToMicros(time.GetUtcNow());
         if (row is null)
