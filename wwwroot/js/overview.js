@@ -1,5 +1,7 @@
 // Runs overview: live via RunsChanged (coalesced refetch of the server-rendered table, at most once a
-// second; AlertChanged does the same for the firing badges), client-side search by name kept in the query string, project filter as a GET form.
+// second; AlertChanged does the same for the firing badges), search by name kept in the query string, project filter as a GET form.
+// The server renders at most Pages:RunsLimit rows plus "N more runs": typing filters the shown rows at once, then
+// refetches so the server's search finds runs beyond the limit (and the refetch on every change keeps the limit).
 import { connectHub } from './live.js';
 import { coalesce, refreshSections } from './charts.js';
 
@@ -15,14 +17,18 @@ function applySearch() {
     row.hidden = !match;
     if (match) shown++;
   }
-  document.getElementById('runs-no-match')?.toggleAttribute('hidden', shown > 0 || rows.length === 0);
+  document.getElementById('runs-no-match')?.toggleAttribute('hidden', shown > 0 || (rows.length === 0 && !q));
 }
 
+let searchTimer;
 search.addEventListener('input', () => {
   const url = new URL(location.href);
   if (search.value) url.searchParams.set('q', search.value); else url.searchParams.delete('q');
   history.replaceState(null, '', url);
   applySearch();
+  // Refetch once typing pauses, so a fetch for a half-typed name does not replace the rows under the user.
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => refresh(), 400);
 });
 projectSelect.addEventListener('change', () => projectSelect.form.requestSubmit());
 

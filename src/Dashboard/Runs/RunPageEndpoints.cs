@@ -16,8 +16,17 @@ public static class RunPageEndpoints
         return app;
     }
 
-    internal static async Task<IResult> GetOverviewAsync(RunsOverviewBuilder overview, CancellationToken ct, string? project = null) =>
-        TypedResults.Ok(await overview.GetRowsAsync(project, ct));
+    internal static async Task<IResult> GetOverviewAsync(RunsOverviewBuilder overview, HttpResponse response, CancellationToken ct,
+        string? project = null, string? q = null, int? limit = null, int? offset = null)
+    {
+        if (RunsPaging.Problem(limit, offset) is { } problem)
+        {
+            return problem;
+        }
+        var page = await overview.GetPageAsync(project, q, offset ?? 0, limit ?? RunsPaging.DefaultLimit, ct);
+        RunsPaging.SetTotal(response, page.Total);
+        return TypedResults.Ok(page.Rows);
+    }
 
     internal static IResult GetPageData(string run, RunPageBuilder pages, TimeProvider time,
         string? range = null, string? from = null, string? to = null)

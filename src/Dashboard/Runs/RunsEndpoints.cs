@@ -19,8 +19,17 @@ public static class RunsEndpoints
         return app;
     }
 
-    internal static async Task<IResult> GetRunsAsync(RunQueries runs, CancellationToken ct, string? project = null) =>
-        TypedResults.Ok(await runs.GetRunsAsync(project, ct));
+    internal static async Task<IResult> GetRunsAsync(RunQueries runs, HttpResponse response, CancellationToken ct,
+        string? project = null, string? q = null, int? limit = null, int? offset = null)
+    {
+        if (RunsPaging.Problem(limit, offset) is { } problem)
+        {
+            return problem;
+        }
+        var page = await runs.GetRunsPageAsync(project, q, offset ?? 0, limit ?? RunsPaging.DefaultLimit, ct);
+        RunsPaging.SetTotal(response, page.Total);
+        return TypedResults.Ok(page.Runs);
+    }
 
     internal static IResult GetMetrics(string run, PointQueries points) =>
         points.GetRunId(run) is { } id

@@ -11,9 +11,18 @@ public sealed class RunsOverviewBuilder(RunQueries runs, SqliteConnectionFactory
 
     public static readonly TimeSpan RateSpan = TimeSpan.FromMinutes(1);
 
-    public async Task<IReadOnlyList<OverviewRow>> GetRowsAsync(string? project, CancellationToken ct)
+    public async Task<IReadOnlyList<OverviewRow>> GetRowsAsync(string? project, CancellationToken ct) =>
+        (await GetPageAsync(project, null, 0, int.MaxValue, ct)).Rows;
+
+    /// <summary>One bounded page of the overview (see RunQueries.GetRunsPageAsync) and how many runs match in all.</summary>
+    public async Task<OverviewPage> GetPageAsync(string? project, string? search, int offset, int limit, CancellationToken ct)
     {
-        var summaries = await runs.GetRunsAsync(project, ct);
+        var page = await runs.GetRunsPageAsync(project, search, offset, limit, ct);
+        return new OverviewPage(Rows(page.Runs), page.Total);
+    }
+
+    private List<OverviewRow> Rows(IReadOnlyList<RunSummary> summaries)
+    {
         using var c = connections.Open();
         var since = Timestamps.ToMicros(time.GetUtcNow() - RateSpan);
         var generationTime = points.GetMetricId(c, "generation_time");
@@ -61,3 +70,6 @@ public sealed class RunsOverviewBuilder(RunQueries runs, SqliteConnectionFactory
 public sealed record OverviewRow(string Run, string Project, bool Live, double EventsPerMinute, long Generations,
     double? SuccessRate, double? FailureShare, double? P95GenerationTime, long TotalTokens, long EventCount,
     DateTimeOffset? LastEvent, DateTimeOffset LastReceivedAt);
+
+/// <summary>One page of the runs overview; Total counts every matching run, More those left off.</summary>
+public sealed record OverviewPage(IReadOnlyList<OverviewRow> Rows, int Total);

@@ -9,7 +9,14 @@ public sealed class RunQueries(IDbContextFactory<DashboardDbContext> contexts, T
     /// <summary>A run counts as live when an event arrived within this span.</summary>
     public static readonly TimeSpan LiveSpan = TimeSpan.FromMinutes(1);
 
-    public async Task<IReadOnlyList<RunSummary>> GetRunsAsync(string? project, CancellationToken ct)
+    public async Task<IReadOnlyList<RunSummary>> GetRunsAsync(string? project, CancellationToken ct) =>
+        (await GetRunsPageAsync(project, null, 0, int.MaxValue, ct)).Runs;
+
+    /// <summary>
+    /// The most recently active runs matching project and search (case-insensitive substring of the name), skipping
+    /// offset and taking at most limit, with the total count, so a page or response stays bounded however many runs exist.
+    /// </summary>
+    public async Task<RunsPage> GetRunsPageAsync(string? project, string? search, int offset, int limit, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var runs = db.Runs.AsNoTracking();
@@ -17,7 +24,15 @@ public sealed class RunQueries(IDbContextFactory<DashboardDbContext> contexts, T
         {
             runs = runs.Where(r => r.Project == project);
         }
-        var rows = await runs.OrderByDescending(r => r.LastReceivedAt).ToListAsync(ct);
+        if (!string.IsNullOrEmpty(search))
+        {
+            // SQLite's LIKE ignores ASCII case; the escape keeps %, _ and \ in a search literal.
+            var pattern = "%" + search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            runs = runs.Where(r => EF.Functions.Like(r.Name, pattern, "\\"));
+        }
+        var total = await runs.CountAsync(ct);
+        var rows = await runs.OrderByDescending(r => r.LastReceivedAt).ThenBy(r => r.Name)
+            .Skip(offset).Take(limit).ToListAsync(ct);
         var ids = rows.Select(r => r.Id).ToList();
         var totals = await (
             from m in db.RunMetrics
@@ -25,7 +40,7 @@ public sealed class RunQueries(IDbContextFactory<DashboardDbContext> contexts, T
             where ids.Contains(m.RunId) && (n.Name == "success_rate" || n.Name == "total_token_count")
             select new { m.RunId, n.Name, m.Count, m.Sum }).ToListAsync(ct);
         var liveSince = Timestamps.ToMicros(time.GetUtcNow() - LiveSpan);
-        return rows.Select(r =>
+        return new RunsPage(rows.Select(r =>
         {
             var success = totals.FirstOrDefault(t => t.RunId == r.Id && t.Name == "success_rate");
             var tokens = totals.FirstOrDefault(t => t.RunId == r.Id && t.Name == "total_token_count");
@@ -40,7 +55,15 @@ public sealed class RunQueries(IDbContextFactory<DashboardDbContext> contexts, T
                 success is { Count: > 0 } ? 1 - success.Sum / success.Count : null,
                 (long)(tokens?.Sum ?? 0),
                 r.LastReceivedAt >= liveSince);
-        }).ToList();
+        }).ToList(), total);
+    }
+
+    /// <summary>Every project name, for the overview's filter (one short query, not a scan of the runs' summaries).</summary>
+    public async Task<IReadOnlyList<string>> GetProjectsAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var projects = await db.Runs.AsNoTracking().Select(r => r.Project).Distinct().ToListAsync(ct);
+        return projects.Order(StringComparer.Ordinal).ToList();
     }
 
     public async Task<IReadOnlyList<LogLineResponse>> GetLogsAsync(long runId, string? level, int limit, CancellationToken ct)
@@ -65,3 +88,6 @@ public sealed record RunSummary(
     long EventCount, long GenerationCount, double? SuccessRate, double? FailureShare, long TotalTokens, bool Live);
 
 public sealed record LogLineResponse(DateTimeOffset Timestamp, string Level, string Message, string? Data);
+
+/// <summary>One page of runs and how many match in all.</summary>
+public sealed record RunsPage(IReadOnlyList<RunSummary> Runs, int Total);
