@@ -11,9 +11,6 @@ public sealed class RunsOverviewBuilder(RunQueries runs, SqliteConnectionFactory
 
     public static readonly TimeSpan RateSpan = TimeSpan.FromMinutes(1);
 
-    public async Task<IReadOnlyList<OverviewRow>> GetRowsAsync(string? project, CancellationToken ct) =>
-        (await GetPageAsync(project, null, 0, int.MaxValue, ct)).Rows;
-
     /// <summary>One bounded page of the overview (see RunQueries.GetRunsPageAsync) and how many runs match in all.</summary>
     public async Task<OverviewPage> GetPageAsync(string? project, string? search, int offset, int limit, CancellationToken ct)
     {

@@ -9,9 +9,6 @@ public sealed class RunQueries(IDbContextFactory<DashboardDbContext> contexts, T
     /// <summary>A run counts as live when an event arrived within this span.</summary>
     public static readonly TimeSpan LiveSpan = TimeSpan.FromMinutes(1);
 
-    public async Task<IReadOnlyList<RunSummary>> GetRunsAsync(string? project, CancellationToken ct) =>
-        (await GetRunsPageAsync(project, null, 0, int.MaxValue, ct)).Runs;
-
     /// <summary>
     /// The most recently active runs matching project and search (case-insensitive substring of the name), skipping
     /// offset and taking at most limit, with the total count, so a page or response stays bounded however many runs exist.
