@@ -79,6 +79,10 @@ function render(s) {
     tr.append(cell(l.label), cell(fmt.count(l.count), 'num'), cell(fmt.rate(l.share), 'num'));
     return tr;
   }));
+  // Only the most frequent labels are listed (PredictionSummaryCalculator); the rest are counted.
+  setText(root, 'more-labels', fmt.count(s.more_labels ?? 0));
+  setText(root, 'labels-shown', String(s.labels.length));
+  document.getElementById('labels-more')?.toggleAttribute('hidden', !(s.more_labels > 0));
 
   // Fresh instances rather than updateSeries, which keeps old series reachable (see replaceable() in charts.js).
   Object.values(charts).forEach(c => c.destroy());

@@ -169,11 +169,36 @@ public sealed class HostileQuotaTests(ITestOutputHelper output)
         var api = await Json.GetAsync(http, "/api/v1/runs/labels/predictions/summary");
 
         Regex.Matches(html, "<td>label-\\d+</td>").Count.Should().Be(100);
-        html.Should().Contain("150 more labels not shown");
+        html.Should().Contain("150</span> more labels not shown");
         html.Length.Should().BeLessThan(150_000);
         api.GetProperty("labels").GetArrayLength().Should().Be(100);
         api.GetProperty("more_labels").GetInt32().Should().Be(150);
         output.WriteLine($"/predictions with 250 labels: {html.Length} characters of HTML");
+    }
+
+    [Fact]
+    public async Task PredictionsPageInChromium_NewLabelsArrive_MoreLabelsCountFollowsLiveUpdates()
+    {
+        await using var factory = new DashboardFactory(settings: LowQuotas);
+        using var http = factory.CreateHttpClient();
+        const string template = """{"type":"prediction","prediction":"label-{0}","confidence":0.5}""";
+        for (var request = 0; request < 10; request++)
+        {
+            (await PostAsync(http, "labels", template, request * 10, 10)).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        await using var browser = new Browser();
+        var page = await browser.NewPageAsync(factory.BaseAddress, 1400, 1600);
+
+        await page.GotoAsync("/predictions?run=labels");
+        await Expect(page.Locator("#connection-badge")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
+        await Expect(page.Locator("#labels-more")).ToBeHiddenAsync();
+        (await PostAsync(http, "labels", template, 100, 30)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        await Expect(page.Locator("#labels-more")).ToContainTextAsync("30 more labels not shown", new() { Timeout = 15_000 });
+        (await PostAsync(http, "labels", template, 130, 10)).StatusCode.Should().Be(HttpStatusCode.OK);
+        await Expect(page.Locator("#labels-more")).ToContainTextAsync("40 more labels not shown", new() { Timeout = 15_000 });
+        await Expect(page.Locator("[data-field=labels] tr")).ToHaveCountAsync(100);
+        browser.Errors.Should().BeEmpty();
     }
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient http, string run, string template, int from, int count, bool unique = false)
