@@ -55,6 +55,8 @@ function render(h) {
   setText(root, 'overall', h.overall);
   // Only the top pipelines are listed (see PipelineHealthCalculator.DefaultTop); the rest are counted.
   setText(root, 'more', fmt.count(h.more ?? 0));
+  setText(root, 'pipelines-shown', String(h.pipelines.length));
+  document.getElementById('pipelines-more')?.toggleAttribute('hidden', !(h.more > 0));
   const overall = root.querySelector('[data-field="overall"]');
   if (overall) overall.className = `health health-${h.overall}`;
   root.querySelector('[data-field="pipelines"]').replaceChildren(...h.pipelines.map(p => {
