@@ -1,14 +1,22 @@
+using Dashboard.Components.Layout;
 using Dashboard.Runs;
+using MudBlazor.Services;
 
 namespace Dashboard.Components;
 
-/// <summary>Server-rendered Razor pages (static SSR: blazor.web.js is not served here, see shared/DEPENDENCIES.md).</summary>
+/// <summary>
+/// Interactive server-rendered pages (MudBlazor) over one circuit per browser tab; sign-in stays static.
+/// Live pages subscribe in-process to committed batches (Components/Live), not to the public hub.
+/// </summary>
 public static class PagesSetup
 {
     public static WebApplicationBuilder AddPages(this WebApplicationBuilder builder)
     {
-        builder.Services.AddRazorComponents();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddMudServices();
         builder.Services.AddAntiforgery();
+        builder.Services.AddScoped<ThemeState>();
         builder.Services.AddSingleton<RunPageBuilder>();
         builder.Services.AddSingleton<RunsOverviewBuilder>();
         return builder;
@@ -17,7 +25,7 @@ public static class PagesSetup
     public static WebApplication MapPages(this WebApplication app)
     {
         app.MapRunPageEndpoints();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 }
