@@ -2,6 +2,10 @@
 // what JSON cannot carry: label and tooltip formatters chosen by unit name, and the zoom callback.
 // Each chart lives on its host element; destroy() runs when the Blazor component is disposed.
 
+// ApexCharts writes legends and tooltips with innerHTML, and names (models, scores) come from whoever posts events.
+const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = s => String(s ?? '').replace(/[&<>"']/g, c => entities[c]);
+
 const timeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 function compact(v) {
@@ -53,14 +57,18 @@ function prepare(options, host, dotnet) {
     options.tooltip.custom = ({ seriesIndex, dataPointIndex, w }) => {
       const p = w.config.series[seriesIndex].data[dataPointIndex];
       const range = `${format(p.lo, x.unit)} – ${format(p.hi, x.unit)}`;
-      return `<div class="chart-tip"><div>${range}</div><strong>${format(p.y, 'count')}</strong></div>`;
+      return `<div class="chart-tip"><div>${escapeHtml(range)}</div><strong>${escapeHtml(format(p.y, 'count'))}</strong></div>`;
     };
   } else {
     options.tooltip.x = options.tooltip.mode === 'time'
-      ? { formatter: v => timeFormat.format(new Date(v)) }
-      : { formatter: v => format(v, x.unit) };
-    options.tooltip.y = { formatter: (v, { seriesIndex }) => format(v, units[axisOf(seriesIndex)]) };
+      ? { formatter: v => escapeHtml(timeFormat.format(new Date(v))) }
+      : { formatter: v => escapeHtml(format(v, x.unit)) };
+    options.tooltip.y = {
+      formatter: (v, { seriesIndex }) => escapeHtml(format(v, units[axisOf(seriesIndex)])),
+      title: { formatter: name => escapeHtml(name) + ':' },
+    };
   }
+  options.legend.formatter = name => escapeHtml(name);
   options.chart.events = {};
   if (options.chart.zoom.enabled && dotnet) {
     options.chart.selection = { enabled: true, type: 'x' };

@@ -12,6 +12,10 @@ public static class PagesSetup
 {
     public static WebApplicationBuilder AddPages(this WebApplicationBuilder builder)
     {
+        // Package assets (_framework/blazor.web.js, _content/MudBlazor) are found through the build's static web
+        // assets manifest; the framework reads it only in Development unless asked. `dotnet run` here runs as
+        // Production, so ask always (a published folder has no manifest: its wwwroot holds the files).
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddMudServices();
@@ -25,7 +29,8 @@ public static class PagesSetup
     public static WebApplication MapPages(this WebApplication app)
     {
         app.MapRunPageEndpoints();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our own CSP already says frame-ancestors 'none'; Blazor's default second header would add 'self'.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

@@ -46,7 +46,7 @@ public sealed record ApexToolbar(bool Show = false);
 public sealed record ApexSeries(string Name, IReadOnlyList<ApexPoint> Data, string? Type = null, string? Group = null);
 
 /// <summary>X is a number (unix ms, or a value) or a category label; Lo/Hi carry a histogram bar's bin edges for the tooltip.</summary>
-public sealed record ApexPoint(object X, double? Y, double? Lo = null, double? Hi = null);
+public sealed record ApexPoint(object X, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Y, double? Lo = null, double? Hi = null);
 
 public sealed record ApexTheme(string Mode);
 
