@@ -65,13 +65,13 @@ public static class IngestEndpoints
         {
             return IngestProblems.BadRequest(new IngestRejection("timezone", ImportTimeZone.Help));
         }
-        if (!Runs.RunNameRule.IsValid(run))
+        if (!RunNameRule.IsValid(run))
         {
-            return IngestProblems.BadRequest(new IngestRejection("run", Runs.RunNameRule.Message("run")));
+            return IngestProblems.BadRequest(new IngestRejection("run", RunNameRule.Message("run")));
         }
-        if (project is not null && !Runs.RunNameRule.IsValid(project))
+        if (project is not null && !RunNameRule.IsValid(project))
         {
-            return IngestProblems.BadRequest(new IngestRejection("project", Runs.RunNameRule.Message("project")));
+            return IngestProblems.BadRequest(new IngestRejection("project", RunNameRule.Message("project")));
         }
         if (!RequestBody.HasMediaType(context.Request, "application/x-ndjson") && !RequestBody.HasMediaType(context.Request, "application/jsonl"))
         {
