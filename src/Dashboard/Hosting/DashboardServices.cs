@@ -22,6 +22,8 @@ public static class DashboardServices
         builder.Services.AddSingleton<IRunStore, SqliteRunStore>();
         builder.Services.AddSingleton<IPredictionReader, SqlitePredictionReader>();
         builder.Services.AddSingleton<IPipelineReader, SqlitePipelineReader>();
+        builder.Services.AddSingleton<IRunListReader, SqliteRunListReader>();
+        builder.Services.AddSingleton<IRulePreviewReader, SqliteRulePreviewReader>();
         builder.Services.AddDbContextFactory<DashboardDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<SqliteConnectionFactory>().ConnectionString));
         builder.Services.TryAddSingletonTimeProvider();
