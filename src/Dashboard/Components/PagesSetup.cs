@@ -22,6 +22,7 @@ public static class PagesSetup
         builder.Services.AddAntiforgery();
         builder.Services.AddScoped<ThemeState>();
         builder.Services.AddSingleton<RunPageBuilder>();
+        builder.Services.AddSingleton<RunPageLoader>();
         builder.Services.AddSingleton<RunsOverviewBuilder>();
         return builder;
     }

@@ -19,6 +19,7 @@ public static class DashboardServices
         builder.Services.AddSingleton<SqliteConnectionFactory>();
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<IMetricReader, SqliteMetricReader>();
+        builder.Services.AddSingleton<IRunPointReader, SqliteRunPointReader>();
         builder.Services.AddSingleton<IRunStore, SqliteRunStore>();
         builder.Services.AddSingleton<IPredictionReader, SqlitePredictionReader>();
         builder.Services.AddSingleton<IPipelineReader, SqlitePipelineReader>();

@@ -1,0 +1,90 @@
+using Dashboard.Components.Charts;
+
+namespace Dashboard.Runs;
+
+/// <summary>The run page's charts, cut from its <see cref="RunPageState"/>: C# computes every series, the chart module only draws.</summary>
+public static class RunCharts
+{
+    public static TimeSpanMs Span(RunPageState s, DateTimeOffset now)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var from = s.From != long.MinValue ? s.From / 1000 : s.FirstTs == long.MaxValue ? nowMs - 3_600_000 : s.FirstTs / 1000;
+        var to = s.To != long.MaxValue ? s.To / 1000 : Math.Max(nowMs, s.LastTs == long.MinValue ? nowMs : s.LastTs / 1000);
+        return new TimeSpanMs(from, Math.Max(to, from + 1000));
+    }
+
+    private static double Ms(long key) => key / 1000d;
+
+    public static ChartSpec Generations(RunPageState s, TimeSpanMs span)
+    {
+        var b = s.Buckets.Where(kv => kv.Value.Generations > 0).ToList();
+        return new ChartSpec(ChartKind.Bar,
+        [
+            new ChartSeries("Generations", [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Generations - kv.Value.Failures))]),
+            new ChartSeries("Failures", [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Failures))]),
+            new ChartSeries("Failure share", [.. b.Select(kv => new ChartPoint(Ms(kv.Key), (double)kv.Value.Failures / kv.Value.Generations))], 1, ChartKind.Line),
+        ])
+        {
+            Axes = [new ChartAxis("Generations per bucket", Units.Count, Integer: true), new ChartAxis("Failure share", Units.Share, Min: 0, Max: 1, Opposite: true)],
+            Time = span,
+            Stacked = true,
+        };
+    }
+
+    public static ChartSpec Latency(RunPageState s, TimeSpanMs span)
+    {
+        var b = s.Buckets.Where(kv => kv.Value.Latency.Count > 0).ToList();
+        ChartSeries Line(string name, double q) => new(name, [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Latency.Quantile(q)))]);
+        return new ChartSpec(ChartKind.Line, [Line("p50", 0.5), Line("p95", 0.95), Line("p99", 0.99)])
+        {
+            Axes = [new ChartAxis("Generation time", Units.Seconds, Min: 0)],
+            Time = span,
+        };
+    }
+
+    public static ChartSpec Throughput(RunPageState s, TimeSpanMs span)
+    {
+        var perMinute = 60_000_000d / s.Width;
+        return new ChartSpec(ChartKind.Bar,
+            [new ChartSeries("Events per minute", [.. s.Buckets.Where(kv => kv.Value.Events > 0).Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Events * perMinute))])])
+        {
+            Axes = [new ChartAxis("Events per minute", Units.PerMinute, Min: 0)],
+            Time = span,
+        };
+    }
+
+    public static ChartSpec Tokens(RunPageState s, TimeSpanMs span)
+    {
+        var models = s.GenerationTokens.OrderByDescending(m => m.Value.Total).Select(m => m.Key).ToList();
+        var buckets = s.Buckets.Where(kv => kv.Value.TokensByModel.Count > 0).ToList();
+        return new ChartSpec(ChartKind.Bar,
+            [.. models.Select(m => new ChartSeries(m, [.. buckets.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.TokensByModel.GetValueOrDefault(m)))]))])
+        {
+            Axes = [new ChartAxis("Tokens per bucket", Units.Tokens, Min: 0)],
+            Time = span,
+            Stacked = true,
+        };
+    }
+
+    /// <summary>One small chart per score name: a 1-5 judge scale and a 0-1 score never share an axis.</summary>
+    public static IReadOnlyList<(string Score, ChartSpec Spec)> Scores(RunPageState s, TimeSpanMs span) =>
+    [
+        .. s.Scores.Select(score => (score, new ChartSpec(ChartKind.Line,
+            [new ChartSeries(score, [.. s.Buckets.Where(kv => kv.Value.Scores.ContainsKey(score))
+                .Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Scores[score].Sum / kv.Value.Scores[score].Count))])])
+        {
+            Axes = [new ChartAxis("Mean score per bucket")],
+            Time = span,
+            Height = 200,
+        })),
+    ];
+
+    public static ChartSpec Histogram(ValueHistogram h, string what, string unit, bool logarithmic) =>
+        new(ChartKind.Histogram, [new ChartSeries(what, [.. h.Bins(logarithmic).Select(b => new ChartPoint(b.Lo, b.Count, b.Lo, b.Hi))])])
+        {
+            Axes = [new ChartAxis(what, Units.Count, Integer: true)],
+            XUnit = unit,
+            Zoomable = false,
+            Height = 240,
+        };
+}

@@ -1,0 +1,77 @@
+using Dashboard.Storage;
+
+namespace Dashboard.Runs;
+
+/// <summary>The run page's first view for a range: reads the run's points once and fills a <see cref="RunPageState"/>.</summary>
+public sealed class RunPageLoader(IMetricReader metrics, IRunPointReader points)
+{
+    public sealed record Loaded(long RunId, IReadOnlyList<MetricSummary> Metrics, RunPageState State);
+
+    public Loaded? Load(string run, RunRange range, DateTimeOffset now, CancellationToken ct = default)
+    {
+        if (metrics.GetRunId(run, ct) is not { } runId)
+        {
+            return null;
+        }
+        var summaries = metrics.GetMetrics(runId, ct);
+        var (from, to) = (range.FromMicros, range.ToMicros);
+        var nowMicros = Timestamps.ToMicros(now);
+        // The buckets' width comes from the span shown: the range, or the run's own extent for "all".
+        long first = long.MaxValue, last = long.MinValue;
+        if (from == long.MinValue || to == long.MaxValue)
+        {
+            foreach (var m in summaries)
+            {
+                if (metrics.GetExtent(runId, m.Name, ct) is { } e)
+                {
+                    first = Math.Min(first, e.First);
+                    last = Math.Max(last, e.Last);
+                }
+            }
+        }
+        var spanFrom = from == long.MinValue ? (first == long.MaxValue ? nowMicros : first) : from;
+        var spanTo = to == long.MaxValue ? Math.Max(nowMicros, last) : to;
+        var state = new RunPageState(from, to, BucketWidth.For(Math.Max(1, spanTo - spanFrom)));
+
+        var tokenNames = new HashSet<string>(MetricNames.TokenCounts, StringComparer.Ordinal);
+        foreach (var m in summaries.Where(m => !tokenNames.Contains(m.Name)))
+        {
+            points.VisitPoints(runId, m.Name, from, to, (ts, v, _) => state.AddPoint(m.Name, ts, v), ct);
+        }
+        LoadTokens(runId, from, to, summaries, state, ct);
+        return new Loaded(runId, summaries, state);
+    }
+
+    /// <summary>
+    /// Token points are regrouped into their events by (time, model): that tells which generations lack a total, and
+    /// an event whose time carries an evaluation but no generation is a judge's.
+    /// </summary>
+    private void LoadTokens(long runId, long from, long to, IReadOnlyList<MetricSummary> summaries, RunPageState state, CancellationToken ct)
+    {
+        if (!summaries.Any(m => MetricNames.TokenCounts.Contains(m.Name)))
+        {
+            return;
+        }
+        var events = new Dictionary<(long Ts, string? Model), double?[]>();
+        for (var slot = 0; slot < 3; slot++)
+        {
+            var s = slot;
+            points.VisitPoints(runId, MetricNames.TokenCounts[s], from, to, (ts, v, model) =>
+            {
+                if (!events.TryGetValue((ts, model), out var t))
+                {
+                    events[(ts, model)] = t = new double?[3];
+                }
+                t[s] = v;
+            }, ct);
+        }
+        var generations = new HashSet<long>();
+        var evaluations = new HashSet<long>();
+        points.VisitPoints(runId, MetricNames.GenerationTime, from, to, (ts, _, _) => generations.Add(ts), ct);
+        points.VisitPoints(runId, MetricNames.EvaluationTime, from, to, (ts, _, _) => evaluations.Add(ts), ct);
+        foreach (var ((ts, model), t) in events)
+        {
+            state.AddTokens(ts, model, t[0], t[1], t[2], judge: evaluations.Contains(ts) && !generations.Contains(ts));
+        }
+    }
+}

@@ -1,0 +1,210 @@
+using Dashboard.Ingest;
+
+namespace Dashboard.Runs;
+
+/// <summary>
+/// Everything the run page draws for one range, kept incrementally: time buckets, counts, token sums and
+/// distributions. The first view fills it from storage (<see cref="RunPageLoader"/>); afterwards each committed
+/// event is folded in with <see cref="AddEvent"/>, so a live update costs work in proportion to the new points.
+/// </summary>
+public sealed class RunPageState
+{
+    private const string ScorePrefix = "evaluation_score_";
+    private readonly SortedDictionary<long, RunBucket> _buckets = [];
+
+    public RunPageState(long fromMicros, long toMicros, long widthMicros)
+    {
+        From = fromMicros;
+        To = toMicros;
+        Width = widthMicros;
+    }
+
+    public long From { get; }
+    public long To { get; }
+    public long Width { get; private set; }
+    public long FirstTs { get; private set; } = long.MaxValue;
+    public long LastTs { get; private set; } = long.MinValue;
+
+    public long Generations { get; private set; }
+    public long Failures { get; private set; }
+    public long Evaluations { get; private set; }
+    public long Predictions { get; private set; }
+    public long PipelineExecutions { get; private set; }
+    public ValueHistogram GenerationTime { get; } = new();
+    public ValueHistogram EvaluationTime { get; } = new();
+    public ValueHistogram ConversationLength { get; } = new();
+    public Dictionary<string, TokenSums> GenerationTokens { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, TokenSums> JudgeTokens { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Generations whose total_token_count was missing and was derived as prompt + completion.</summary>
+    public long DerivedTotals { get; private set; }
+
+    /// <summary>Judge (evaluation) events whose total was derived the same way.</summary>
+    public long DerivedJudgeTotals { get; private set; }
+
+    public Dictionary<string, long> ModelUsage { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, long> FinishReasons { get; } = new(StringComparer.Ordinal);
+    public SortedSet<string> Scores { get; } = new(StringComparer.Ordinal);
+    public SortedSet<string> CustomMetrics { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<long, RunBucket> Buckets => _buckets;
+
+    public bool InRange(long ts) => ts >= From && ts <= To;
+
+    /// <summary>One point of any metric but the token counts (those come per event, <see cref="AddTokens"/>).</summary>
+    public void AddPoint(string name, long ts, double value)
+    {
+        if (!InRange(ts) || !double.IsFinite(value))
+        {
+            return;
+        }
+        FirstTs = Math.Min(FirstTs, ts);
+        LastTs = Math.Max(LastTs, ts);
+        switch (name)
+        {
+            case MetricNames.SuccessRate:
+                var b = Bucket(ts);
+                b.Generations++;
+                b.Events++;
+                Generations++;
+                if (value < 0.5)
+                {
+                    b.Failures++;
+                    Failures++;
+                }
+                return;
+            case MetricNames.GenerationTime:
+                Bucket(ts).Latency.Add(value);
+                GenerationTime.Add(value);
+                return;
+            case MetricNames.EvaluationTime:
+                var e = Bucket(ts);
+                e.Evaluations++;
+                e.Events++;
+                Evaluations++;
+                EvaluationTime.Add(value);
+                return;
+            case "conversation_length":
+                ConversationLength.Add(value);
+                return;
+            case MetricNames.PredictionConfidence:
+                Bucket(ts).Events++;
+                Predictions++;
+                return;
+            case MetricNames.PipelineExecutionTime:
+                Bucket(ts).Events++;
+                PipelineExecutions++;
+                return;
+            case MetricNames.ErrorRate or MetricNames.EvaluationErrorRate or MetricNames.PipelineSuccess
+                or MetricNames.PredictionError or MetricNames.PredictionProcessingTime:
+                return;
+        }
+        if (name.StartsWith(ScorePrefix, StringComparison.Ordinal))
+        {
+            var score = name[ScorePrefix.Length..];
+            Scores.Add(score);
+            var s = Bucket(ts).Scores;
+            var (sum, count) = s.GetValueOrDefault(score);
+            s[score] = (sum + value, count + 1);
+        }
+        else if (name.StartsWith("model_usage:", StringComparison.Ordinal))
+        {
+            ModelUsage[name["model_usage:".Length..]] = ModelUsage.GetValueOrDefault(name["model_usage:".Length..]) + 1;
+        }
+        else if (name.StartsWith("finish_reason:", StringComparison.Ordinal))
+        {
+            FinishReasons[name["finish_reason:".Length..]] = FinishReasons.GetValueOrDefault(name["finish_reason:".Length..]) + 1;
+        }
+        else
+        {
+            CustomMetrics.Add(name);
+        }
+    }
+
+    /// <summary>The token counts of one event (any may be missing); a missing total is prompt + completion.</summary>
+    public void AddTokens(long ts, string? model, double? prompt, double? completion, double? total, bool judge)
+    {
+        if (!InRange(ts) || (prompt is null && completion is null && total is null))
+        {
+            return;
+        }
+        model = string.IsNullOrEmpty(model) ? "unknown" : model;
+        var derived = total is null && (prompt is not null || completion is not null);
+        var t = total ?? (prompt ?? 0) + (completion ?? 0);
+        var sums = judge ? JudgeTokens : GenerationTokens;
+        var mine = sums.GetValueOrDefault(model);
+        sums[model] = new TokenSums(mine.Prompt + (long)(prompt ?? 0), mine.Completion + (long)(completion ?? 0), mine.Total + (long)t, mine.Events + 1);
+        if (judge && derived)
+        {
+            DerivedJudgeTotals++;
+        }
+        if (!judge)
+        {
+            if (derived)
+            {
+                DerivedTotals++;
+            }
+            var b = Bucket(ts).TokensByModel;
+            b[model] = b.GetValueOrDefault(model) + t;
+        }
+    }
+
+    /// <summary>Folds one committed event: its points and, once per model, its token counts.</summary>
+    public void AddEvent(ExpandedEvent e)
+    {
+        double? prompt = null, completion = null, total = null;
+        string? model = null;
+        foreach (var p in e.Points)
+        {
+            switch (p.Name)
+            {
+                case MetricNames.PromptTokens: prompt = p.Value; model = p.ModelName; break;
+                case MetricNames.CompletionTokens: completion = p.Value; model = p.ModelName; break;
+                case MetricNames.TotalTokens: total = p.Value; model = p.ModelName; break;
+                default: AddPoint(p.Name, p.Timestamp, p.Value); break;
+            }
+        }
+        AddTokens(e.Timestamp, model, prompt, completion, total, judge: e.Type == "evaluation");
+    }
+
+    private RunBucket Bucket(long ts)
+    {
+        var key = ts - Mod(ts, Width);
+        if (!_buckets.TryGetValue(key, out var b))
+        {
+            _buckets[key] = b = new RunBucket();
+            if (_buckets.Count > BucketWidth.Target * 2)
+            {
+                Coarsen();
+                return Bucket(ts);
+            }
+        }
+        return b;
+    }
+
+    /// <summary>A live "all" range outgrew its buckets: move to the next width, merging (sketches merge exactly).</summary>
+    private void Coarsen()
+    {
+        var span = Math.Max(LastTs - FirstTs, Width * BucketWidth.Target * 2);
+        var width = BucketWidth.For(span);
+        Width = width == Width ? Width * 2 : width;
+        var old = _buckets.ToList();
+        _buckets.Clear();
+        foreach (var (key, bucket) in old)
+        {
+            var k = key - Mod(key, Width);
+            if (_buckets.TryGetValue(k, out var into))
+            {
+                into.Merge(bucket);
+            }
+            else
+            {
+                _buckets[k] = bucket;
+            }
+        }
+    }
+
+    private static long Mod(long a, long m) => ((a % m) + m) % m;
+}
+
+public readonly record struct TokenSums(long Prompt, long Completion, long Total, long Events);

@@ -1,0 +1,140 @@
+namespace Dashboard.Runs;
+
+/// <summary>
+/// A distribution folded point by point into fine logarithmic bins (the quantile sketch's 1% bins), from which
+/// any round 1-2-5 histogram is cut on demand: linear (equal widths) or logarithmic (1, 2, 5, 10, 20...).
+/// Adding a point is O(1), so a live page folds new points without keeping the run's values.
+/// </summary>
+public sealed class ValueHistogram
+{
+    private readonly Dictionary<int, long> _fine = [];
+    private long _zeros;
+
+    public long Count { get; private set; }
+    public double Min { get; private set; } = double.PositiveInfinity;
+    public double Max { get; private set; } = double.NegativeInfinity;
+    public QuantileSketch Sketch { get; } = new();
+
+    public void Add(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return;
+        }
+        Count++;
+        Min = Math.Min(Min, value);
+        Max = Math.Max(Max, value);
+        Sketch.Add(value);
+        if (value <= QuantileSketch.MinIndexable)
+        {
+            _zeros++;
+        }
+        else
+        {
+            var i = QuantileSketch.IndexOf(value);
+            _fine[i] = _fine.GetValueOrDefault(i) + 1;
+        }
+    }
+
+    /// <summary>Round bins covering [min, max]: about <paramref name="target"/> equal 1-2-5 widths, or 1-2-5 decades when logarithmic.</summary>
+    public IReadOnlyList<HistogramBar> Bins(bool logarithmic, int target = 20)
+    {
+        if (Count == 0)
+        {
+            return [];
+        }
+        var edges = logarithmic ? LogEdges(Min, Max) : LinearEdges(Min, Max, target);
+        var counts = new long[edges.Count - 1];
+        void Put(double v, long n)
+        {
+            var i = UpperBound(edges, v) - 1;
+            counts[Math.Clamp(i, 0, counts.Length - 1)] += n;
+        }
+        if (_zeros > 0)
+        {
+            Put(Math.Max(0, Min), _zeros);
+        }
+        foreach (var (i, n) in _fine)
+        {
+            // The fine bin's representative, held inside the exact [min, max] so edge bins stay right.
+            Put(Math.Clamp(QuantileSketch.ValueOf(i), Min, Max), n);
+        }
+        return [.. counts.Select((n, i) => new HistogramBar(edges[i], edges[i + 1], n))];
+    }
+
+    internal static List<double> LinearEdges(double min, double max, int target)
+    {
+        var width = NiceStep((max - min) / target);
+        if (width <= 0)
+        {
+            width = NiceStep(Math.Max(Math.Abs(min), 1) / 10);
+        }
+        var start = Math.Floor(min / width) * width;
+        var edges = new List<double> { start };
+        while (edges[^1] <= max && edges.Count <= target * 2 + 2)
+        {
+            edges.Add(Math.Round(start + edges.Count * width, 12));
+        }
+        return edges;
+    }
+
+    internal static List<double> LogEdges(double min, double max)
+    {
+        var lo = NiceStep(Math.Max(min, max / 1e6));
+        if (lo <= 0)
+        {
+            lo = 1e-3;
+        }
+        var edges = new List<double>();
+        if (min < lo)
+        {
+            edges.Add(Math.Min(0, min));
+        }
+        edges.Add(lo);
+        while (edges[^1] <= max)
+        {
+            edges.Add(Next125(edges[^1]));
+        }
+        return edges;
+    }
+
+    /// <summary>The largest 1, 2 or 5 times a power of ten at or below x (x > 0).</summary>
+    internal static double NiceStep(double x)
+    {
+        if (x <= 0 || !double.IsFinite(x))
+        {
+            return 0;
+        }
+        var p = Math.Pow(10, Math.Floor(Math.Log10(x)));
+        var m = x / p;
+        return Math.Round((m >= 5 ? 5 : m >= 2 ? 2 : 1) * p, 12);
+    }
+
+    private static double Next125(double edge)
+    {
+        var p = Math.Pow(10, Math.Floor(Math.Log10(edge) + 1e-9));
+        var m = Math.Round(edge / p);
+        return Math.Round((m < 2 ? 2 : m < 5 ? 5 : 10) * p, 12);
+    }
+
+    private static int UpperBound(List<double> edges, double v)
+    {
+        int lo = 0, hi = edges.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (edges[mid] <= v)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+}
+
+/// <summary>One histogram bar: [Lo, Hi) and how many values fell in it.</summary>
+public readonly record struct HistogramBar(double Lo, double Hi, long Count);
