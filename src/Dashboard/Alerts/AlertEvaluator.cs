@@ -10,7 +10,8 @@ public interface IAlertSink
 
 /// <summary>One evaluation: current settings, committed data, state transitions, then the sink.</summary>
 public sealed class AlertEvaluator(
-    AlertSettingsStore settings, AlertQueries queries, AlertStore store, SilenceStore silenceStore, IAlertSink sink, TimeProvider time)
+    AlertSettingsStore settings, AlertQueries queries, AlertStore store, SilenceStore silenceStore, IBudgetSource budgets,
+    IAlertSink sink, TimeProvider time)
 {
     /// <summary>The one entry point of an evaluation (a cluster lease wraps this call).</summary>
     public async Task<List<AlertChange>> EvaluateAsync(CancellationToken ct = default)
@@ -18,6 +19,7 @@ public sealed class AlertEvaluator(
         var current = await settings.GetAsync(ct);
         var now = Timestamps.ToMicros(time.GetUtcNow());
         var conditions = queries.Collect(current, now);
+        conditions.AddRange(await BudgetConditions.CollectAsync(current, budgets, now, ct));
         var silences = await silenceStore.GetActiveAsync(ct);
         var changes = await store.ApplyAsync(conditions, now, current.KeepFiringForSeconds, silences, ct);
         foreach (var change in changes)

@@ -38,6 +38,10 @@ public static class BuiltInRules
     public const string PipelinePerformance = "pipeline_performance";
     public const string PipelineErrorRate = "pipeline_error_rate";
     public const string RunStalled = "run_stalled";
+    public const string RunSpend = "budget_run_spend";
+    public const string ProjectSpend = "budget_project_spend";
+    public const string ProjectedCost = "budget_projected_cost";
+    public const string EtaPastDeadline = "goal_eta_past_deadline";
 
     /// <summary>A run silent for longer than its stall window plus this counts as finished: its run_stalled alert resolves.</summary>
     public static readonly TimeSpan StalledLookback = TimeSpan.FromHours(24);
@@ -77,6 +81,14 @@ public static class BuiltInRules
             "error rate among a pipeline's last 20 executions (at least min_samples) above the threshold", MinSamples: 3),
         new(RunStalled, "Run stalled", "Liveness", true, 0, null, AlertSeverity.Warning, true, "s",
             "a run that had at least min_samples events has sent nothing for window_seconds", WindowSeconds: 600),
+        new(RunSpend, "Run spend", "Budget", true, 100, null, AlertSeverity.Warning, false, "currency",
+            "a run's token cost over the window above the threshold (in the price table's currency)", MinSamples: 1, WindowSeconds: 86_400),
+        new(ProjectSpend, "Project spend", "Budget", true, 1000, null, AlertSeverity.Warning, false, "currency",
+            "a project's token cost (all its runs) over the window above the threshold", MinSamples: 1, WindowSeconds: 86_400),
+        new(ProjectedCost, "Projected cost over budget", "Budget", true, 0, null, AlertSeverity.Warning, true, "currency",
+            "projected cost at completion above the run goal's budget (or above the threshold when it is above 0 and the goal has no budget); judged from min_samples samples done"),
+        new(EtaPastDeadline, "ETA past deadline", "Budget", true, 0, null, AlertSeverity.Warning, true, "",
+            "the run goal's ETA falls after its deadline; judged from min_samples samples done"),
     ];
 
     private static readonly Dictionary<string, BuiltInRule> ByKey = All.ToDictionary(r => r.Key);

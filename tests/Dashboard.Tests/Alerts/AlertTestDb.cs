@@ -40,6 +40,7 @@ public sealed class AlertTestDb : IDisposable
         services.AddSingleton<AlertQueries>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<SilenceStore>();
+        services.AddSingleton<IBudgetSource>(Budgets);
         services.AddSingleton<AlertEvaluator>();
         services.AddLogging();
         _services = services.BuildServiceProvider();
@@ -65,6 +66,8 @@ public sealed class AlertTestDb : IDisposable
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
 
     public RecordingSink Sink { get; } = new();
+
+    public FakeBudgetSource Budgets { get; } = new();
 
     public SqliteConnectionFactory Connections { get; }
 
@@ -143,6 +146,25 @@ public sealed class AlertTestDb : IDisposable
         }
         cmd.ExecuteNonQuery();
     }
+}
+
+/// <summary>Spend and goals as the Costs feature would report them; tests set them directly.</summary>
+public sealed class FakeBudgetSource : IBudgetSource
+{
+    public List<BudgetSpend> Spend { get; } = [];
+
+    public List<BudgetGoal> Goals { get; } = [];
+
+    public (long From, long To)? LastWindow { get; private set; }
+
+    public Task<IReadOnlyList<BudgetSpend>> GetSpendAsync(long fromMicros, long toMicros, CancellationToken ct)
+    {
+        LastWindow = (fromMicros, toMicros);
+        return Task.FromResult<IReadOnlyList<BudgetSpend>>(Spend.ToList());
+    }
+
+    public Task<IReadOnlyList<BudgetGoal>> GetGoalsAsync(long sinceMicros, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<BudgetGoal>>(Goals.ToList());
 }
 
 public sealed class RecordingSink : IAlertSink
