@@ -1,4 +1,5 @@
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Dashboard.Alerts;
@@ -55,6 +56,22 @@ public sealed class AlertQueries(SqliteConnectionFactory connections)
         }
         StalledConditions(c, settings.Rule(BuiltInRules.RunStalled), nowMicros, conditions);
         return conditions;
+    }
+
+    /// <summary>Runs that carry a goal (run_goals) and received data since <paramref name="since"/>: the budget rules' candidates.</summary>
+    public List<string> GoalRuns(long since)
+    {
+        using var c = connections.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT r.name FROM run_goals g JOIN runs r ON r.id = g.run_id WHERE r.last_received_at >= $since ORDER BY r.id";
+        cmd.Parameters.AddWithValue("$since", since);
+        using var r = cmd.ExecuteReader();
+        var names = new List<string>();
+        while (r.Read())
+        {
+            names.Add(r.GetString(0));
+        }
+        return names;
     }
 
     /// <summary>

@@ -15,8 +15,7 @@ public static class AlertsSetup
         services.AddSingleton<AlertQueries>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<SilenceStore>();
-        // The Costs feature registers the real source when it is there.
-        services.TryAddSingleton<IBudgetSource, NoBudgetSource>();
+        services.AddSingleton<IBudgetSource, CostBudgetSource>();
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<AlertNotifier>());
         services.AddSingleton<AlertEvaluator>();

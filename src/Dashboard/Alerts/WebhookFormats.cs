@@ -28,7 +28,7 @@ public interface IWebhookFormat
 /// </summary>
 public sealed class JsonWebhookFormat : IWebhookFormat
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = WireJson.Options;
 
     public string Name => "json";
 

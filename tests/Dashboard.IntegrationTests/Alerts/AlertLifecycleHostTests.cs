@@ -141,6 +141,38 @@ public sealed class AlertLifecycleHostTests() : HostedTest(new Dictionary<string
     }
 
     [Fact]
+    public async Task BudgetRules_GoalOverBudgetAndLate_BothNotified()
+    {
+        await UseWebhookAsync(d =>
+        {
+            d["rules"]!["budget_run_spend"]!["enabled"] = true;
+            d["rules"]!["budget_run_spend"]!["threshold"] = 0.001;
+        });
+        var generations = Enumerable.Range(0, 20).Select(_ => (object)new
+        {
+            type = "generation", duration = 1.0, success = true, model_name = "gpt-4o-mini",
+            prompt_token_count = 1000, completion_token_count = 500, total_token_count = 1500,
+        }).ToArray();
+        using (var ingest = await Http.PostAsync("/api/v1/ingest", Json.Content(new
+        {
+            run = "budget-run", events = generations,
+            // 20 samples cost 0.009 USD at the starter price: 10,000 would cost 4.5, over a budget of 1; a deadline a
+            // minute away cannot hold 9,980 more samples at 20 a minute.
+            run_goal = new { target = 10_000, budget = 1.0, deadline = DateTimeOffset.UtcNow.AddMinutes(1).ToString("O") },
+        })))
+        {
+            ingest.EnsureSuccessStatusCode();
+        }
+
+        string[] rules = ["budget_projected_cost", "goal_eta_past_deadline", "budget_run_spend"];
+        await WaitFor.ConditionAsync(() => rules.All(rule => Heard("budget-run").Any(b => b.GetProperty("rule").GetString() == rule)), Patience,
+            "projected cost, ETA and spend are each notified");
+        var projected = Heard("budget-run").First(b => b.GetProperty("rule").GetString() == "budget_projected_cost");
+        projected.GetProperty("value").GetDouble().Should().BeApproximately(4.5, 1e-6);
+        projected.GetProperty("threshold").GetDouble().Should().Be(1);
+    }
+
+    [Fact]
     public async Task SilencesAndAcks_BadInput_ProblemNamesField()
     {
         using var noMatcher = await Http.PostAsync("/api/v1/silences", Json.Content(new { duration = "1h", reason = "x" }));
