@@ -60,7 +60,7 @@ public sealed class PostgresRunListReader(NpgsqlDataSource data) : IRunListReade
         {
             where.Add("execs > 0");
         }
-        var liveSince = Timestamps.ToMicros(now - RunQueries.LiveSpan);
+        var liveSince = Timestamps.ToMicros(now - IRunStore.LiveSpan);
         cmd.Parameters.AddWithValue("live", liveSince);
         if (q.LiveOnly)
         {

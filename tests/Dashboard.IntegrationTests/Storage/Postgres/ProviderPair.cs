@@ -3,6 +3,7 @@ using Dashboard.Ingest;
 using Dashboard.Persistence;
 using Dashboard.Storage;
 using Dashboard.Storage.Postgres;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
