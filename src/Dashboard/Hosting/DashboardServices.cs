@@ -31,6 +31,9 @@ public static class DashboardServices
         builder.Services.AddSingleton<IRunStore, SqliteRunStore>();
         builder.Services.AddSingleton<IPredictionReader, SqlitePredictionReader>();
         builder.Services.AddSingleton<IPipelineReader, SqlitePipelineReader>();
+        builder.Services.AddSingleton<IRunPointReader, SqliteRunPointReader>();
+        builder.Services.AddSingleton<IRunDeletionStore, SqliteRunDeletionStore>();
+        builder.Services.AddSingleton<IRunNameReader, SqliteRunNameReader>();
         builder.Services.AddSingleton<IRunListReader, SqliteRunListReader>();
         builder.Services.AddSingleton<IRulePreviewReader, SqliteRulePreviewReader>();
         builder.Services.AddDbContextFactory<DashboardDbContext>((sp, o) =>
@@ -58,6 +61,9 @@ public static class DashboardServices
         builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<LivePublisher>();
         builder.Services.AddSingleton<ICommittedBatchSink>(sp => sp.GetRequiredService<LivePublisher>());
+        // Interactive pages: each open page queues the commits of its run and folds them on its own loop.
+        builder.Services.AddSingleton<PageFeed>();
+        builder.Services.AddSingleton<ICommittedBatchSink>(sp => sp.GetRequiredService<PageFeed>());
         builder.Services.AddSingleton<HubConnections>();
         builder.Services.AddHostedService<LivePushService>();
         builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = WireJson.Naming);
