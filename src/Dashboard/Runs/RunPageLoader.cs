@@ -3,7 +3,7 @@ using Dashboard.Storage;
 namespace Dashboard.Runs;
 
 /// <summary>The run page's first view for a range: reads the run's points once and fills a <see cref="RunPageState"/>.</summary>
-public sealed class RunPageLoader(IMetricReader metrics, IRunPointReader points)
+public sealed class RunPageLoader(IMetricReader metrics, IRunPointVisitor points)
 {
     public sealed record Loaded(long RunId, IReadOnlyList<MetricSummary> Metrics, RunPageState State);
 
