@@ -31,7 +31,10 @@ public sealed class RunMaintenance(SqlitePointWriter writer, IngestQuota quota, 
         return true;
     }
 
-    /// <summary>One retention sweep: points and logs older than Storage:RetentionDays, then runs whose last event is older.</summary>
+    /// <summary>
+    /// One retention sweep: points and logs older than Storage:RetentionDays (rounded down to the hour, so whole rollup
+    /// buckets go with their points and the rollups never need recomputing), then runs whose last event is older.
+    /// </summary>
     public (long Points, long Logs, int Runs) Sweep()
     {
         var days = storage.Value.RetentionDays;
@@ -40,13 +43,22 @@ public sealed class RunMaintenance(SqlitePointWriter writer, IngestQuota quota, 
             return (0, 0, 0);
         }
         var cutoff = Timestamps.ToMicros(time.GetUtcNow() - TimeSpan.FromDays(days));
+        var pointCutoff = Storage.Rollups.RollupLevels.BucketOf(cutoff, Storage.Rollups.RollupLevels.Hour);
         // rowid order is roughly arrival order, so the oldest rows are found first without an index on ts.
-        var points = RunPurger.DeleteInBatches(writer, "DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE ts < $a LIMIT $n)", cutoff, CancellationToken.None)
-            + RunPurger.DeleteInBatches(writer, "DELETE FROM nonfinite_points WHERE rowid IN (SELECT rowid FROM nonfinite_points WHERE ts < $a LIMIT $n)", cutoff, CancellationToken.None);
+        var points = RunPurger.DeleteInBatches(writer, "DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE ts < $a LIMIT $n)", pointCutoff, CancellationToken.None)
+            + RunPurger.DeleteInBatches(writer, "DELETE FROM nonfinite_points WHERE rowid IN (SELECT rowid FROM nonfinite_points WHERE ts < $a LIMIT $n)", pointCutoff, CancellationToken.None);
+        RunPurger.DeleteInBatches(writer, """
+            DELETE FROM point_rollups WHERE (run_id, metric_id, width, bucket, model) IN
+                (SELECT run_id, metric_id, width, bucket, model FROM point_rollups WHERE bucket < $a LIMIT $n)
+            """, pointCutoff, CancellationToken.None);
+        RunPurger.DeleteInBatches(writer,
+            "DELETE FROM run_event_seconds WHERE (run_id, second) IN (SELECT run_id, second FROM run_event_seconds WHERE second < $a LIMIT $n)",
+            pointCutoff, CancellationToken.None);
         var logs = RunPurger.DeleteInBatches(writer, "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < $a LIMIT $n)", cutoff, CancellationToken.None);
         if (points > 0)
         {
             Recount();
+            RunPurger.ReleaseSpace(writer, CancellationToken.None);
         }
         var old = writer.RunExclusive(c =>
         {

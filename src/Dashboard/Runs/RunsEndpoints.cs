@@ -52,7 +52,7 @@ public static class RunsEndpoints
         }
         var from = w.StartMicros(time.GetUtcNow());
         var nonFinite = points.GetNonFinite(id, name, from, long.MaxValue);
-        var s = MetricStats.From(points.GetValues(id, name, from, long.MaxValue)).With(nonFinite);
+        var s = points.GetFiniteStats(id, name, from, long.MaxValue).With(nonFinite);
         return TypedResults.Ok(new StatsResponse(name, w.Text, s.Count, s.Mean, s.Min, s.Max, s.P50, s.P90, s.P95, s.P99,
             nonFinite.Total, nonFinite.NaN, nonFinite.PositiveInfinity, nonFinite.NegativeInfinity));
     }

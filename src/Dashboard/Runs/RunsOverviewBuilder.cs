@@ -1,5 +1,6 @@
 using Dashboard.Ingest;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 
 namespace Dashboard.Runs;
 
@@ -26,22 +27,10 @@ public sealed class RunsOverviewBuilder(RunQueries runs, SqliteConnectionFactory
         return summaries.Select(s =>
         {
             var id = points.GetRunId(s.Run) ?? 0;
-            return new OverviewRow(s.Run, s.Project, s.Live, EventsSince(c, id, since) / RateSpan.TotalMinutes,
+            return new OverviewRow(s.Run, s.Project, s.Live, SqliteRollupReader.GetEventsSince(c, id, since) / RateSpan.TotalMinutes,
                 s.GenerationCount, s.SuccessRate, s.FailureShare, P95(c, id, generationTime), s.TotalTokens,
                 s.EventCount, s.LastEvent, s.LastReceivedAt);
         }).ToList();
-    }
-
-    // Points of one event share its timestamp, so distinct times in the window count events; only
-    // metrics updated in the window are scanned, through the (run, metric, ts) index.
-    private static long EventsSince(Microsoft.Data.Sqlite.SqliteConnection c, long runId, long since)
-    {
-        using var cmd = PointQueries.Command(c, """
-            SELECT COUNT(DISTINCT ts) FROM points
-            WHERE run_id = $r AND ts >= $since
-              AND metric_id IN (SELECT metric_id FROM run_metrics WHERE run_id = $r AND last_ts >= $since)
-            """, ("$r", runId), ("$since", since));
-        return (long)cmd.ExecuteScalar()!;
     }
 
     private static double? P95(Microsoft.Data.Sqlite.SqliteConnection c, long runId, long? metricId)
@@ -63,7 +52,10 @@ public sealed class RunsOverviewBuilder(RunQueries runs, SqliteConnectionFactory
     }
 }
 
-/// <summary>One row of the runs overview. EventsPerMinute counts events timed within the last minute.</summary>
+/// <summary>
+/// One row of the runs overview. EventsPerMinute counts stored events timed within the last minute (from the start of
+/// the second the minute begins in), summed from per-second counts the writer keeps.
+/// </summary>
 public sealed record OverviewRow(string Run, string Project, bool Live, double EventsPerMinute, long Generations,
     double? SuccessRate, double? FailureShare, double? P95GenerationTime, long TotalTokens, long EventCount,
     DateTimeOffset? LastEvent, DateTimeOffset LastReceivedAt);

@@ -8,6 +8,8 @@ public sealed class PointQueries(SqliteConnectionFactory connections)
 {
     public const int MaxBuckets = 1000;
 
+    private readonly Sqlite.SqliteRollupReader _rollups = new(connections);
+
     /// <summary>The run's id, or null when no such run exists.</summary>
     public long? GetRunId(string run)
     {
@@ -62,7 +64,18 @@ public sealed class PointQueries(SqliteConnectionFactory connections)
 
     /// <summary>Stats of the finite values, with the non-finite points folded in by <see cref="MetricStats.With"/>.</summary>
     public MetricStats GetStats(long runId, string name, long from, long to) =>
-        MetricStats.From(GetValues(runId, name, from, to)).With(GetNonFinite(runId, name, from, to));
+        GetFiniteStats(runId, name, from, to).With(GetNonFinite(runId, name, from, to));
+
+    /// <summary>Stats of the finite values in [from, to], from rollups plus raw edges (exactness: SqliteRollupReader.GetStats).</summary>
+    public MetricStats GetFiniteStats(long runId, string name, long from, long to)
+    {
+        long? metricId;
+        using (var c = connections.Open())
+        {
+            metricId = GetMetricId(c, name);
+        }
+        return metricId is { } m ? _rollups.GetStats(runId, m, from, to) : MetricStats.Empty;
+    }
 
     /// <summary>NaN and infinite points of one metric in [from, to] (kept apart from the finite points).</summary>
     public NonFiniteCounts GetNonFinite(long runId, string name, long from, long to)
@@ -121,7 +134,10 @@ public sealed class PointQueries(SqliteConnectionFactory connections)
     }
 
     /// <summary>afterimage's get_total_token_usage: int() of each value, summed per model ("unknown" when none).</summary>
-    public TokenUsageReport GetTokenUsage(long runId, long from)
+    public TokenUsageReport GetTokenUsage(long runId, long from) => _rollups.GetTokenUsage(runId, from);
+
+    /// <summary>The raw computation <see cref="GetTokenUsage"/> must equal (kept for tests and benchmarks).</summary>
+    public TokenUsageReport GetTokenUsageFromPoints(long runId, long from)
     {
         using var c = connections.Open();
         using var cmd = Command(c, """
