@@ -18,7 +18,7 @@ public sealed class RunPurger(SqlitePointWriter writer, TimeProvider time, ILogg
 
     private static readonly TimeSpan YieldWait = TimeSpan.FromMilliseconds(200);
 
-    private static readonly string[] Deletes =
+    internal static readonly string[] Deletes =
     [
         "DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE run_id = $a LIMIT $n)",
         "DELETE FROM nonfinite_points WHERE rowid IN (SELECT rowid FROM nonfinite_points WHERE run_id = $a LIMIT $n)",

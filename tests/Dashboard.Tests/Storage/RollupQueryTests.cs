@@ -172,3 +172,43 @@ public sealed class RollupQueryTests : IDisposable
         }
     }
 }
+
+public sealed class RollupMaintenanceTests : IDisposable
+{
+    private readonly RollupStore _store = new();
+
+    public void Dispose() => _store.Dispose();
+
+    [Fact]
+    public void Migrate_NewFile_IncrementalAutoVacuum()
+    {
+        _store.Scalar("PRAGMA auto_vacuum").Should().Be(2);
+    }
+
+    [Fact]
+    public void Purge_DeletedRun_RollupsGoAndFileShrinks()
+    {
+        _store.Write("gone", RollupQueryTests.Points("uniform", 60_000, new Random(1)));
+        _store.Write("kept", RollupQueryTests.Points("uniform", 500, new Random(2)));
+        var gone = _store.Scalar("SELECT id FROM runs WHERE name = 'gone'");
+        var pagesBefore = _store.Scalar("PRAGMA page_count");
+        _store.Writer.RunExclusive(c =>
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = $"INSERT INTO run_purges (run_id, name, marked_at) VALUES ({gone}, 'gone', 0); DELETE FROM runs WHERE id = {gone};";
+            return cmd.ExecuteNonQuery();
+        });
+
+        foreach (var sql in Dashboard.Runs.RunPurger.Deletes)
+        {
+            Dashboard.Runs.RunPurger.DeleteInBatches(_store.Writer, sql, gone, CancellationToken.None);
+        }
+        Dashboard.Runs.RunPurger.ReleaseSpace(_store.Writer, CancellationToken.None);
+
+        _store.Scalar($"SELECT COUNT(*) FROM point_rollups WHERE run_id = {gone}").Should().Be(0);
+        _store.Scalar($"SELECT COUNT(*) FROM run_event_seconds WHERE run_id = {gone}").Should().Be(0);
+        _store.Scalar("SELECT COUNT(*) FROM point_rollups").Should().BePositive("the kept run's rollups stay");
+        _store.Scalar("PRAGMA freelist_count").Should().Be(0);
+        _store.Scalar("PRAGMA page_count").Should().BeLessThan(pagesBefore / 2);
+    }
+}
