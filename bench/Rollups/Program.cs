@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dashboard.Core;
 using Dashboard.Ingest;
 using Dashboard.Persistence;
 using Dashboard.Runs;
@@ -18,7 +19,7 @@ var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<str
 var connections = new SqliteConnectionFactory(config, Options.Create(new StorageOptions()));
 new SchemaMigrator(connections, Options.Create(new StorageOptions()), NullLogger<SchemaMigrator>.Instance).Migrate();
 var writer = new SqlitePointWriter(connections, TimeProvider.System);
-var points = new PointQueries(connections);
+var points = new SqliteMetricReader(connections);
 string[] models = ["gpt-4o-mini", "llama-3.1-8b", "claude-haiku"];
 
 // One generation event = 6 points (generation_time, success_rate, three token counts, conversation_length), 1 ms apart.
@@ -105,10 +106,10 @@ Measure($"events/min for 200 of {runCount:N0} runs (old COUNT(DISTINCT ts))", ()
     using var c = connections.Open();
     return pageIds.Sum(id =>
     {
-        using var cmd = PointQueries.Command(c, """
+        using var cmd = SqliteCommands.Command(c, """
             SELECT COUNT(DISTINCT ts) FROM points WHERE run_id = $r AND ts >= $since
               AND metric_id IN (SELECT metric_id FROM run_metrics WHERE run_id = $r AND last_ts >= $since)
-            """, ("$r", id), ("$since", since));
+            """, ("$r", (object?)id), ("$since", since));
         return (long)cmd.ExecuteScalar()!;
     });
 });

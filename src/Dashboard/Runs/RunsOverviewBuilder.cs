@@ -4,15 +4,15 @@ using Dashboard.Storage.Sqlite;
 
 namespace Dashboard.Runs;
 
-/// <summary>The runs overview: RunQueries' summary plus event rate and p95 generation time, computed on the server.</summary>
-public sealed class RunsOverviewBuilder(RunQueries runs, SqliteConnectionFactory connections, PointQueries points, TimeProvider time)
+/// <summary>The runs overview: IRunStore' summary plus event rate and p95 generation time, computed on the server.</summary>
+public sealed class RunsOverviewBuilder(IRunStore runs, SqliteConnectionFactory connections, IMetricReader points, TimeProvider time)
 {
     /// <summary>p95 is taken over this many latest generations, so the overview stays cheap for huge runs.</summary>
     public const int P95Sample = 1000;
 
     public static readonly TimeSpan RateSpan = TimeSpan.FromMinutes(1);
 
-    /// <summary>One bounded page of the overview (see RunQueries.GetRunsPageAsync) and how many runs match in all.</summary>
+    /// <summary>One bounded page of the overview (see IRunStore.GetRunsPageAsync) and how many runs match in all.</summary>
     public async Task<OverviewPage> GetPageAsync(string? project, string? search, int offset, int limit, CancellationToken ct)
     {
         var page = await runs.GetRunsPageAsync(project, search, offset, limit, ct);
@@ -23,7 +23,7 @@ public sealed class RunsOverviewBuilder(RunQueries runs, SqliteConnectionFactory
     {
         using var c = connections.Open();
         var since = Timestamps.ToMicros(time.GetUtcNow() - RateSpan);
-        var generationTime = points.GetMetricId(c, "generation_time");
+        var generationTime = SqliteMetricReader.GetMetricId(c, "generation_time");
         return summaries.Select(s =>
         {
             var id = points.GetRunId(s.Run) ?? 0;
@@ -39,7 +39,7 @@ public sealed class RunsOverviewBuilder(RunQueries runs, SqliteConnectionFactory
         {
             return null;
         }
-        using var cmd = PointQueries.Command(c,
+        using var cmd = SqliteCommands.Command(c,
             "SELECT value FROM points WHERE run_id = $r AND metric_id = $m ORDER BY ts DESC LIMIT $n",
             ("$r", runId), ("$m", metricId), ("$n", P95Sample));
         using var r = cmd.ExecuteReader();

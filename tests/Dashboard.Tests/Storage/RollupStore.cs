@@ -1,6 +1,7 @@
 using Dashboard.Ingest;
 using Dashboard.Persistence;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -23,12 +24,12 @@ public sealed class RollupStore : IDisposable
         Connections = new SqliteConnectionFactory(config, Options.Create(new StorageOptions()));
         new SchemaMigrator(Connections, Options.Create(new StorageOptions()), NullLogger<SchemaMigrator>.Instance).Migrate();
         Writer = new SqlitePointWriter(Connections, TimeProvider.System);
-        Points = new PointQueries(Connections);
+        Points = new SqliteMetricReader(Connections);
     }
 
     public SqliteConnectionFactory Connections { get; }
     public SqlitePointWriter Writer { get; }
-    public PointQueries Points { get; }
+    public SqliteMetricReader Points { get; }
 
     /// <summary>Writes one event per point, in batches as the writer would receive them.</summary>
     public void Write(string run, IEnumerable<(string Name, long Ts, double Value, string? Model)> points, int batch = 5_000)
