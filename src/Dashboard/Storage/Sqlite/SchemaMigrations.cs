@@ -171,12 +171,42 @@ internal static class SchemaMigrations
             ) WITHOUT ROWID;
             CREATE INDEX ix_sessions_key_id ON sessions(key_id);
             """),
+        // Cost and run goals (issue 16). prices: one row per model key (lower-case; '*' matches any text) and valid-from
+        // UTC day, seeded once with the starter table (USD list prices as the author knew them, README "Cost"): editing or
+        // emptying it later is the user's. run_goals: keyed by run id (purged with the run). score_thresholds: the
+        // minimum evaluation score that makes a sample "accepted", per score name.
+        (10, """
+            CREATE TABLE prices (
+                model_key TEXT NOT NULL,
+                model TEXT NOT NULL,
+                valid_from TEXT NOT NULL,
+                input_per_million REAL NOT NULL,
+                output_per_million REAL NOT NULL,
+                cached_input_per_million REAL,
+                currency TEXT NOT NULL,
+                PRIMARY KEY (model_key, valid_from)
+            ) WITHOUT ROWID;
+            CREATE TABLE run_goals (
+                run_id INTEGER PRIMARY KEY,
+                target INTEGER,
+                target_kind TEXT NOT NULL CHECK (target_kind IN ('samples', 'accepted')),
+                deadline INTEGER,
+                accept_score TEXT,
+                accept_min REAL,
+                budget REAL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE TABLE score_thresholds (
+                score TEXT PRIMARY KEY,
+                min REAL NOT NULL
+            ) WITHOUT ROWID;
+            """ + StarterPrices.InsertSql),
         // Rollups (issue 14): per run, metric, model name and bucket of 1 s, 1 min and 1 h, what stats, tokens and series
         // need (count, sum, min, max, the int() sum tokens use, a 1% quantile sketch), kept by the writer in the points'
         // transaction, so an answer over any range reads whole buckets plus raw points at its edges. Stored events per
         // run and second make the overview's events/min a sum of at most 61 rows. Backfilled from the stored points
         // (rollup_sketch is an aggregate the migrator registers; see Storage/Sqlite/SqliteRollupWriter).
-        (10, """
+        (11, """
             CREATE TABLE point_rollups (
                 run_id INTEGER NOT NULL,
                 metric_id INTEGER NOT NULL,
