@@ -115,7 +115,7 @@ Measure($"events/min for 200 of {runCount:N0} runs (old COUNT(DISTINCT ts))", ()
 });
 
 // Delete the big run while a writer commits 100 events (600 points) every 5 ms; commit latency is ingest's floor.
-var purger = new RunPurger(writer, TimeProvider.System, NullLogger<RunPurger>.Instance);
+var purger = new RunPurger(new SqliteRunDeletionStore(writer), TimeProvider.System, NullLogger<RunPurger>.Instance);
 var latencies = new List<double>();
 var stop = new CancellationTokenSource();
 var ingest = Task.Run(() =>

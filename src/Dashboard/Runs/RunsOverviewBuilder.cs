@@ -1,11 +1,9 @@
-using Dashboard.Ingest;
 using Dashboard.Storage;
-using Dashboard.Storage.Sqlite;
 
 namespace Dashboard.Runs;
 
-/// <summary>The runs overview: IRunStore' summary plus event rate and p95 generation time, computed on the server.</summary>
-public sealed class RunsOverviewBuilder(IRunStore runs, SqliteConnectionFactory connections, IMetricReader points, TimeProvider time)
+/// <summary>The runs overview: the runs list's summary plus event rate and p95 generation time, computed on the server.</summary>
+public sealed class RunsOverviewBuilder(IRunStore runs, IRunPointReader reader, IMetricReader points, TimeProvider time)
 {
     /// <summary>p95 is taken over this many latest generations, so the overview stays cheap for huge runs.</summary>
     public const int P95Sample = 1000;
@@ -16,39 +14,22 @@ public sealed class RunsOverviewBuilder(IRunStore runs, SqliteConnectionFactory 
     public async Task<OverviewPage> GetPageAsync(string? project, string? search, int offset, int limit, CancellationToken ct)
     {
         var page = await runs.GetRunsPageAsync(project, search, offset, limit, ct);
-        return new OverviewPage(Rows(page.Runs), page.Total);
+        return new OverviewPage(Rows(page.Runs, ct), page.Total);
     }
 
-    private List<OverviewRow> Rows(IReadOnlyList<RunSummary> summaries)
+    private List<OverviewRow> Rows(IReadOnlyList<RunSummary> summaries, CancellationToken ct)
     {
-        using var c = connections.Open();
         var since = Timestamps.ToMicros(time.GetUtcNow() - RateSpan);
-        var generationTime = SqliteMetricReader.GetMetricId(c, "generation_time");
         return summaries.Select(s =>
         {
-            var id = points.GetRunId(s.Run) ?? 0;
-            return new OverviewRow(s.Run, s.Project, s.Live, SqliteRollupReader.GetEventsSince(c, id, since) / RateSpan.TotalMinutes,
-                s.GenerationCount, s.SuccessRate, s.FailureShare, P95(c, id, generationTime), s.TotalTokens,
+            var id = points.GetRunId(s.Run, ct) ?? 0;
+            // Summed from per-second event counts the writer keeps: at most 61 rows, however fast the run.
+            var events = reader.CountEventsSince(id, since, ct);
+            var p95 = MetricStats.From(reader.GetLatestValues(id, MetricNames.GenerationTime, P95Sample, ct)).P95;
+            return new OverviewRow(s.Run, s.Project, s.Live, events / RateSpan.TotalMinutes,
+                s.GenerationCount, s.SuccessRate, s.FailureShare, p95, s.TotalTokens,
                 s.EventCount, s.LastEvent, s.LastReceivedAt);
         }).ToList();
-    }
-
-    private static double? P95(Microsoft.Data.Sqlite.SqliteConnection c, long runId, long? metricId)
-    {
-        if (metricId is null)
-        {
-            return null;
-        }
-        using var cmd = SqliteCommands.Command(c,
-            "SELECT value FROM points WHERE run_id = $r AND metric_id = $m ORDER BY ts DESC LIMIT $n",
-            ("$r", runId), ("$m", metricId), ("$n", P95Sample));
-        using var r = cmd.ExecuteReader();
-        var values = new List<double>();
-        while (r.Read())
-        {
-            values.Add(r.GetDouble(0));
-        }
-        return MetricStats.From(values).P95;
     }
 }
 

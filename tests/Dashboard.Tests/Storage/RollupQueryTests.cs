@@ -199,11 +199,7 @@ public sealed class RollupMaintenanceTests : IDisposable
             return cmd.ExecuteNonQuery();
         });
 
-        foreach (var sql in Dashboard.Runs.RunPurger.Deletes)
-        {
-            Dashboard.Runs.RunPurger.DeleteInBatches(_store.Writer, sql, gone, CancellationToken.None);
-        }
-        Dashboard.Runs.RunPurger.ReleaseSpace(_store.Writer, CancellationToken.None);
+        new SqliteRunDeletionStore(_store.Writer).Purge(gone, CancellationToken.None);
 
         _store.Scalar($"SELECT COUNT(*) FROM point_rollups WHERE run_id = {gone}").Should().Be(0);
         _store.Scalar($"SELECT COUNT(*) FROM run_event_seconds WHERE run_id = {gone}").Should().Be(0);

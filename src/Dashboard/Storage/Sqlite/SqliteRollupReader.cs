@@ -1,5 +1,4 @@
 using Dashboard.Core;
-using Dashboard.Runs;
 using Dashboard.Storage.Rollups;
 using Microsoft.Data.Sqlite;
 
@@ -47,14 +46,14 @@ public sealed class SqliteRollupReader(SqliteConnectionFactory connections, int 
         var times = new List<long>();
         foreach (var piece in plan.Raw)
         {
-            RunPointReader.Read(c, runId, metricId, piece.From, piece.To, times, edges);
+            RawPointReader.Read(c, runId, metricId, piece.From, piece.To, times, edges);
         }
         if (count + edges.Count <= exactLimit)
         {
             // Few points: exactly the raw computation (arrival-order sum, exact percentiles), read in index order.
             var values = new List<double>();
             times.Clear();
-            RunPointReader.Read(c, runId, metricId, from, to, times, values);
+            RawPointReader.Read(c, runId, metricId, from, to, times, values);
             return MetricStats.From(values);
         }
         var sketch = new QuantileSketch();
