@@ -201,12 +201,33 @@ internal static class SchemaMigrations
                 min REAL NOT NULL
             ) WITHOUT ROWID;
             """ + StarterPrices.InsertSql),
+        // Alert lifecycle (issue 16): when the condition last held (keep_firing_for), whether a silence held back its
+        // fire notification (sent when the silence ends), acknowledgement; silences by rule, run or label.
+        (11, """
+            ALTER TABLE alerts ADD COLUMN last_held_at INTEGER;
+            ALTER TABLE alerts ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE alerts ADD COLUMN acknowledged_at INTEGER;
+            ALTER TABLE alerts ADD COLUMN acknowledged_by TEXT;
+            ALTER TABLE alerts ADD COLUMN ack_comment TEXT;
+            CREATE TABLE silences (
+                id INTEGER PRIMARY KEY,
+                rule TEXT,
+                run TEXT,
+                labels TEXT,
+                starts_at INTEGER NOT NULL,
+                ends_at INTEGER NOT NULL,
+                reason TEXT NOT NULL,
+                created_by TEXT,
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX ix_silences_ends_at ON silences(ends_at);
+            """),
         // Rollups (issue 14): per run, metric, model name and bucket of 1 s, 1 min and 1 h, what stats, tokens and series
         // need (count, sum, min, max, the int() sum tokens use, a 1% quantile sketch), kept by the writer in the points'
         // transaction, so an answer over any range reads whole buckets plus raw points at its edges. Stored events per
         // run and second make the overview's events/min a sum of at most 61 rows. Backfilled from the stored points
         // (rollup_sketch is an aggregate the migrator registers; see Storage/Sqlite/SqliteRollupWriter).
-        (11, """
+        (12, """
             CREATE TABLE point_rollups (
                 run_id INTEGER NOT NULL,
                 metric_id INTEGER NOT NULL,
