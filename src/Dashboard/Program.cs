@@ -19,6 +19,7 @@ builder.AddOtlp();
 builder.AddLive();
 builder.AddSecurity();
 builder.AddAlerts();
+builder.AddCluster();
 builder.AddPages();
 builder.AddDemo();
 builder.AddMetrics();

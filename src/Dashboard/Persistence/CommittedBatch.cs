@@ -29,6 +29,10 @@ public sealed class MetricDelta
     public long LastTimestamp { get; private set; } = long.MinValue;
     public long ModelPoints { get; private set; }
 
+    /// <summary>An aggregate made elsewhere (another instance's commit, relayed for its live push).</summary>
+    public static MetricDelta FromParts(long count, double sum, double min, double max, double last, long lastTimestamp, long modelPoints) =>
+        new() { Count = count, Sum = sum, Min = min, Max = max, Last = last, LastTimestamp = lastTimestamp, ModelPoints = modelPoints };
+
     public void Add(double value, long timestamp, bool hasModel = false)
     {
         Count++;
