@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the repo on a fresh machine: installs what is missing (Debian's Chromium for
-# the browser tests, Prometheus and Alertmanager, the npm packages), runs both test projects and the Python
+# the browser tests, Prometheus and Alertmanager, PostgreSQL 15, the npm packages), runs both test projects (the
+# integration suite twice: on SQLite, then on a throwaway PostgreSQL cluster) and the Python
 # client's unittest suite (against the built dashboard, started for it), and ends with one line "N passed, N failed"
 # counting every test that ran.
 set -uo pipefail
@@ -24,6 +25,12 @@ if [ ! -f node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# A throwaway PostgreSQL cluster (Debian's postgresql-15, installed when missing) on a free port for the PostgreSQL
+# tests and the suite's second pass; stopped and removed on every exit, failures included.
+pg_env=$(bash scripts/pg-throwaway.sh start) || { echo "Could not start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
+eval "$pg_env"
+trap 'bash scripts/pg-throwaway.sh stop "$PG_THROWAWAY_DIR"' EXIT
+
 results=$(mktemp -d)
 status=0
 dotnet build Dashboard.sln -c Debug -nologo -v q || { echo "Build failed"; echo "0 passed, 1 failed"; exit 1; }
@@ -31,6 +38,13 @@ for project in tests/Dashboard.Tests tests/Dashboard.IntegrationTests; do
   dotnet test "$project" --no-build -nologo --logger "trx;LogFilePrefix=$(basename "$project")" \
     --results-directory "$results" || status=1
 done
+# The integration suite again with every host on PostgreSQL (a database per host, tests/.../Infrastructure/TestPostgres).
+# Classes that check the SQLite file itself skip themselves there ([SqliteFact]). POSTGRES_PASS_FILTER selects the
+# classes whose areas run on PostgreSQL so far (README, "PostgreSQL": what is not ported yet).
+POSTGRES_PASS_FILTER="FullyQualifiedName~.Storage.Postgres."
+DASHBOARD_TEST_PROVIDER=PostgreSQL dotnet test tests/Dashboard.IntegrationTests --no-build -nologo \
+  --filter "$POSTGRES_PASS_FILTER" --logger "trx;LogFilePrefix=Dashboard.IntegrationTests.PostgreSQL" \
+  --results-directory "$results" || status=1
 
 # The Python client (clients/python): unittest against the built dashboard, started here on a free port with a
 # temp SQLite file and configured ingest and viewer keys, stopped afterwards.

@@ -12,6 +12,11 @@ using Dashboard.Predictions;
 using Dashboard.Runs;
 using Dashboard.Security;
 
+if (args is [MigrateCommand.Name, ..])
+{
+    return MigrateCommand.Run(args[1..]);
+}
+
 var builder = DashboardHost.CreateBuilder(args);
 builder.AddStorage();
 builder.AddIngest();

@@ -37,6 +37,23 @@ public sealed class AlertEvaluationService(
     {
         var interval = TimeSpan.FromSeconds((await settings.GetAsync(stoppingToken)).IntervalSeconds);
         using var timer = new PeriodicTimer(interval, time);
+        // A saved interval applies at once (the timer restarts from the save), not after the old period runs out.
+        void OnChanged() => _ = Task.Run(async () =>
+        {
+            try
+            {
+                var saved = TimeSpan.FromSeconds((await settings.GetAsync(stoppingToken)).IntervalSeconds);
+                if (saved != timer.Period)
+                {
+                    timer.Period = saved;
+                    logger.LogInformation("Alert evaluation interval is now {Seconds}s", saved.TotalSeconds);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        }, stoppingToken);
+        settings.Changed += OnChanged;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -64,6 +81,10 @@ public sealed class AlertEvaluationService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            settings.Changed -= OnChanged;
         }
     }
 }

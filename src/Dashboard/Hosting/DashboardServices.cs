@@ -22,6 +22,8 @@ public static class DashboardServices
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<PointQueries>();
         builder.Services.AddSingleton<RunQueries>();
+        builder.Services.AddSingleton<IRunListReader, Storage.Sqlite.SqliteRunListReader>();
+        builder.Services.AddSingleton<IRulePreviewReader, Storage.Sqlite.SqliteRulePreviewReader>();
         builder.Services.AddDbContextFactory<DashboardDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<SqliteConnectionFactory>().ConnectionString));
         builder.Services.TryAddSingletonTimeProvider();

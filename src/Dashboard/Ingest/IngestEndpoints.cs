@@ -61,17 +61,9 @@ public static class IngestEndpoints
         string? timezone = null)
     {
         var limits = options.Value;
-        if (!ImportTimeZone.TryParse(timezone, out var zone))
+        if (CheckImportTarget(run, project, timezone) is { } bad)
         {
-            return IngestProblems.BadRequest(new IngestRejection("timezone", ImportTimeZone.Help));
-        }
-        if (!Runs.RunNameRule.IsValid(run))
-        {
-            return IngestProblems.BadRequest(new IngestRejection("run", Runs.RunNameRule.Message("run")));
-        }
-        if (project is not null && !Runs.RunNameRule.IsValid(project))
-        {
-            return IngestProblems.BadRequest(new IngestRejection("project", Runs.RunNameRule.Message("project")));
+            return bad;
         }
         if (!RequestBody.HasMediaType(context.Request, "application/x-ndjson") && !RequestBody.HasMediaType(context.Request, "application/jsonl"))
         {
@@ -82,15 +74,29 @@ public static class IngestEndpoints
         {
             return IngestProblems.TooLarge(limits.MaxBodyBytes);
         }
+        return await ImportAsync(run, project, timezone, body.Value, IngestEventLimiter.SourceOf(context), queue, quota, limits, time, metrics, limiter);
+    }
+
+    /// <summary>
+    /// The import after the body is read: what POST /api/v1/runs/{run}/import answers, shared with the runs page's
+    /// "Import afterimage file" upload so both store and answer alike.
+    /// </summary>
+    internal static async Task<IResult> ImportAsync(string run, string? project, string? timezone, ReadOnlyMemory<byte> body, string source,
+        WriteQueue queue, IngestQuota quota, IngestOptions limits, TimeProvider time, Metrics.WriterMetrics metrics, IngestEventLimiter limiter)
+    {
+        if (CheckImportTarget(run, project, timezone) is { } bad)
+        {
+            return bad;
+        }
+        ImportTimeZone.TryParse(timezone, out var zone);
         var receivedAt = Timestamps.ToMicros(time.GetUtcNow());
-        var (events, errors, lines) = AfterimageImportParser.Parse(body.Value.Span, limits, receivedAt, zone);
+        var (events, errors, lines) = AfterimageImportParser.Parse(body.Span, limits, receivedAt, zone);
         if (events.Count == 0)
         {
             metrics.Rejected("invalid", InvalidEvents(errors));
             return IngestProblems.BadRequest(new IngestRejection("body",
                 lines == 0 ? "The body holds no metric lines." : "No line of the body is a valid afterimage metric.", errors));
         }
-        var source = IngestEventLimiter.SourceOf(context);
         if (limiter.TryAcquire(source, events.Count) is { } tooMany)
         {
             metrics.Rejected("rate_limited", events.Count);
@@ -98,6 +104,12 @@ public static class IngestEndpoints
         }
         return await StoreAsync(queue, quota, new PendingWrite(run, project ?? "default", events, receivedAt) { Source = source }, errors, metrics);
     }
+
+    private static IResult? CheckImportTarget(string run, string? project, string? timezone) =>
+        !ImportTimeZone.TryParse(timezone, out _) ? IngestProblems.BadRequest(new IngestRejection("timezone", ImportTimeZone.Help))
+        : !Runs.RunNameRule.IsValid(run) ? IngestProblems.BadRequest(new IngestRejection("run", Runs.RunNameRule.Message("run")))
+        : project is not null && !Runs.RunNameRule.IsValid(project) ? IngestProblems.BadRequest(new IngestRejection("project", Runs.RunNameRule.Message("project")))
+        : null;
 
     private static async Task<IResult> StoreAsync(WriteQueue queue, IngestQuota quota, PendingWrite write, IReadOnlyList<IngestError> errors,
         Metrics.WriterMetrics metrics, IReadOnlyList<string>? ignoredFields = null)

@@ -23,6 +23,12 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
         {
             ["ConnectionStrings:Dashboard"] = $"Data Source={DatabasePath}",
         };
+        // The suite's PostgreSQL pass: the same path names the same database, so restart tests keep their data.
+        if (TestPostgres.IsProvider && !_settings.ContainsKey("Storage:Provider"))
+        {
+            _settings["Storage:Provider"] = "PostgreSQL";
+            _settings["ConnectionStrings:Dashboard"] = TestPostgres.Database(DatabasePath);
+        }
         // Tests run without keys unless they test security; Auth:Mode is read by the security work.
         _settings.TryAdd("Auth:Mode", "None");
         _settings.TryAdd("Live:PushIntervalMilliseconds", "100");

@@ -1,0 +1,228 @@
+using System.Buffers.Binary;
+
+namespace Dashboard.Core;
+
+/// <summary>
+/// A mergeable quantile sketch (DDSketch, Masson et al., VLDB 2019) over finite values: every value v with
+/// |v| >= <see cref="MinIndexable"/> falls in a logarithmic bin whose representative is within
+/// <see cref="RelativeAccuracy"/> (1%) of v, so any quantile read back is within 1% of a value of the same rank.
+/// Values closer to zero than <see cref="MinIndexable"/> count as zero. Bins are never collapsed: the index range
+/// of doubles is bounded (about ±36,000 bins), so the guarantee holds for any data, and a sketch of one minute of
+/// one metric typically holds a few dozen bins. Sketches of disjoint sets merge exactly into the sketch of their union.
+/// Count, min and max are kept exactly.
+/// </summary>
+public sealed class QuantileSketch
+{
+    public const double RelativeAccuracy = 0.01;
+    public const double MinIndexable = 1e-300;
+
+    private const byte FormatVersion = 1;
+    private static readonly double Gamma = (1 + RelativeAccuracy) / (1 - RelativeAccuracy);
+    private static readonly double LogGamma = Math.Log(Gamma);
+
+    private readonly Dictionary<int, long> _positive = [];
+    private readonly Dictionary<int, long> _negative = [];
+
+    public long Count { get; private set; }
+    public long ZeroCount { get; private set; }
+    public double Min { get; private set; } = double.PositiveInfinity;
+    public double Max { get; private set; } = double.NegativeInfinity;
+
+    /// <summary>The bin of |v| (only meaningful for |v| >= MinIndexable); computed once when one value feeds several sketches.</summary>
+    public static int IndexOf(double magnitude) => (int)Math.Ceiling(Math.Log(magnitude) / LogGamma);
+
+    /// <summary>The value a bin stands for: within RelativeAccuracy of every magnitude in (gamma^(i-1), gamma^i].</summary>
+    public static double ValueOf(int index) => 2 * Math.Pow(Gamma, index) / (Gamma + 1);
+
+    public void Add(double value)
+    {
+        var magnitude = Math.Abs(value);
+        Add(value, magnitude >= MinIndexable ? IndexOf(magnitude) : 0);
+    }
+
+    /// <summary>Adds a value whose bin the caller computed with <see cref="IndexOf"/> (ignored for near-zero values).</summary>
+    public void Add(double value, int index)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), "Only finite values are sketched.");
+        }
+        if (Math.Abs(value) < MinIndexable)
+        {
+            ZeroCount++;
+        }
+        else
+        {
+            var bins = value > 0 ? _positive : _negative;
+            bins[index] = bins.GetValueOrDefault(index) + 1;
+        }
+        Count++;
+        Min = Math.Min(Min, value);
+        Max = Math.Max(Max, value);
+    }
+
+    public void Merge(QuantileSketch other)
+    {
+        foreach (var (i, n) in other._positive)
+        {
+            _positive[i] = _positive.GetValueOrDefault(i) + n;
+        }
+        foreach (var (i, n) in other._negative)
+        {
+            _negative[i] = _negative.GetValueOrDefault(i) + n;
+        }
+        ZeroCount += other.ZeroCount;
+        Count += other.Count;
+        Min = Math.Min(Min, other.Min);
+        Max = Math.Max(Max, other.Max);
+    }
+
+    /// <summary>
+    /// The q-quantile with numpy's default (linear interpolation between closest ranks), as <c>MetricStats</c> computes
+    /// it exactly; each of the two ranks is read from the sketch (within 1%) and clamped to the exact [min, max].
+    /// Null when empty.
+    /// </summary>
+    public double? Quantile(double q)
+    {
+        if (Count == 0)
+        {
+            return null;
+        }
+        var rank = q * (Count - 1);
+        var lo = (long)Math.Floor(rank);
+        var hi = Math.Min(lo + 1, Count - 1);
+        var (a, b) = (ValueAtRank(lo), ValueAtRank(hi));
+        return a + (b - a) * (rank - lo);
+    }
+
+    /// <summary>The value of 0-based rank r in sorted order, as the sketch knows it.</summary>
+    private double ValueAtRank(long r)
+    {
+        if (r <= 0)
+        {
+            return Min;
+        }
+        if (r >= Count - 1)
+        {
+            return Max;
+        }
+        var seen = 0L;
+        // Sorted order: the most negative values (largest |v| bins) first, then zeros, then positives ascending.
+        foreach (var (i, n) in _negative.OrderByDescending(b => b.Key))
+        {
+            seen += n;
+            if (seen > r)
+            {
+                return Clamp(-ValueOf(i));
+            }
+        }
+        seen += ZeroCount;
+        if (seen > r)
+        {
+            return Clamp(0);
+        }
+        foreach (var (i, n) in _positive.OrderBy(b => b.Key))
+        {
+            seen += n;
+            if (seen > r)
+            {
+                return Clamp(ValueOf(i));
+            }
+        }
+        return Max;
+    }
+
+    private double Clamp(double v) => Math.Min(Max, Math.Max(Min, v));
+
+    /// <summary>
+    /// Compact bytes for a rollup column: version, count of zeros, min, max, then each side's bins as
+    /// (zigzag varint index delta, varint count), sorted by index.
+    /// </summary>
+    public byte[] ToBytes()
+    {
+        var buffer = new List<byte>(32 + 4 * (_positive.Count + _negative.Count)) { FormatVersion };
+        WriteVarint(buffer, (ulong)ZeroCount);
+        Span<byte> d = stackalloc byte[8];
+        BinaryPrimitives.WriteDoubleLittleEndian(d, Min);
+        buffer.AddRange(d);
+        BinaryPrimitives.WriteDoubleLittleEndian(d, Max);
+        buffer.AddRange(d);
+        WriteBins(buffer, _positive);
+        WriteBins(buffer, _negative);
+        return [.. buffer];
+    }
+
+    public static QuantileSketch FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 18 || bytes[0] != FormatVersion)
+        {
+            throw new FormatException("Not a quantile sketch of a known version.");
+        }
+        var s = new QuantileSketch();
+        var pos = 1;
+        s.ZeroCount = (long)ReadVarint(bytes, ref pos);
+        s.Min = BinaryPrimitives.ReadDoubleLittleEndian(bytes[pos..]);
+        s.Max = BinaryPrimitives.ReadDoubleLittleEndian(bytes[(pos + 8)..]);
+        pos += 16;
+        var count = s.ZeroCount + ReadBins(bytes, ref pos, s._positive) + ReadBins(bytes, ref pos, s._negative);
+        s.Count = count;
+        return s;
+    }
+
+    private static void WriteBins(List<byte> buffer, Dictionary<int, long> bins)
+    {
+        WriteVarint(buffer, (ulong)bins.Count);
+        var previous = 0;
+        foreach (var (i, n) in bins.OrderBy(b => b.Key))
+        {
+            var delta = (long)i - previous;
+            WriteVarint(buffer, (ulong)((delta << 1) ^ (delta >> 63)));
+            WriteVarint(buffer, (ulong)n);
+            previous = i;
+        }
+    }
+
+    private static long ReadBins(ReadOnlySpan<byte> bytes, ref int pos, Dictionary<int, long> bins)
+    {
+        var n = (int)ReadVarint(bytes, ref pos);
+        long previous = 0, total = 0;
+        for (var k = 0; k < n; k++)
+        {
+            var z = ReadVarint(bytes, ref pos);
+            previous += (long)(z >> 1) ^ -(long)(z & 1);
+            var count = (long)ReadVarint(bytes, ref pos);
+            bins[checked((int)previous)] = count;
+            total += count;
+        }
+        return total;
+    }
+
+    private static void WriteVarint(List<byte> buffer, ulong v)
+    {
+        while (v >= 0x80)
+        {
+            buffer.Add((byte)(v | 0x80));
+            v >>= 7;
+        }
+        buffer.Add((byte)v);
+    }
+
+    private static ulong ReadVarint(ReadOnlySpan<byte> bytes, ref int pos)
+    {
+        ulong v = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (pos >= bytes.Length)
+            {
+                throw new FormatException("Truncated quantile sketch.");
+            }
+            var b = bytes[pos++];
+            v |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return v;
+            }
+        }
+        throw new FormatException("Bad varint in quantile sketch.");
+    }
+}

@@ -1,0 +1,174 @@
+using Dashboard.Ingest;
+using Dashboard.Persistence;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Dashboard.Storage.Postgres;
+
+/// <summary>One transaction's rows, buffered while the writer decides what is new, then sent with binary COPY.</summary>
+internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTransaction tx)
+{
+    private readonly List<(long Run, long Metric, MetricPoint Point)> _points = [];
+    private readonly List<(long Run, long Metric, MetricPoint Point)> _nonFinite = [];
+    private readonly List<(long Run, LogRecord Log)> _logs = [];
+
+    /// <summary>Inserts every id at once; returns those that were not stored before (each once, however often sent).</summary>
+    public HashSet<(long, string)> ClaimIds(List<(long Run, string Id)> ids)
+    {
+        var fresh = new HashSet<(long, string)>();
+        if (ids.Count == 0)
+        {
+            return fresh;
+        }
+        using var insert = new NpgsqlCommand("""
+            INSERT INTO event_ids (run_id, event_id) SELECT * FROM unnest($1::bigint[], $2::text[])
+            ON CONFLICT DO NOTHING RETURNING run_id, event_id
+            """, connection, tx);
+        insert.Parameters.Add(new NpgsqlParameter { Value = ids.Select(i => i.Run).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = ids.Select(i => i.Id).ToArray() });
+        using var reader = insert.ExecuteReader();
+        while (reader.Read())
+        {
+            fresh.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+        return fresh;
+    }
+
+    public void AddPoint(long runId, long metricId, MetricPoint p) => _points.Add((runId, metricId, p));
+
+    public void AddNonFinite(long runId, long metricId, MetricPoint p) => _nonFinite.Add((runId, metricId, p));
+
+    public void AddLog(long runId, LogRecord log) => _logs.Add((runId, log));
+
+    public void CopyRows()
+    {
+        // seq comes from its default (a cached sequence) in COPY order, so equal timestamps keep arrival order.
+        if (_points.Count > 0)
+        {
+            using var copy = connection.BeginBinaryImport(
+                "COPY points (run_id, metric_id, ts, value, model_name, metadata) FROM STDIN (FORMAT BINARY)");
+            foreach (var (run, metric, p) in _points)
+            {
+                copy.StartRow();
+                copy.Write(run, NpgsqlDbType.Bigint);
+                copy.Write(metric, NpgsqlDbType.Bigint);
+                copy.Write(p.Timestamp, NpgsqlDbType.Bigint);
+                copy.Write(p.Value, NpgsqlDbType.Double);
+                WriteText(copy, p.ModelName);
+                WriteText(copy, p.MetadataJson);
+            }
+            copy.Complete();
+        }
+        if (_nonFinite.Count > 0)
+        {
+            using var copy = connection.BeginBinaryImport(
+                "COPY nonfinite_points (run_id, metric_id, ts, value, model_name, metadata) FROM STDIN (FORMAT BINARY)");
+            foreach (var (run, metric, p) in _nonFinite)
+            {
+                copy.StartRow();
+                copy.Write(run, NpgsqlDbType.Bigint);
+                copy.Write(metric, NpgsqlDbType.Bigint);
+                copy.Write(p.Timestamp, NpgsqlDbType.Bigint);
+                copy.Write(double.IsNaN(p.Value) ? "NaN" : p.Value > 0 ? "Infinity" : "-Infinity", NpgsqlDbType.Text);
+                WriteText(copy, p.ModelName);
+                WriteText(copy, p.MetadataJson);
+            }
+            copy.Complete();
+        }
+        if (_logs.Count > 0)
+        {
+            using var copy = connection.BeginBinaryImport("COPY logs (run_id, ts, level, message, data) FROM STDIN (FORMAT BINARY)");
+            foreach (var (run, log) in _logs)
+            {
+                copy.StartRow();
+                copy.Write(run, NpgsqlDbType.Bigint);
+                copy.Write(log.Timestamp, NpgsqlDbType.Bigint);
+                copy.Write(log.Level, NpgsqlDbType.Text);
+                copy.Write(log.Message, NpgsqlDbType.Text);
+                WriteText(copy, log.DataJson);
+            }
+            copy.Complete();
+        }
+    }
+
+    /// <summary>Runs' counters, per-metric totals and metadata key counts: one round trip of upserts.</summary>
+    public void SaveCounters(Dictionary<long, CommittedRun> runs, Dictionary<long, Dictionary<string, long>> metricIds,
+        Dictionary<(long Run, long Metric, string Key), (long Numeric, long Other)> keys, Dictionary<long, RunTouch> touches, long now)
+    {
+        using var batch = new NpgsqlBatch(connection, tx);
+        foreach (var (runId, t) in touches)
+        {
+            var touch = new NpgsqlBatchCommand("""
+                UPDATE runs SET event_count = event_count + $2,
+                    first_ts = CASE WHEN $3::bigint IS NULL THEN first_ts ELSE LEAST(first_ts, $3) END,
+                    last_ts = CASE WHEN $4::bigint IS NULL THEN last_ts ELSE GREATEST(last_ts, $4) END,
+                    last_received_at = $5
+                WHERE id = $1
+                """);
+            touch.Parameters.Add(new NpgsqlParameter { Value = runId });
+            touch.Parameters.Add(new NpgsqlParameter { Value = t.Events });
+            touch.Parameters.Add(new NpgsqlParameter { Value = t.Events > 0 ? t.First : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+            touch.Parameters.Add(new NpgsqlParameter { Value = t.Events > 0 ? t.Last : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+            touch.Parameters.Add(new NpgsqlParameter { Value = now });
+            batch.BatchCommands.Add(touch);
+        }
+        var rows = runs.SelectMany(r => r.Value.Metrics.Select(m => (Run: r.Key, Metric: metricIds[r.Key][m.Key], Delta: m.Value))).ToList();
+        if (rows.Count > 0)
+        {
+            var upsert = new NpgsqlBatchCommand("""
+                INSERT INTO run_metrics AS r (run_id, metric_id, count, sum, min, max, last_value, last_ts, model_points)
+                SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[],
+                    $7::float8[], $8::bigint[], $9::bigint[])
+                ON CONFLICT (run_id, metric_id) DO UPDATE SET
+                    count = r.count + excluded.count,
+                    model_points = r.model_points + excluded.model_points,
+                    sum = r.sum + excluded.sum,
+                    min = LEAST(r.min, excluded.min),
+                    max = GREATEST(r.max, excluded.max),
+                    last_value = CASE WHEN excluded.last_ts >= r.last_ts THEN excluded.last_value ELSE r.last_value END,
+                    last_ts = GREATEST(r.last_ts, excluded.last_ts)
+                """);
+            upsert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(x => x.Run).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(x => x.Metric).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(x => x.Delta.Count).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(x => x.Delta.Sum).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(x => x.Delta.Min).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(x => x.Delta.Max).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(x => x.Delta.Last).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(x => x.Delta.LastTimestamp).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(x => x.Delta.ModelPoints).ToArray() });
+            batch.BatchCommands.Add(upsert);
+        }
+        if (keys.Count > 0)
+        {
+            var upsert = new NpgsqlBatchCommand("""
+                INSERT INTO run_metric_keys AS k (run_id, metric_id, key, numeric, other)
+                SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[])
+                ON CONFLICT (run_id, metric_id, key) DO UPDATE SET numeric = k.numeric + excluded.numeric, other = k.other + excluded.other
+                """);
+            var list = keys.ToList();
+            upsert.Parameters.Add(new NpgsqlParameter { Value = list.Select(x => x.Key.Run).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = list.Select(x => x.Key.Metric).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = list.Select(x => x.Key.Key).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = list.Select(x => x.Value.Numeric).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = list.Select(x => x.Value.Other).ToArray() });
+            batch.BatchCommands.Add(upsert);
+        }
+        if (batch.BatchCommands.Count > 0)
+        {
+            batch.ExecuteNonQuery();
+        }
+    }
+
+    private static void WriteText(NpgsqlBinaryImporter copy, string? value)
+    {
+        if (value is null)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(value, NpgsqlDbType.Text);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using NpgsqlTypes;
+
+namespace Dashboard.Storage.Postgres;
+
+/// <summary>How one table is copied: its columns (same names on both sides) and how it is walked in chunks.</summary>
+/// <param name="Name">The table, named alike in both databases.</param>
+/// <param name="Columns">Its columns and their PostgreSQL types (for binary COPY).</param>
+/// <param name="Key">
+/// <c>rowid</c>: chunks in rowid order (insertion order, which also gives points their seq in that order);
+/// <c>run_id,event_id</c>: keyset on the primary key of a WITHOUT ROWID table; null: small, copied in one transaction.
+/// </param>
+internal sealed record CopiedTable(string Name, (string Column, NpgsqlDbType Type)[] Columns, string? Key = null);
+
+/// <summary>
+/// Every table <c>migrate --to postgresql</c> copies. A SQLite table missing from this list stops the copy with its
+/// name (a new schema step must say how its table moves), so nothing is left behind silently.
+/// </summary>
+internal static class SqliteToPostgresTables
+{
+    private const NpgsqlDbType Int = NpgsqlDbType.Bigint;
+    private const NpgsqlDbType Real = NpgsqlDbType.Double;
+    private const NpgsqlDbType Text = NpgsqlDbType.Text;
+    private const NpgsqlDbType Blob = NpgsqlDbType.Bytea;
+
+    public static readonly CopiedTable[] All =
+    [
+        new("runs", [("id", Int), ("name", Text), ("project", Text), ("created_at", Int), ("first_ts", Int), ("last_ts", Int),
+            ("last_received_at", Int), ("event_count", Int)], "rowid"),
+        new("metric_names", [("id", Int), ("name", Text)]),
+        new("run_purges", [("run_id", Int), ("name", Text), ("marked_at", Int)]),
+        new("points", [("run_id", Int), ("metric_id", Int), ("ts", Int), ("value", Real), ("model_name", Text), ("metadata", Text)], "rowid"),
+        new("nonfinite_points", [("run_id", Int), ("metric_id", Int), ("ts", Int), ("value", Text), ("model_name", Text), ("metadata", Text)], "rowid"),
+        new("run_metrics", [("run_id", Int), ("metric_id", Int), ("count", Int), ("sum", Real), ("min", Real), ("max", Real),
+            ("last_value", Real), ("last_ts", Int), ("model_points", Int)]),
+        new("run_metric_keys", [("run_id", Int), ("metric_id", Int), ("key", Text), ("numeric", Int), ("other", Int)]),
+        new("event_ids", [("run_id", Int), ("event_id", Text)], "run_id,event_id"),
+        new("logs", [("id", Int), ("run_id", Int), ("ts", Int), ("level", Text), ("message", Text), ("data", Text)], "rowid"),
+        new("alerts", [("id", Int), ("rule", Text), ("run", Text), ("severity", Text), ("state", Text), ("message", Text),
+            ("value", Real), ("threshold", Real), ("started_at", Int), ("resolved_at", Int), ("updated_at", Int), ("metadata", Text)], "rowid"),
+        new("alert_settings", [("id", Int), ("document", Text), ("updated_at", Int)]),
+        new("api_keys", [("id", Int), ("name", Text), ("role", Text), ("kind", Text), ("hash", Blob), ("prefix", Text),
+            ("created_at", Int), ("revoked_at", Int)]),
+        new("webhook_status", [("url", Text), ("succeeded", Int), ("at", Int), ("last_failure", Text), ("last_failure_at", Int),
+            ("delivered", Int), ("failed", Int)]),
+        new("sessions", [("id", Text), ("key_id", Text), ("ticket", Blob), ("expires_at", Int), ("created_at", Int)]),
+    ];
+
+    /// <summary>Identity columns whose sequences must continue after the copied ids (runs also after purged ids).</summary>
+    public static readonly (string Table, string MaxSql)[] Sequences =
+    [
+        ("runs", "SELECT GREATEST((SELECT MAX(id) FROM runs), (SELECT MAX(run_id) FROM run_purges))"),
+        ("metric_names", "SELECT MAX(id) FROM metric_names"),
+        ("logs", "SELECT MAX(id) FROM logs"),
+        ("alerts", "SELECT MAX(id) FROM alerts"),
+        ("api_keys", "SELECT MAX(id) FROM api_keys"),
+    ];
+}
