@@ -15,7 +15,7 @@ public sealed class AlertLeaseTests(ITestOutputHelper output)
     [PostgresFact]
     public async Task CheckAsync_TwoInstances_OneHoldsUntilItsSessionEnds()
     {
-        await using var postgres = await TestPostgres.CreateAsync();
+        await using var postgres = ClusterDatabase.Create();
         var a = Lease(postgres, "lease-a");
         var b = Lease(postgres, "lease-b");
 
@@ -37,7 +37,7 @@ public sealed class AlertLeaseTests(ITestOutputHelper output)
     [PostgresFact]
     public async Task KillHard_LeaseHolder_TheOtherProcessTakesTheLease()
     {
-        await using var postgres = await TestPostgres.CreateAsync();
+        await using var postgres = ClusterDatabase.Create();
         var processes = new List<DashboardProcess>();
         try
         {
@@ -67,39 +67,33 @@ public sealed class AlertLeaseTests(ITestOutputHelper output)
     }
 
     [PostgresFact]
-    public async Task FailingRun_TwoInstancesWithTheSameData_OneWebhookPerFiring()
+    public async Task FailingRuns_TwoInstancesOneStore_OneAlertAndOneWebhookPerFiring()
     {
-        await using var postgres = await TestPostgres.CreateAsync();
+        await using var postgres = ClusterDatabase.Create();
         await using var webhooks = await WebhookListener.StartAsync();
         var fast = new Dictionary<string, string?> { ["Alerts:IntervalSeconds"] = "1" };
         await using var a = new DashboardFactory(settings: ClusterInstances.Settings(postgres, "a", fast));
-        await using var b = new DashboardFactory(settings: ClusterInstances.Settings(postgres, "b", fast));
+        await using var b = new DashboardFactory(a.DatabasePath, ClusterInstances.Settings(postgres, "b", fast));
         await ClusterInstances.WaitListeningAsync(a, b);
         using var httpA = a.CreateHttpClient();
         using var httpB = b.CreateHttpClient();
-        foreach (var http in new[] { httpA, httpB })
-        {
-            await AddWebhookAsync(http, new Uri(webhooks.BaseAddress, "hook"));
-        }
+        await AddWebhookAsync(httpA, new Uri(webhooks.BaseAddress, "hook"));
         var failures = Enumerable.Range(0, 30).Select(_ => (object)new { type = "generation", duration = 1.2, success = false, error = "timeout" }).ToArray();
 
-        // Each test host keeps its own SQLite file, so both get the data: without the lease each would fire.
-        foreach (var http in new[] { httpA, httpB })
-        {
-            (await Json.PostIngestAsync(http, "failing-1", failures)).EnsureSuccessStatusCode();
-        }
+        (await Json.PostIngestAsync(httpA, "failing-1", failures)).EnsureSuccessStatusCode();
         await WaitFor.ConditionAsync(() => Firing(webhooks, "failing-1") >= 1, TimeSpan.FromSeconds(20), "the first run fires");
-        foreach (var http in new[] { httpA, httpB })
-        {
-            (await Json.PostIngestAsync(http, "failing-2", failures)).EnsureSuccessStatusCode();
-        }
+        (await Json.PostIngestAsync(httpB, "failing-2", failures)).EnsureSuccessStatusCode();
         // The second firing comes at least one evaluation later: a duplicate of the first would have arrived by then.
         await WaitFor.ConditionAsync(() => Firing(webhooks, "failing-2") >= 1, TimeSpan.FromSeconds(20), "the second run fires");
 
         Firing(webhooks, "failing-1").Should().Be(1);
         Firing(webhooks, "failing-2").Should().Be(1);
-        var leaders = new[] { a, b }.Count(f => ((ILeadership)f.Services.GetService(typeof(ILeadership))!).IsLeader);
-        leaders.Should().Be(1);
+        foreach (var run in new[] { "failing-1", "failing-2" })
+        {
+            var alerts = await Json.GetAsync(httpB, $"/api/v1/alerts?run={run}");
+            alerts.EnumerateArray().Count(x => x.GetProperty("rule").GetString() == "low_success_rate").Should().Be(1, "one alert per firing");
+        }
+        new[] { a, b }.Count(f => ((ILeadership)f.Services.GetService(typeof(ILeadership))!).IsLeader).Should().Be(1);
     }
 
     private static int Firing(WebhookListener webhooks, string run) => webhooks.At("/hook").Count(body =>
@@ -116,13 +110,13 @@ public sealed class AlertLeaseTests(ITestOutputHelper output)
 
     private static bool HoldsLease(DashboardProcess process) => process.Output.Contains("holds the alert lease", StringComparison.Ordinal);
 
-    private static string[] ProcessArgs(TestPostgres postgres, string name) =>
+    private static string[] ProcessArgs(ClusterDatabase postgres, string name) =>
     [
         $"--Cluster:ConnectionString={postgres.ConnectionString}", $"--Cluster:InstanceId={name}", "--Cluster:LeaseCheckSeconds=1",
         "--Logging:LogLevel:Dashboard.Cluster=Information",
     ];
 
-    private static ClusterLease Lease(TestPostgres postgres, string name) => new(
+    private static ClusterLease Lease(ClusterDatabase postgres, string name) => new(
         new ClusterConnection(postgres.ConnectionString, name), Options.Create(new ClusterOptions()), TimeProvider.System,
         NullLogger<ClusterLease>.Instance);
 }

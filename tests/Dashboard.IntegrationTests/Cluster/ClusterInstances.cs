@@ -8,7 +8,7 @@ namespace Dashboard.IntegrationTests.Cluster;
 public static class ClusterInstances
 {
     /// <summary>Instance <paramref name="name"/> joined to <paramref name="postgres"/>; each host still gets its own SQLite file unless told otherwise.</summary>
-    public static Dictionary<string, string?> Settings(TestPostgres postgres, string name, IDictionary<string, string?>? more = null)
+    public static Dictionary<string, string?> Settings(ClusterDatabase postgres, string name, IDictionary<string, string?>? more = null)
     {
         var settings = new Dictionary<string, string?>
         {

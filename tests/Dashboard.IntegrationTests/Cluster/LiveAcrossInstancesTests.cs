@@ -4,22 +4,22 @@ using Microsoft.Playwright;
 
 namespace Dashboard.IntegrationTests.Cluster;
 
-/// <summary>Two real hosts on real ports joined by one PostgreSQL: what one commits shows live on the other.</summary>
+/// <summary>Two real hosts on real ports, one store, joined by one PostgreSQL: what one commits shows live on the other.</summary>
 public sealed class LiveAcrossInstancesTests : IAsyncLifetime
 {
-    private TestPostgres? _postgres;
+    private ClusterDatabase? _postgres;
     private DashboardFactory? _a;
     private DashboardFactory? _b;
 
     public async Task InitializeAsync()
     {
-        if (TestPostgres.AdminConnectionString is null)
+        if (TestPostgres.Server is null)
         {
             return;
         }
-        _postgres = await TestPostgres.CreateAsync();
+        _postgres = ClusterDatabase.Create();
         _a = new DashboardFactory(settings: ClusterInstances.Settings(_postgres, "a"));
-        _b = new DashboardFactory(settings: ClusterInstances.Settings(_postgres, "b"));
+        _b = new DashboardFactory(_a.DatabasePath, ClusterInstances.Settings(_postgres, "b"));
         await ClusterInstances.WaitListeningAsync(_a, _b);
     }
 
@@ -53,20 +53,34 @@ public sealed class LiveAcrossInstancesTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public async Task PostToA_OverviewPageOnB_ShowsTheNewRunLive()
+    {
+        await using var browser = new Browser();
+        var page = await browser.OpenAsync(_b!.BaseAddress);
+        await page.Locator("#connection-badge[data-state='live']").WaitForAsync();
+        using var http = _a!.CreateHttpClient();
+
+        (await Json.PostIngestAsync(http, "seen-on-b",
+            new { type = "generation", duration = 1.0, success = true },
+            new { type = "generation", duration = 1.0, success = false })).EnsureSuccessStatusCode();
+
+        var row = page.Locator("tr[data-run='seen-on-b']");
+        await row.WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+        (await row.TextContentAsync()).Should().Contain("50%").And.Contain("live");
+        await Browser.ScreenshotAsync(page, "cluster-overview-on-b");
+        browser.Errors.Should().BeEmpty();
+    }
+
+    [PostgresFact]
     public async Task PostToA_RunPageOnB_ShowsNewLogLinesLive()
     {
-        using var httpA = _a!.CreateHttpClient();
-        using var httpB = _b!.CreateHttpClient();
-        // The run exists on both (each test host keeps its own SQLite file beside the shared bus).
-        foreach (var http in new[] { httpA, httpB })
-        {
-            (await Json.PostIngestAsync(http, "page-run", new { type = "generation", duration = 1.0, success = true })).EnsureSuccessStatusCode();
-        }
+        using var http = _a!.CreateHttpClient();
+        (await Json.PostIngestAsync(http, "page-run", new { type = "generation", duration = 1.0, success = true })).EnsureSuccessStatusCode();
         await using var browser = new Browser();
-        var page = await browser.OpenAsync(new Uri(_b.BaseAddress, "runs/page-run?range=1h"));
+        var page = await browser.OpenAsync(new Uri(_b!.BaseAddress, "runs/page-run?range=1h"));
         await page.Locator("#connection-badge[data-state='live']").WaitForAsync();
 
-        (await Json.PostIngestAsync(httpA, "page-run", new { type = "log", level = "error", message = "judge timed out on A" })).EnsureSuccessStatusCode();
+        (await Json.PostIngestAsync(http, "page-run", new { type = "log", level = "error", message = "judge timed out on A" })).EnsureSuccessStatusCode();
 
         await page.Locator("#logs-body td.wrap", new() { HasText = "judge timed out on A" }).WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
         await Browser.ScreenshotAsync(page, "cluster-run-page-on-b");
