@@ -1,5 +1,6 @@
 using Dashboard.Alerts;
 using Dashboard.Components;
+using Dashboard.Costs;
 using Dashboard.Demo;
 using Dashboard.Export;
 using Dashboard.Hosting;
@@ -28,6 +29,7 @@ builder.AddCluster();
 builder.AddPages();
 builder.AddDemo();
 builder.AddMetrics();
+builder.AddCosts();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -48,6 +50,7 @@ app.MapPipelinesEndpoints();
 app.MapExportEndpoints();
 app.MapAlertsEndpoints();
 app.MapMetricsEndpoints();
+app.MapCosts();
 app.MapHub<MetricsHub>(MetricsHub.Path);
 app.MapPages();
 app.PrintBannerOnStart();

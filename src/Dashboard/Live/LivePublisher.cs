@@ -1,5 +1,6 @@
 using Dashboard.Ingest;
 using Dashboard.Persistence;
+using Dashboard.Storage;
 
 namespace Dashboard.Live;
 
@@ -8,7 +9,7 @@ namespace Dashboard.Live;
 /// <see cref="LivePushService"/> takes the merged result a few times a second, so a run that gets
 /// a thousand requests a second still costs its browsers only a few messages.
 /// </summary>
-public sealed class LivePublisher
+public sealed class LivePublisher : ICommittedBatchSink
 {
     private readonly Lock _gate = new();
     private Dictionary<string, PendingRun> _pending = new(StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using Dashboard.Ingest;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -102,7 +103,7 @@ public sealed class RunMaintenance(SqlitePointWriter writer, IngestQuota quota, 
             return 0;
         }
         command.Parameters.AddWithValue("$id", id);
-        command.CommandText = "DELETE FROM run_metrics WHERE run_id = $id; DELETE FROM run_metric_keys WHERE run_id = $id; DELETE FROM runs WHERE id = $id;";
+        command.CommandText = "DELETE FROM run_metrics WHERE run_id = $id; DELETE FROM run_metric_keys WHERE run_id = $id; DELETE FROM run_goals WHERE run_id = $id; DELETE FROM runs WHERE id = $id;";
         command.ExecuteNonQuery();
         tx.Commit();
         return 1;
