@@ -52,6 +52,9 @@ public static class DashboardServices
         builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<LivePublisher>();
         builder.Services.AddSingleton<ICommittedBatchSink>(sp => sp.GetRequiredService<LivePublisher>());
+        // Interactive pages: each open page queues the commits of its run and folds them on its own loop.
+        builder.Services.AddSingleton<PageFeed>();
+        builder.Services.AddSingleton<ICommittedBatchSink>(sp => sp.GetRequiredService<PageFeed>());
         builder.Services.AddSingleton<HubConnections>();
         builder.Services.AddHostedService<LivePushService>();
         builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = WireJson.Naming);
