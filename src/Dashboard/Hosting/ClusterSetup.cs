@@ -36,7 +36,9 @@ public static class ClusterSetup
         services.Replace(ServiceDescriptor.Singleton<IAlertSink>(sp => new AlertPeerRelay(sp.GetRequiredService<AlertNotifier>(),
             sp.GetRequiredService<ClusterBus>(), sp.GetRequiredService<Microsoft.AspNetCore.SignalR.IHubContext<MetricsHub, IMetricsClient>>(),
             sp.GetRequiredService<ILogger<AlertPeerRelay>>())));
-        services.AddHostedService<LivePeerRelay>();
+        services.AddSingleton<LivePeerRelay>();
+        services.AddSingleton<Storage.ICommittedBatchSink>(sp => sp.GetRequiredService<LivePeerRelay>());
+        services.AddHostedService(sp => sp.GetRequiredService<LivePeerRelay>());
         services.AddHostedService(sp => sp.GetRequiredService<AccessPeerRelay>());
         services.AddHostedService(sp =>
         {

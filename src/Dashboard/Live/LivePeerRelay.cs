@@ -1,16 +1,19 @@
 using Dashboard.Cluster;
+using Dashboard.Persistence;
+using Dashboard.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Live;
 
 /// <summary>
 /// Live pages across instances: what this instance commits is gathered for a short while and sent to the
-/// others as compact summaries over the cluster bus (<see cref="LiveRelayCodec"/>); what they send is merged
-/// into this instance's <see cref="LivePublisher"/>, so its pages and hub clients see every instance's commits.
+/// others as compact summaries over the cluster bus (<see cref="LiveRelayCodec"/>); what they send goes to this
+/// instance's live sinks only (<see cref="LivePublisher"/> for the hub, <see cref="PageFeed"/> for pages), never to
+/// the writer's other sinks (/metrics counts per instance), so its pages and hub clients see every instance's commits.
 /// Relaying is best effort, like the push itself: a summary lost while PostgreSQL is unreachable is not
 /// re-sent (the data is stored; a page that reloads shows it).
 /// </summary>
-public sealed class LivePeerRelay : BackgroundService
+public sealed class LivePeerRelay : BackgroundService, ICommittedBatchSink
 {
     public const string Kind = "live";
 
@@ -21,16 +24,24 @@ public sealed class LivePeerRelay : BackgroundService
     private readonly ILogger<LivePeerRelay> _logger;
     private bool _failing;
 
-    public LivePeerRelay(LivePublisher publisher, ClusterBus bus, IOptions<LiveOptions> options, TimeProvider time, ILogger<LivePeerRelay> logger)
+    public LivePeerRelay(LivePublisher publisher, PageFeed pages, ClusterBus bus, IOptions<LiveOptions> options, TimeProvider time,
+        ILogger<LivePeerRelay> logger)
     {
         _bus = bus;
         _time = time;
         _logger = logger;
         // Half the push interval, so a relayed commit reaches the other instance's next push most of the time.
         _interval = TimeSpan.FromMilliseconds(Math.Max(25, options.Value.PushIntervalMilliseconds / 2));
-        publisher.Committed += _outgoing.Publish;
-        bus.On(Kind, body => publisher.PublishFromPeer(LiveRelayCodec.Decode(body)));
+        bus.On(Kind, body =>
+        {
+            var batch = LiveRelayCodec.Decode(body);
+            publisher.Publish(batch);
+            pages.Publish(batch);
+        });
     }
+
+    /// <summary>A batch this instance's writer committed: gathered until the next relay.</summary>
+    public void Publish(CommittedBatch batch) => _outgoing.Publish(batch);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

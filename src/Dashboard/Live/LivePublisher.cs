@@ -14,20 +14,7 @@ public sealed class LivePublisher : ICommittedBatchSink
     private readonly Lock _gate = new();
     private Dictionary<string, PendingRun> _pending = new(StringComparer.Ordinal);
 
-    /// <summary>Raised with each batch this instance committed (not with those other instances relayed).</summary>
-    public event Action<CommittedBatch>? Committed;
-
-    /// <summary>A batch this instance's writer committed.</summary>
     public void Publish(CommittedBatch batch)
-    {
-        Merge(batch);
-        Committed?.Invoke(batch);
-    }
-
-    /// <summary>A batch another instance committed (relayed by Cluster/): pushed here, never relayed again.</summary>
-    public void PublishFromPeer(CommittedBatch batch) => Merge(batch);
-
-    private void Merge(CommittedBatch batch)
     {
         lock (_gate)
         {

@@ -56,6 +56,7 @@ public static class LiveRelayCodec
         {
             var run = new CommittedRun(r.GetProperty("r").GetString()!, r.GetProperty("p").GetString()!, r.GetProperty("c").GetBoolean())
             {
+                FromPeer = true,
                 Events = r.GetProperty("e").GetInt32(),
             };
             foreach (var m in r.GetProperty("m").EnumerateArray())

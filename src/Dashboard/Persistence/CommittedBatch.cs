@@ -10,6 +10,12 @@ public sealed class CommittedRun(string run, string project, bool created)
     public string Run { get; } = run;
     public string Project { get; } = project;
     public bool Created { get; } = created;
+
+    /// <summary>
+    /// Committed by another instance and relayed as a summary (Live/LivePeerRelay): counts, aggregates and log lines
+    /// only, no <see cref="AcceptedEvents"/>. A page that folds whole events reads the run from storage instead.
+    /// </summary>
+    public bool FromPeer { get; init; }
     public int Events { get; set; }
     public Dictionary<string, MetricDelta> Metrics { get; } = new(StringComparer.Ordinal);
     public List<LogRecord> Logs { get; } = [];

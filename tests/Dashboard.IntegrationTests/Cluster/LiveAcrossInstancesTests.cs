@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dashboard.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Dashboard.IntegrationTests.Cluster;
@@ -50,6 +51,22 @@ public sealed class LiveAcrossInstancesTests : IAsyncLifetime
             .Single(r => r.GetProperty("run").GetString() == "cross-run");
         change.GetProperty("created").GetBoolean().Should().BeTrue();
         change.GetProperty("tokens").GetDouble().Should().Be(80);
+    }
+
+    [PostgresFact]
+    public async Task PostToA_PageFeedOnB_ReceivesTheRunMarkedFromPeer()
+    {
+        var received = new System.Collections.Concurrent.ConcurrentQueue<Dashboard.Persistence.CommittedRun>();
+        using var subscription = _b!.Services.GetRequiredService<Dashboard.Live.PageFeed>().Subscribe("feed-run", received.Enqueue);
+        using var http = _a!.CreateHttpClient();
+
+        (await Json.PostIngestAsync(http, "feed-run", new { type = "metric", name = "loss", value = 0.25 })).EnsureSuccessStatusCode();
+
+        await WaitFor.ConditionAsync(() => !received.IsEmpty, TimeSpan.FromSeconds(10), "B's in-process page feed hears A's commit");
+        var run = received.Single();
+        run.FromPeer.Should().BeTrue();
+        run.Events.Should().Be(1);
+        run.Metrics["loss"].Sum.Should().Be(0.25);
     }
 
     [PostgresFact]

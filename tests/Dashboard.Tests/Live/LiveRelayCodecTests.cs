@@ -20,6 +20,7 @@ public sealed class LiveRelayCodecTests
         var bodies = LiveRelayCodec.Encode([run], Budget);
         var decoded = LiveRelayCodec.Decode(bodies.Single()).Runs.Single();
 
+        decoded.FromPeer.Should().BeTrue();
         decoded.Run.Should().Be("run-1");
         decoded.Project.Should().Be("proj");
         decoded.Created.Should().BeTrue();
@@ -49,7 +50,7 @@ public sealed class LiveRelayCodecTests
         var merged = new LivePublisher();
         foreach (var body in bodies)
         {
-            merged.PublishFromPeer(LiveRelayCodec.Decode(body));
+            merged.Publish(LiveRelayCodec.Decode(body));
         }
         var runs = merged.TakeAll().ToDictionary(r => r.Run);
 
@@ -62,21 +63,6 @@ public sealed class LiveRelayCodecTests
         runs["big"].Logs.Should().HaveCount(50);
         runs["big"].Logs.Should().OnlyContain(l => l.Message.Length == LiveRelayCodec.MaxLogTextChars && l.Message.EndsWith('…'));
         runs["small"].Events.Should().Be(1);
-    }
-
-    [Fact]
-    public void PublishFromPeer_DoesNotRaiseCommitted_PublishDoes()
-    {
-        var publisher = new LivePublisher();
-        var raised = 0;
-        publisher.Committed += _ => raised++;
-        var batch = new CommittedBatch([new CommittedRun("r", "p", false) { Events = 1 }]);
-
-        publisher.PublishFromPeer(batch);
-        publisher.Publish(batch);
-
-        raised.Should().Be(1, "a relayed batch is never relayed again");
-        publisher.TakeAll().Single().Events.Should().Be(2);
     }
 
     private static LivePublisher.PendingRun Pending(string name, string project, bool created, int events) =>
