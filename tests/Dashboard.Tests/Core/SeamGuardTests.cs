@@ -15,6 +15,7 @@ public sealed partial class SeamGuardTests
         "Alerts/AlertQueries.cs",
         "Alerts/AlertSettingsStore.cs",
         "Alerts/AlertStore.cs",
+        "Alerts/SilenceStore.cs",
         "Export/ExportEndpoints.cs",
         "Export/ExportSource.cs",
         "Export/SqliteExportReader.cs",
