@@ -23,7 +23,12 @@ public sealed class AlertLeaseTests(ITestOutputHelper output)
         await b.CheckAsync(CancellationToken.None);
         var before = (a.IsLeader, b.IsLeader);
         (await postgres.TerminateSessionsAsync("lease lease-a")).Should().Be(1);
-        await b.CheckAsync(CancellationToken.None);
+        // pg_terminate_backend only signals the backend: the lock goes when that process has exited.
+        await WaitFor.ConditionAsync(async () =>
+        {
+            await b.CheckAsync(CancellationToken.None);
+            return b.IsLeader;
+        }, TimeSpan.FromSeconds(10), "B takes the lock A's session held");
         await a.CheckAsync(CancellationToken.None);
         await a.CheckAsync(CancellationToken.None);
         var after = (a.IsLeader, b.IsLeader);
