@@ -28,7 +28,8 @@ public sealed class AlertsOnPagesBrowserTests() : HostedTest(new Dictionary<stri
         await overview.Locator("#connection-badge[data-state='live']").WaitForAsync();
         (await overview.Locator($"tr[data-run='{Run}'] .badge-firing").CountAsync()).Should().Be(0);
 
-        (await Json.PostIngestAsync(Http, Run, Generations(10, false))).EnsureSuccessStatusCode();
+        // 25: the rules stay inactive below 20 generations (min_samples).
+        (await Json.PostIngestAsync(Http, Run, Generations(25, false))).EnsureSuccessStatusCode();
 
         var firing = runPage.Locator("#alert-feed tr[data-rule=low_success_rate][data-state=firing]");
         await firing.WaitForAsync(new() { Timeout = 15_000 });
