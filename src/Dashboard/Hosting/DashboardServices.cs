@@ -24,6 +24,7 @@ public static class DashboardServices
         builder.Services.AddSingleton<RunQueries>();
         builder.Services.AddSingleton<IRunListReader, Storage.Sqlite.SqliteRunListReader>();
         builder.Services.AddSingleton<IRulePreviewReader, Storage.Sqlite.SqliteRulePreviewReader>();
+        builder.Services.AddSingleton<IPipelineDetailReader, Storage.Sqlite.SqlitePipelineDetailReader>();
         builder.Services.AddDbContextFactory<DashboardDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<SqliteConnectionFactory>().ConnectionString));
         builder.Services.TryAddSingletonTimeProvider();
