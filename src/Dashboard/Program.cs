@@ -1,5 +1,6 @@
 using Dashboard.Alerts;
 using Dashboard.Components;
+using Dashboard.Costs;
 using Dashboard.Demo;
 using Dashboard.Export;
 using Dashboard.Hosting;
@@ -27,6 +28,7 @@ builder.AddAlerts();
 builder.AddPages();
 builder.AddDemo();
 builder.AddMetrics();
+builder.AddCosts();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -47,6 +49,7 @@ app.MapPipelinesEndpoints();
 app.MapExportEndpoints();
 app.MapAlertsEndpoints();
 app.MapMetricsEndpoints();
+app.MapCosts();
 app.MapHub<MetricsHub>(MetricsHub.Path);
 app.MapPages();
 app.PrintBannerOnStart();

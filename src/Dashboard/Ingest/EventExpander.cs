@@ -14,7 +14,8 @@ internal static class EventExpander
     public static readonly IReadOnlyList<string> Types =
         ["generation", "evaluation", "metric", "log", "prediction", "prediction_error", "pipeline_execution"];
 
-    private static readonly string[] TokenFields = ["prompt_token_count", "completion_token_count", "total_token_count"];
+    // cached_token_count (issue 16): the part of prompt_token_count served from a prompt cache, priced at the cached-input price.
+    private static readonly string[] TokenFields = ["prompt_token_count", "completion_token_count", "total_token_count", "cached_token_count"];
 
     public static ExpandedEvent? Expand(EventFields f, long receivedAt)
     {

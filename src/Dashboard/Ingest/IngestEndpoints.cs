@@ -27,7 +27,8 @@ public static class IngestEndpoints
     }
 
     internal static async Task<IResult> PostIngestAsync(HttpContext context, WriteQueue queue, IngestQuota quota,
-        IOptions<IngestOptions> options, TimeProvider time, Metrics.WriterMetrics metrics, IngestEventLimiter limiter)
+        IOptions<IngestOptions> options, TimeProvider time, Metrics.WriterMetrics metrics, IngestEventLimiter limiter,
+        Storage.ICostReader costRuns, Storage.IGoalStore goals)
     {
         var limits = options.Value;
         if (!RequestBody.HasMediaType(context.Request, "application/json"))
@@ -52,8 +53,18 @@ public static class IngestEndpoints
             metrics.Rejected("rate_limited", parsed.Events.Count);
             return tooMany;
         }
+        // The run exists once its batch is committed, so the goal is saved then (and only if the batch was stored).
+        Func<Task>? afterCommit = parsed.RunGoal is { } goal
+            ? async () =>
+            {
+                if (await costRuns.GetRunAsync(parsed.Run, CancellationToken.None) is { } r)
+                {
+                    await goals.SaveGoalAsync(r.Id, goal, CancellationToken.None);
+                }
+            }
+            : null;
         return await StoreAsync(queue, quota, new PendingWrite(parsed.Run, parsed.Project, parsed.Events, receivedAt) { Source = source }, parsed.Errors, metrics,
-            parsed.IgnoredFields);
+            parsed.IgnoredFields, afterCommit);
     }
 
     internal static async Task<IResult> PostImportAsync(string run, HttpContext context, WriteQueue queue, IngestQuota quota,
@@ -112,7 +123,7 @@ public static class IngestEndpoints
         : null;
 
     private static async Task<IResult> StoreAsync(WriteQueue queue, IngestQuota quota, PendingWrite write, IReadOnlyList<IngestError> errors,
-        Metrics.WriterMetrics metrics, IReadOnlyList<string>? ignoredFields = null)
+        Metrics.WriterMetrics metrics, IReadOnlyList<string>? ignoredFields = null, Func<Task>? afterCommit = null)
     {
         metrics.Rejected("invalid", InvalidEvents(errors));
         if (quota.TryReserve(write.Run, write.Events) is { } overLimit)
@@ -135,6 +146,10 @@ public static class IngestEndpoints
         {
             metrics.Rejected("storage", write.Events.Count);
             return IngestProblems.StorageUnavailable();
+        }
+        if (afterCommit is not null)
+        {
+            await afterCommit();
         }
         var response = new IngestResponse(outcome.Accepted, outcome.Duplicates, outcome.Points, errors.Count > 0 ? errors : null, ignoredFields);
         return errors.Count > 0

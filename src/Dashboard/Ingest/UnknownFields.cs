@@ -15,11 +15,11 @@ internal static class UnknownFields
 
     public static readonly HashSet<string> Generation = new(
         [.. Common, "duration", "success", "error", "model_name", "finish_reason", "prompt_token_count", "completion_token_count",
-            "total_token_count", "conversation_length"], StringComparer.Ordinal);
+            "total_token_count", "cached_token_count", "conversation_length"], StringComparer.Ordinal);
 
     public static readonly HashSet<string> Evaluation = new(
         [.. Common, "duration", "success", "error", "evaluator_type", "scores", "model_name", "prompt_token_count",
-            "completion_token_count", "total_token_count"], StringComparer.Ordinal);
+            "completion_token_count", "total_token_count", "cached_token_count"], StringComparer.Ordinal);
 
     public static readonly HashSet<string> Metric = new([.. Common, "name", "value"], StringComparer.Ordinal);
 

@@ -102,7 +102,7 @@ public sealed class RunMaintenance(SqlitePointWriter writer, IngestQuota quota, 
             return 0;
         }
         command.Parameters.AddWithValue("$id", id);
-        command.CommandText = "DELETE FROM run_metrics WHERE run_id = $id; DELETE FROM run_metric_keys WHERE run_id = $id; DELETE FROM runs WHERE id = $id;";
+        command.CommandText = "DELETE FROM run_metrics WHERE run_id = $id; DELETE FROM run_metric_keys WHERE run_id = $id; DELETE FROM run_goals WHERE run_id = $id; DELETE FROM runs WHERE id = $id;";
         command.ExecuteNonQuery();
         tx.Commit();
         return 1;

@@ -171,5 +171,35 @@ internal static class SchemaMigrations
             ) WITHOUT ROWID;
             CREATE INDEX ix_sessions_key_id ON sessions(key_id);
             """),
+        // Cost and run goals (issue 16). prices: one row per model key (lower-case; '*' matches any text) and valid-from
+        // UTC day, seeded once with the starter table (USD list prices as the author knew them, README "Cost"): editing or
+        // emptying it later is the user's. run_goals: keyed by run id (purged with the run). score_thresholds: the
+        // minimum evaluation score that makes a sample "accepted", per score name.
+        (10, """
+            CREATE TABLE prices (
+                model_key TEXT NOT NULL,
+                model TEXT NOT NULL,
+                valid_from TEXT NOT NULL,
+                input_per_million REAL NOT NULL,
+                output_per_million REAL NOT NULL,
+                cached_input_per_million REAL,
+                currency TEXT NOT NULL,
+                PRIMARY KEY (model_key, valid_from)
+            ) WITHOUT ROWID;
+            CREATE TABLE run_goals (
+                run_id INTEGER PRIMARY KEY,
+                target INTEGER,
+                target_kind TEXT NOT NULL CHECK (target_kind IN ('samples', 'accepted')),
+                deadline INTEGER,
+                accept_score TEXT,
+                accept_min REAL,
+                budget REAL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE TABLE score_thresholds (
+                score TEXT PRIMARY KEY,
+                min REAL NOT NULL
+            ) WITHOUT ROWID;
+            """ + StarterPrices.InsertSql),
     ];
 }

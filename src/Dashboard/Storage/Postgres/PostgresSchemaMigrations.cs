@@ -159,5 +159,32 @@ internal static class PostgresSchemaMigrations
             );
             CREATE INDEX ix_sessions_key_id ON sessions(key_id);
             """),
+        // Cost and run goals (issue 16): the twin of SQLite's step 10, seeded with the same starter prices.
+        (10, """
+            CREATE TABLE prices (
+                model_key text NOT NULL,
+                model text NOT NULL,
+                valid_from text NOT NULL,
+                input_per_million double precision NOT NULL,
+                output_per_million double precision NOT NULL,
+                cached_input_per_million double precision,
+                currency text NOT NULL,
+                PRIMARY KEY (model_key, valid_from)
+            );
+            CREATE TABLE run_goals (
+                run_id bigint PRIMARY KEY,
+                target bigint,
+                target_kind text NOT NULL CHECK (target_kind IN ('samples', 'accepted')),
+                deadline bigint,
+                accept_score text,
+                accept_min double precision,
+                budget double precision,
+                updated_at bigint NOT NULL
+            );
+            CREATE TABLE score_thresholds (
+                score text PRIMARY KEY,
+                min double precision NOT NULL
+            );
+            """ + StarterPrices.InsertSql),
     ];
 }

@@ -65,6 +65,11 @@ public sealed class SqliteToPostgresCopier(SqliteConnection sqlite, NpgsqlDataSo
         {
             Stop();
             using var tx = pg.BeginTransaction();
+            if (SqliteToPostgresTables.Seeded.Contains(table.Name))
+            {
+                // A table the schema seeds (the starter prices) takes the SQLite store's rows instead, in the same transaction.
+                Execute(pg, $"DELETE FROM {table.Name}");
+            }
             var (rows, key, text) = CopyChunk(pg, table, lastKey, lastText);
             copied += rows;
             var finished = table.Key is null || rows < ChunkRows;
@@ -185,7 +190,7 @@ public sealed class SqliteToPostgresCopier(SqliteConnection sqlite, NpgsqlDataSo
         {
             return;
         }
-        var used = SqliteToPostgresTables.All.Where(t => CountPostgres(pg, t.Name) > 0).Select(t => t.Name).ToList();
+        var used = SqliteToPostgresTables.All.Where(t => !SqliteToPostgresTables.Seeded.Contains(t.Name) && CountPostgres(pg, t.Name) > 0).Select(t => t.Name).ToList();
         if (used.Count > 0)
         {
             throw new InvalidOperationException(

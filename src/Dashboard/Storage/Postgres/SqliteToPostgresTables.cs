@@ -43,7 +43,16 @@ internal static class SqliteToPostgresTables
         new("webhook_status", [("url", Text), ("succeeded", Int), ("at", Int), ("last_failure", Text), ("last_failure_at", Int),
             ("delivered", Int), ("failed", Int)]),
         new("sessions", [("id", Text), ("key_id", Text), ("ticket", Blob), ("expires_at", Int), ("created_at", Int)]),
+        new("prices", [("model_key", Text), ("model", Text), ("valid_from", Text), ("input_per_million", Real), ("output_per_million", Real),
+            ("cached_input_per_million", Real), ("currency", Text)]),
+        new("run_goals", [("run_id", Int), ("target", Int), ("target_kind", Text), ("deadline", Int), ("accept_score", Text),
+            ("accept_min", Real), ("budget", Real), ("updated_at", Int)]),
+        new("score_thresholds", [("score", Text), ("min", Real)]),
     ];
+
+    /// <summary>Tables the schema itself fills (step 10's starter prices): not "data" for the empty-target check, and
+    /// replaced by the SQLite store's rows when copied (they are small, copied in one transaction).</summary>
+    public static readonly IReadOnlySet<string> Seeded = new HashSet<string>(StringComparer.Ordinal) { "prices" };
 
     /// <summary>Identity columns whose sequences must continue after the copied ids (runs also after purged ids).</summary>
     public static readonly (string Table, string MaxSql)[] Sequences =
