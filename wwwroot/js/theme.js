@@ -1,4 +1,6 @@
-// Light and dark themes: the choice is kept in localStorage and applied before charts draw.
+// Light and dark themes: the choice is kept in localStorage and applied before anything draws.
+// Interactive pages toggle through window.dashboardTheme (called from ThemeState.cs); static pages
+// (sign-in) bind the plain #theme-toggle button here.
 const key = 'dashboard-theme';
 const root = document.documentElement;
 const saved = localStorage.getItem(key);
@@ -7,8 +9,15 @@ if (saved === 'dark' || saved === 'light') {
 } else if (window.matchMedia?.('(prefers-color-scheme: dark)').matches) {
   root.dataset.theme = 'dark';
 }
-document.getElementById('theme-toggle')?.addEventListener('click', () => {
-  root.dataset.theme = root.dataset.theme === 'dark' ? 'light' : 'dark';
-  localStorage.setItem(key, root.dataset.theme);
-  window.dispatchEvent(new CustomEvent('themechange', { detail: root.dataset.theme }));
-});
+window.dashboardTheme = {
+  isDark: () => root.dataset.theme === 'dark',
+  set: (theme) => {
+    root.dataset.theme = theme;
+    localStorage.setItem(key, theme);
+    window.dispatchEvent(new CustomEvent('themechange', { detail: theme }));
+  },
+};
+const button = document.getElementById('theme-toggle');
+if (button && !button.dataset.interactive) {
+  button.addEventListener('click', () => window.dashboardTheme.set(root.dataset.theme === 'dark' ? 'light' : 'dark'));
+}

@@ -1,14 +1,26 @@
+using Dashboard.Components.Layout;
 using Dashboard.Runs;
+using MudBlazor.Services;
 
 namespace Dashboard.Components;
 
-/// <summary>Server-rendered Razor pages (static SSR: blazor.web.js is not served here, see shared/DEPENDENCIES.md).</summary>
+/// <summary>
+/// Interactive server-rendered pages (MudBlazor) over one circuit per browser tab; sign-in stays static.
+/// Live pages subscribe in-process to committed batches (Components/Live), not to the public hub.
+/// </summary>
 public static class PagesSetup
 {
     public static WebApplicationBuilder AddPages(this WebApplicationBuilder builder)
     {
-        builder.Services.AddRazorComponents();
+        // Package assets (_framework/blazor.web.js, _content/MudBlazor) are found through the build's static web
+        // assets manifest; the framework reads it only in Development unless asked. `dotnet run` here runs as
+        // Production, so ask always (a published folder has no manifest: its wwwroot holds the files).
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddMudServices();
         builder.Services.AddAntiforgery();
+        builder.Services.AddScoped<ThemeState>();
         builder.Services.AddSingleton<RunPageBuilder>();
         builder.Services.AddSingleton<RunsOverviewBuilder>();
         return builder;
@@ -17,7 +29,8 @@ public static class PagesSetup
     public static WebApplication MapPages(this WebApplication app)
     {
         app.MapRunPageEndpoints();
-        app.MapRazorComponents<App>();
+        // Our own CSP already says frame-ancestors 'none'; Blazor's default second header would add 'self'.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

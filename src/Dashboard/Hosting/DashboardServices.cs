@@ -53,6 +53,7 @@ public static class DashboardServices
     public static WebApplicationBuilder AddLive(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<PageFeed>();
         builder.Services.AddSingleton<LivePublisher>();
         builder.Services.AddSingleton<HubConnections>();
         builder.Services.AddHostedService<LivePushService>();

@@ -6,15 +6,18 @@ namespace Dashboard.Live;
 /// <summary>
 /// Collects committed batches between pushes. The writer hands over each commit here and moves on;
 /// <see cref="LivePushService"/> takes the merged result a few times a second, so a run that gets
-/// a thousand requests a second still costs its browsers only a few messages.
+/// a thousand requests a second still costs its browsers only a few messages. Interactive pages get the
+/// commits themselves through <see cref="PageFeed"/>.
 /// </summary>
-public sealed class LivePublisher
+public sealed class LivePublisher(PageFeed pages)
 {
     private readonly Lock _gate = new();
     private Dictionary<string, PendingRun> _pending = new(StringComparer.Ordinal);
 
     public void Publish(CommittedBatch batch)
     {
+        // Open pages first: each only queues the commit and folds it on its own loop.
+        pages.Publish(batch);
         lock (_gate)
         {
             foreach (var run in batch.Runs)

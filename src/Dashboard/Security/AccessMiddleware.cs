@@ -13,7 +13,7 @@ public sealed class AccessMiddleware(RequestDelegate next, IOptions<AuthOptions>
     public Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (path.StartsWith("/hubs/", StringComparison.OrdinalIgnoreCase) && !IsSameOrigin(context.Request))
+        if (IsHubPath(path) && !IsSameOrigin(context.Request))
         {
             return Problem(context, StatusCodes.Status403Forbidden, "Cross-origin hub connection refused.",
                 "The Origin header does not match this dashboard's host.", "Origin");
@@ -65,8 +65,12 @@ public sealed class AccessMiddleware(RequestDelegate next, IOptions<AuthOptions>
             && uri.Port == (request.Host.Port ?? defaultPort);
     }
 
+    /// <summary>The public hub and the interactive pages' circuit (/_blazor): WebSockets that carry the session cookie.</summary>
+    private static bool IsHubPath(string path) =>
+        path.StartsWith("/hubs/", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/_blazor", StringComparison.OrdinalIgnoreCase);
+
     private static bool IsPage(string path) =>
-        !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) && !path.StartsWith("/hubs/", StringComparison.OrdinalIgnoreCase)
+        !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) && !IsHubPath(path)
         && !string.Equals(path.TrimEnd('/'), "/metrics", StringComparison.OrdinalIgnoreCase);
 
     private static Task Problem(HttpContext context, int status, string title, string detail, string field) =>

@@ -27,7 +27,8 @@ public static partial class AccessPolicy
     /// <summary>Prometheus' key: GET /metrics and nothing else.</summary>
     public const string RoleScrape = "scrape";
 
-    private static readonly string[] PublicPrefixes = ["/css/", "/js/", "/lib/", "/_content/"];
+    // /_framework/ holds blazor.web.js: static, and the sign-in page loads it too.
+    private static readonly string[] PublicPrefixes = ["/css/", "/js/", "/lib/", "/_content/", "/_framework/"];
 
     [GeneratedRegex("^/api/v1/runs/[^/]+/import$", RegexOptions.IgnoreCase)]
     private static partial Regex ImportPath();
@@ -55,8 +56,10 @@ public static partial class AccessPolicy
         {
             return Access.Scrape;
         }
-        if (Under(path, "/hubs"))
+        if (Under(path, "/hubs") || Under(path, "/_blazor"))
         {
+            // /_blazor is the interactive pages' circuit: reading pages is viewer access; what a page may change
+            // (settings, keys) checks the role in the page itself.
             // The negotiate request is a POST; the hub only subscribes, so it is read access.
             return Access.Viewer;
         }

@@ -1,0 +1,100 @@
+using System.Text.Json;
+
+namespace Dashboard.Components.Charts;
+
+/// <summary>Turns a <see cref="ChartSpec"/> into ApexCharts options (and their JSON, what the chart module receives).</summary>
+public static class ApexOptionsBuilder
+{
+    public static ApexOptions Build(ChartSpec spec, bool dark)
+    {
+        var histogram = spec.Kind == ChartKind.Histogram;
+        var series = spec.Series.Select(s => new ApexSeries(s.Name, Points(s, histogram),
+            s.Type is { } t && t != spec.Kind ? TypeName(t) : null)).ToList();
+        var xaxis = histogram
+            ? new ApexXAxis("category", null, null, spec.XUnit) { TickAmount = TickAmount(spec) }
+            : new ApexXAxis(spec.Time is null ? "numeric" : "datetime", spec.Time?.FromMs, spec.Time?.ToMs, spec.XUnit);
+        var yaxes = spec.Axes.Select((a, i) => new ApexYAxis(a.Unit, a.Integer, a.Logarithmic, a.Opposite,
+                a.Min ?? (a.Integer ? 0 : null), a.Max ?? (a.Integer ? IntegerMax(spec, i) : null), new ApexTitle(a.Title),
+                spec.Axes.Count > 1 ? spec.Series.Where(s => s.Axis == i).Select(s => s.Name).ToList() : null)
+            {
+                // An integer axis gets at most one tick per whole number: 4 points never read 0.5, 1.5, 2.5.
+                TickAmount = a.Integer ? (int)Math.Clamp(IntegerMax(spec, i) ?? 1, 1, 5) : null,
+            })
+            .ToList();
+        var widths = spec.Series.Select(s => (s.Type ?? spec.Kind) is ChartKind.Bar or ChartKind.Histogram ? 0d : 2d).ToList();
+        var band = ChartPalette.Band(dark);
+        var bands = spec.Bands.Select(b => new ApexXAnnotation(b.FromMs, b.ToMs, band, band, 0.12, new ApexAnnotationLabel(b.Label))).ToList();
+        return new ApexOptions(
+            new ApexChartBlock(TypeName(spec.Kind), spec.Height, spec.Stacked, new ApexZoom(spec.Zoomable && spec.Time is not null)),
+            series, ChartPalette.For(dark), new ApexTheme(dark ? "dark" : "light"), xaxis, yaxes,
+            new ApexStroke(widths), new ApexAnnotations(bands),
+            new ApexTooltip(Shared: !histogram, Intersect: false, histogram ? "histogram" : spec.Time is null ? "value" : "time"))
+        {
+            Legend = new ApexLegend(ShowForSingleSeries: false),
+        };
+    }
+
+    public static string ToJson(ApexOptions options) => JsonSerializer.Serialize(options, ApexJsonContext.Default.ApexOptions);
+
+    private static List<ApexPoint> Points(ChartSeries s, bool histogram)
+    {
+        var points = new List<ApexPoint>(s.Points.Count);
+        foreach (var p in s.Points)
+        {
+            points.Add(histogram ? new ApexPoint(Format.Number(p.Lo ?? p.X), p.Y, p.Lo, p.Hi) : new ApexPoint(p.X, p.Y));
+        }
+        return points;
+    }
+
+    /// <summary>The rounded-up largest stacked value on axis i, so integer ticks land on whole numbers.</summary>
+    private static double? IntegerMax(ChartSpec spec, int axis)
+    {
+        var onAxis = spec.Series.Where(s => s.Axis == axis).ToList();
+        if (onAxis.Count == 0)
+        {
+            return null;
+        }
+        double max;
+        if (spec.Stacked)
+        {
+            max = onAxis.SelectMany(s => s.Points).GroupBy(p => p.X).Select(g => g.Sum(p => p.Y ?? 0)).DefaultIfEmpty(0).Max();
+        }
+        else
+        {
+            max = onAxis.SelectMany(s => s.Points).Select(p => p.Y ?? 0).DefaultIfEmpty(0).Max();
+        }
+        return NiceCeiling(Math.Max(1, max));
+    }
+
+    /// <summary>The smallest 1-2-5 round number (or a whole number up to 5) at or above max.</summary>
+    internal static double NiceCeiling(double max)
+    {
+        if (max <= 5)
+        {
+            return Math.Ceiling(max);
+        }
+        var step = Math.Pow(10, Math.Floor(Math.Log10(max)));
+        foreach (var m in new[] { 1d, 2, 5, 10 })
+        {
+            if (m * step >= max)
+            {
+                return m * step;
+            }
+        }
+        return 10 * step;
+    }
+
+    /// <summary>Histogram categories: at most ~8 labels so they never overlap at 420 px.</summary>
+    private static int? TickAmount(ChartSpec spec)
+    {
+        var n = spec.Series.Count == 0 ? 0 : spec.Series.Max(s => s.Points.Count);
+        return n > 8 ? 8 : null;
+    }
+
+    private static string TypeName(ChartKind kind) => kind switch
+    {
+        ChartKind.Line => "line",
+        ChartKind.Area => "area",
+        _ => "bar",
+    };
+}
