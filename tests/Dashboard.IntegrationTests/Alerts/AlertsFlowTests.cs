@@ -25,12 +25,12 @@ public sealed class AlertsFlowTests
         await using var browser = new Browser();
         var page = await browser.NewPageAsync(width: 1280, height: 800);
         await page.GotoAsync(new Uri(factory.BaseAddress, "/alerts").ToString());
-        await page.WaitForSelectorAsync("#connection-badge[data-state=live]");
+        await page.WaitForSelectorAsync("#alert-feed[data-live=on]");
 
         var failures = Enumerable.Range(0, 10).Select(_ => (object)new { type = "generation", duration = 1.2, success = false, error = "timeout" }).ToArray();
         (await Json.PostIngestAsync(http, "burst-run", failures)).EnsureSuccessStatusCode();
 
-        var firingRow = page.Locator("#alert-feed tr[data-rule=low_success_rate][data-state=firing]");
+        var firingRow = page.Locator("#alert-feed tr:has([data-rule=low_success_rate][data-state=firing])");
         await firingRow.WaitForAsync(new() { Timeout = 15_000 });
         (await firingRow.InnerTextAsync()).Should().Contain("burst-run").And.Contain("Success rate 0 is below 0.8");
         (await page.Locator("#firing-count").InnerTextAsync()).Should().NotBe("0");
@@ -49,10 +49,10 @@ public sealed class AlertsFlowTests
         var successes = Enumerable.Range(0, 60).Select(_ => (object)new { type = "generation", duration = 0.8, success = true }).ToArray();
         (await Json.PostIngestAsync(http, "burst-run", successes)).EnsureSuccessStatusCode();
 
-        await page.Locator("#alert-feed tr[data-rule=low_success_rate][data-state=resolved]").WaitForAsync(new() { Timeout = 15_000 });
+        await page.Locator("#alert-feed tr:has([data-rule=low_success_rate][data-state=resolved])").WaitForAsync(new() { Timeout = 15_000 });
         await WaitFor.ConditionAsync(() => webhooks.At("/generic").Any(b => Is(b, "low_success_rate", "resolved")),
             TimeSpan.FromSeconds(15), "the webhook hears of the resolve");
-        (await page.Locator("#alert-feed tr[data-rule=low_success_rate]").CountAsync()).Should().Be(1, "one alert per firing");
+        (await page.Locator("#alert-feed tr:has([data-rule=low_success_rate])").CountAsync()).Should().Be(1, "one alert per firing");
         var all = await Json.GetAsync(http, "/api/v1/alerts?run=burst-run");
         all.EnumerateArray().Where(a => a.GetProperty("rule").GetString() == "low_success_rate").Should().ContainSingle()
             .Which.GetProperty("resolved_at").ValueKind.Should().Be(JsonValueKind.String);
