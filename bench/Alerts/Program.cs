@@ -5,6 +5,7 @@ using System.Globalization;
 using Dashboard.Alerts;
 using Dashboard.Ingest;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;

@@ -3,6 +3,7 @@ using System.Globalization;
 using Dashboard.Export;
 using Dashboard.Export.Parquet;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dashboard.Runs;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ var total = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInf
 var path = Path.Combine(Path.GetTempPath(), $"dashboard-bench-pages-{Guid.NewGuid():N}.db");
 var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Dashboard"] = $"Data Source={path}" }).Build();
 var connections = new SqliteConnectionFactory(config, Options.Create(new StorageOptions()));
-var points = new PointQueries(connections);
+var points = new SqliteMetricReader(connections);
 string[] metrics = ["generation_time", "success_rate", "model_usage:meta-llama/Llama-3.1-8B", "finish_reason:stop",
     "prompt_token_count", "completion_token_count", "total_token_count", "conversation_length"];
 

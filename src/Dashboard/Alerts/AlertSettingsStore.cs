@@ -8,12 +8,8 @@ namespace Dashboard.Alerts;
 /// <summary>Reads and saves the runtime settings document; the evaluator reads it afresh at every evaluation.</summary>
 public sealed class AlertSettingsStore(IDbContextFactory<DashboardDbContext> contexts, IOptions<AlertsOptions> options, TimeProvider time)
 {
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        WriteIndented = false,
-    };
+    /// <summary>The settings document's JSON: the wire shape (<see cref="WireJson"/>).</summary>
+    public static readonly JsonSerializerOptions Json = WireJson.Options;
 
     public async Task<AlertSettings> GetAsync(CancellationToken ct = default)
     {
@@ -39,7 +35,7 @@ public sealed class AlertSettingsStore(IDbContextFactory<DashboardDbContext> con
         await using var db = await contexts.CreateDbContextAsync(ct);
         var row = await db.Set<AlertSettingsEntity>().FirstOrDefaultAsync(s => s.Id == 1, ct);
         var document = JsonSerializer.Serialize(settings, Json);
-        var now = Ingest.Timestamps.ToMicros(time.GetUtcNow());
+        var now = Timestamps.ToMicros(time.GetUtcNow());
         if (row is null)
         {
             db.Add(new AlertSettingsEntity { Id = 1, Document = document, UpdatedAt = now });

@@ -1,8 +1,5 @@
 namespace Dashboard.Alerts;
 
-/// <summary>A rejected settings field, named as in the JSON document and the settings form.</summary>
-public sealed record FieldError(string Field, string Message);
-
 /// <summary>Checks a whole settings document and returns every failure at once; nothing is saved unless it is empty.</summary>
 public static class AlertSettingsValidator
 {
@@ -125,9 +122,9 @@ public static class AlertSettingsValidator
             errors.Add(new(field, "The rule is missing."));
             return;
         }
-        if (string.IsNullOrEmpty(rule.Name) || !Runs.RunNameRule.IsValid(rule.Name))
+        if (string.IsNullOrEmpty(rule.Name) || !RunNameRule.IsValid(rule.Name))
         {
-            errors.Add(new($"{field}.name", Runs.RunNameRule.Message("name")));
+            errors.Add(new($"{field}.name", RunNameRule.Message("name")));
         }
         else if (!names.Add(rule.Name))
         {

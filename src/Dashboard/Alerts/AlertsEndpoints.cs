@@ -208,9 +208,9 @@ public sealed record ExternalAlertRequest(string Message, string Severity, strin
         string? run = null;
         if (body.TryGetProperty("run", out var r) && r.ValueKind != JsonValueKind.Null)
         {
-            if (r.ValueKind != JsonValueKind.String || !Runs.RunNameRule.IsValid(r.GetString()!))
+            if (r.ValueKind != JsonValueKind.String || !RunNameRule.IsValid(r.GetString()!))
             {
-                return (null, new FieldError("run", Runs.RunNameRule.Message("run")));
+                return (null, new FieldError("run", RunNameRule.Message("run")));
             }
             run = r.GetString();
         }

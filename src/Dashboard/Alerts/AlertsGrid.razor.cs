@@ -147,7 +147,7 @@ public sealed partial class AlertsGrid
 
     private async Task ResolveAsync(AlertChangedMessage alert)
     {
-        var resolved = await Store.ResolveExternalAsync(alert.Id, Dashboard.Ingest.Timestamps.ToMicros(Time.GetUtcNow()));
+        var resolved = await Store.ResolveExternalAsync(alert.Id, Timestamps.ToMicros(Time.GetUtcNow()));
         if (resolved is null)
         {
             Snackbar.Add("That alert is no longer open.", MudBlazor.Severity.Warning);

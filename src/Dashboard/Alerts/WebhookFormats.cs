@@ -23,7 +23,7 @@ public interface IWebhookFormat
 /// <summary>The alert's own fields as a JSON object; System.Text.Json encodes every string, so text stays text.</summary>
 public sealed class JsonWebhookFormat : IWebhookFormat
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = WireJson.Options;
 
     public string Name => "json";
 

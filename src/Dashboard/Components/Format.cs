@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Dashboard.Hosting;
 
 namespace Dashboard.Components;
 
@@ -8,8 +7,6 @@ namespace Dashboard.Components;
 public static class Format
 {
     public const string Dash = "–";
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = DashboardServices.WireNaming };
 
     public static string Count(double? value)
     {
@@ -63,5 +60,5 @@ public static class Format
     /// JSON for a &lt;script type="application/json"&gt; block. System.Text.Json's default encoder escapes
     /// &lt; &gt; &amp; and quotes, so names like &lt;/script&gt; cannot end the block early.
     /// </summary>
-    public static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonOptions);
+    public static string Json<T>(T value) => JsonSerializer.Serialize(value, WireJson.Options);
 }

@@ -3,6 +3,7 @@ using Dashboard.Export.Parquet;
 using Dashboard.Hosting;
 using Dashboard.Ingest;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 
 namespace Dashboard.Export;
 

@@ -1,4 +1,5 @@
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -169,7 +170,7 @@ public sealed class ExportSource : IDisposable
 
     private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
-        var cmd = PointQueries.Command(_connection, sql, parameters);
+        var cmd = SqliteCommands.Command(_connection, sql, parameters);
         cmd.Transaction = _transaction;
         return cmd;
     }

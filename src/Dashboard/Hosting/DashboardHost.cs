@@ -1,5 +1,6 @@
 using Dashboard.Demo;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 
 namespace Dashboard.Hosting;
 

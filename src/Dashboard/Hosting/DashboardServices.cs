@@ -3,6 +3,7 @@ using Dashboard.Ingest;
 using Dashboard.Live;
 using Dashboard.Persistence;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -11,20 +12,19 @@ namespace Dashboard.Hosting;
 /// <summary>Service registration by feature; Program.cs calls these and nothing else.</summary>
 public static class DashboardServices
 {
-    /// <summary>snake_case on the wire, in HTTP answers and hub messages alike.</summary>
-    public static readonly JsonNamingPolicy WireNaming = JsonNamingPolicy.SnakeCaseLower;
-
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         builder.Services.AddSingleton<SqliteConnectionFactory>();
         builder.Services.AddSingleton<SchemaMigrator>();
-        builder.Services.AddSingleton<PointQueries>();
-        builder.Services.AddSingleton<RunQueries>();
-        builder.Services.AddSingleton<IRunListReader, Storage.Sqlite.SqliteRunListReader>();
-        builder.Services.AddSingleton<IRulePreviewReader, Storage.Sqlite.SqliteRulePreviewReader>();
-        builder.Services.AddSingleton<IPipelineDetailReader, Storage.Sqlite.SqlitePipelineDetailReader>();
+        builder.Services.AddSingleton<IMetricReader, SqliteMetricReader>();
+        builder.Services.AddSingleton<IRunStore, SqliteRunStore>();
+        builder.Services.AddSingleton<IPredictionReader, SqlitePredictionReader>();
+        builder.Services.AddSingleton<IPipelineReader, SqlitePipelineReader>();
+        builder.Services.AddSingleton<IRunListReader, SqliteRunListReader>();
+        builder.Services.AddSingleton<IRulePreviewReader, SqliteRulePreviewReader>();
+        builder.Services.AddSingleton<IPipelineDetailReader, SqlitePipelineDetailReader>();
         builder.Services.AddDbContextFactory<DashboardDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<SqliteConnectionFactory>().ConnectionString));
         builder.Services.TryAddSingletonTimeProvider();
@@ -39,13 +39,11 @@ public static class DashboardServices
         builder.Services.AddSingleton<IngestEventLimiter>();
         builder.Services.AddSingleton<StorageHealth>();
         builder.Services.AddSingleton<SqlitePointWriter>();
+        builder.Services.AddSingleton<IPointWriter>(sp => sp.GetRequiredService<SqlitePointWriter>());
         builder.Services.AddHostedService<BatchWriter>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.PropertyNamingPolicy = WireNaming;
-            o.SerializerOptions.DictionaryKeyPolicy = null;
-            // Stats of a metric holding NaN or Infinity (kept since issue 12) answer "NaN"/"Infinity" instead of failing.
-            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
+            WireJson.Configure(o.SerializerOptions);
         });
         return builder;
     }
@@ -53,11 +51,14 @@ public static class DashboardServices
     public static WebApplicationBuilder AddLive(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<PageFeed>();
         builder.Services.AddSingleton<LivePublisher>();
+        builder.Services.AddSingleton<ICommittedBatchSink>(sp => sp.GetRequiredService<LivePublisher>());
+        // Interactive pages: each open page queues the commits of its run and folds them on its own loop.
+        builder.Services.AddSingleton<PageFeed>();
+        builder.Services.AddSingleton<ICommittedBatchSink>(sp => sp.GetRequiredService<PageFeed>());
         builder.Services.AddSingleton<HubConnections>();
         builder.Services.AddHostedService<LivePushService>();
-        builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = WireNaming);
+        builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = WireJson.Naming);
         return builder;
     }
 

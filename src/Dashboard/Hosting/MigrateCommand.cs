@@ -1,4 +1,5 @@
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Dashboard.Storage.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -118,8 +118,8 @@ public static class IngestEndpoints
 
     private static IResult? CheckImportTarget(string run, string? project, string? timezone) =>
         !ImportTimeZone.TryParse(timezone, out _) ? IngestProblems.BadRequest(new IngestRejection("timezone", ImportTimeZone.Help))
-        : !Runs.RunNameRule.IsValid(run) ? IngestProblems.BadRequest(new IngestRejection("run", Runs.RunNameRule.Message("run")))
-        : project is not null && !Runs.RunNameRule.IsValid(project) ? IngestProblems.BadRequest(new IngestRejection("project", Runs.RunNameRule.Message("project")))
+        : !RunNameRule.IsValid(run) ? IngestProblems.BadRequest(new IngestRejection("run", RunNameRule.Message("run")))
+        : project is not null && !RunNameRule.IsValid(project) ? IngestProblems.BadRequest(new IngestRejection("project", RunNameRule.Message("project")))
         : null;
 
     private static async Task<IResult> StoreAsync(WriteQueue queue, IngestQuota quota, PendingWrite write, IReadOnlyList<IngestError> errors,

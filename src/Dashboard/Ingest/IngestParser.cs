@@ -109,16 +109,16 @@ internal static partial class IngestParser
         {
             run = r.GetString();
         }
-        if (!Runs.RunNameRule.IsValid(run))
+        if (!RunNameRule.IsValid(run))
         {
-            return (null, null, new IngestRejection("run", "'run' is required: " + Runs.RunNameRule.Description + "."));
+            return (null, null, new IngestRejection("run", "'run' is required: " + RunNameRule.Description + "."));
         }
         var project = "default";
         if (root.TryGetProperty("project", out var p) && p.ValueKind != JsonValueKind.Null)
         {
-            if (p.ValueKind != JsonValueKind.String || !Runs.RunNameRule.IsValid(p.GetString()))
+            if (p.ValueKind != JsonValueKind.String || !RunNameRule.IsValid(p.GetString()))
             {
-                return (null, null, new IngestRejection("project", Runs.RunNameRule.Message("project")));
+                return (null, null, new IngestRejection("project", RunNameRule.Message("project")));
             }
             project = p.GetString()!;
         }

@@ -1,4 +1,5 @@
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Ingest;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Dashboard.Ingest;

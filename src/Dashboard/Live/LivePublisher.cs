@@ -1,23 +1,21 @@
 using Dashboard.Ingest;
 using Dashboard.Persistence;
+using Dashboard.Storage;
 
 namespace Dashboard.Live;
 
 /// <summary>
 /// Collects committed batches between pushes. The writer hands over each commit here and moves on;
 /// <see cref="LivePushService"/> takes the merged result a few times a second, so a run that gets
-/// a thousand requests a second still costs its browsers only a few messages. Interactive pages get the
-/// commits themselves through <see cref="PageFeed"/>.
+/// a thousand requests a second still costs its browsers only a few messages.
 /// </summary>
-public sealed class LivePublisher(PageFeed pages)
+public sealed class LivePublisher : ICommittedBatchSink
 {
     private readonly Lock _gate = new();
     private Dictionary<string, PendingRun> _pending = new(StringComparer.Ordinal);
 
     public void Publish(CommittedBatch batch)
     {
-        // Open pages first: each only queues the commit and folds it on its own loop.
-        pages.Publish(batch);
         lock (_gate)
         {
             foreach (var run in batch.Runs)

@@ -42,5 +42,5 @@ public sealed class MetricsHub(HubConnections connections) : Hub<IMetricsClient>
         : throw new HubException("The key or session of this connection was revoked.");
 
     private static string Validate(string run) =>
-        Runs.RunNameRule.IsValid(run) ? run : throw new HubException(Runs.RunNameRule.Message("run"));
+        RunNameRule.IsValid(run) ? run : throw new HubException(RunNameRule.Message("run"));
 }

@@ -9,7 +9,7 @@ namespace Dashboard.Live;
 /// every run): no copying, no folding, no rendering here. Each page folds what it received on its own
 /// schedule (<see cref="PageSubscription"/>), so a slow page never holds up the writer or other pages.
 /// </summary>
-public sealed class PageFeed
+public sealed class PageFeed : Storage.ICommittedBatchSink
 {
     private const string AllRuns = "\0all";
     private readonly Lock _gate = new();

@@ -51,7 +51,7 @@ internal static class OtlpGrpc
         if (attribution is null)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument,
-                Runs.RunNameRule.Message(badField!)));
+                RunNameRule.Message(badField!)));
         }
         var outcome = await receiver.StoreAsync(map(attribution));
         return outcome.Status switch

@@ -56,7 +56,7 @@ public static class OtlpHttpEndpoints
             name => request.Headers.TryGetValue(name, out var h) && h.Count > 0 ? h[0] : request.Query.TryGetValue(name, out var q) && q.Count > 0 ? q[0] : null);
         if (attribution is null)
         {
-            return IngestProblems.BadRequest(new IngestRejection(badField!, Runs.RunNameRule.Message(badField!)));
+            return IngestProblems.BadRequest(new IngestRejection(badField!, RunNameRule.Message(badField!)));
         }
 
         var limit = receiver.Limits.MaxBodyBytes;

@@ -1,7 +1,6 @@
+using System.Data.Common;
 using Dashboard.Ingest;
-using Dashboard.Live;
 using Dashboard.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Persistence;
@@ -13,8 +12,8 @@ namespace Dashboard.Persistence;
 /// </summary>
 public sealed class BatchWriter(
     WriteQueue queue,
-    SqlitePointWriter store,
-    LivePublisher publisher,
+    IPointWriter store,
+    IEnumerable<ICommittedBatchSink> sinks,
     StorageHealth health,
     Metrics.WriterMetrics metrics,
     IOptions<IngestOptions> options,
@@ -22,6 +21,7 @@ public sealed class BatchWriter(
     ILogger<BatchWriter> logger) : BackgroundService
 {
     private readonly List<PendingWrite> _batch = [];
+    private readonly ICommittedBatchSink[] _sinks = sinks.ToArray();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -54,7 +54,7 @@ public sealed class BatchWriter(
         {
             (outcomes, committed) = store.Write(_batch);
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is DbException or IOException or InvalidOperationException)
         {
             if (!health.Failing)
             {
@@ -80,6 +80,9 @@ public sealed class BatchWriter(
             _batch[i].Complete(outcomes[i]);
         }
         metrics.Committed(committed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-        publisher.Publish(committed);
+        foreach (var sink in _sinks)
+        {
+            sink.Publish(committed);
+        }
     }
 }

@@ -16,36 +16,36 @@ public static class PipelinesEndpoints
 
     public const int MaxLimit = 1_000;
 
-    internal static IResult GetHealth(SqliteConnectionFactory connections, TimeProvider time,
+    internal static IResult GetHealth(IMetricReader metrics, IPipelineReader pipelines, TimeProvider time,
         string? window = null, string? run = null, string? project = null, string? limit = null)
     {
         if (!TimeWindow.TryParse(window, DefaultWindow, out var w))
         {
-            return ApiProblems.BadParameter("window", "window must be 5m, 1h, 24h, all, or a number followed by s, m, h or d.");
+            return ApiProblems.BadParameter("window", TimeRangeParser.WindowMessage);
         }
         var top = PipelineHealthCalculator.DefaultTop;
         if (limit is not null && (!int.TryParse(limit, out top) || top < 1 || top > MaxLimit))
         {
             return ApiProblems.BadParameter("limit", $"limit must be a whole number from 1 to {MaxLimit}.");
         }
-        var health = Report(connections, time, w, run, project, top);
+        var health = Report(metrics, pipelines, time, w, run, project, top);
         return health is null ? ApiProblems.RunNotFound(run!) : TypedResults.Ok(health);
     }
 
     /// <summary>The health report, or null when <paramref name="run"/> names no stored run.</summary>
-    public static PipelinesHealth? Report(SqliteConnectionFactory connections, TimeProvider time, TimeWindow window, string? run, string? project,
+    public static PipelinesHealth? Report(IMetricReader metrics, IPipelineReader pipelines, TimeProvider time, TimeWindow window, string? run, string? project,
         int top = PipelineHealthCalculator.DefaultTop)
     {
         long? runId = null;
         if (!string.IsNullOrEmpty(run))
         {
-            runId = new PointQueries(connections).GetRunId(run);
+            runId = metrics.GetRunId(run);
             if (runId is null)
             {
                 return null;
             }
         }
-        var aggregates = new PipelineQueries(connections)
+        var aggregates = pipelines
             .GetAggregates(window.StartMicros(time.GetUtcNow()), runId, string.IsNullOrEmpty(project) ? null : project);
         return PipelineHealthCalculator.Compute(aggregates, top);
     }

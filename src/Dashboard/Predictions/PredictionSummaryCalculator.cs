@@ -3,13 +3,6 @@ using Dashboard.Storage;
 
 namespace Dashboard.Predictions;
 
-/// <summary>One prediction_confidence point: when, how confident, and the label it carried.</summary>
-public readonly record struct ConfidencePoint(long Timestamp, double Confidence, string? Label);
-
-/// <summary>The points of one run in one window, as <see cref="PredictionQueries"/> reads them.</summary>
-public sealed record PredictionData(
-    IReadOnlyList<ConfidencePoint> Confidences, IReadOnlyList<double> ProcessingTimes, long Errors);
-
 /// <summary>
 /// What calibrax's PredictionMonitor reports for a window, computed from stored points. Pure: the
 /// caller passes the window and the time, so tests pin every boundary.

@@ -16,27 +16,27 @@ public static class PredictionsEndpoints
         return app;
     }
 
-    internal static IResult GetSummary(string run, SqliteConnectionFactory connections, TimeProvider time, string? window = null)
+    internal static IResult GetSummary(string run, IMetricReader metrics, IPredictionReader predictions, TimeProvider time, string? window = null)
     {
         if (!TimeWindow.TryParse(window, DefaultWindow, out var w))
         {
-            return ApiProblems.BadParameter("window", "window must be 5m, 1h, 24h, all, or a number followed by s, m, h or d.");
+            return ApiProblems.BadParameter("window", TimeRangeParser.WindowMessage);
         }
-        var summary = Summarize(connections, time, run, w);
+        var summary = Summarize(metrics, predictions, time, run, w);
         return summary is null ? ApiProblems.RunNotFound(run) : TypedResults.Ok(summary);
     }
 
-    internal static IResult GetRuns(SqliteConnectionFactory connections) =>
-        TypedResults.Ok(new PredictionQueries(connections).GetRuns());
+    internal static IResult GetRuns(IPredictionReader predictions) =>
+        TypedResults.Ok(predictions.GetRuns());
 
     /// <summary>The summary of the run in the window, or null when no such run exists.</summary>
-    public static PredictionSummary? Summarize(SqliteConnectionFactory connections, TimeProvider time, string run, TimeWindow window)
+    public static PredictionSummary? Summarize(IMetricReader metrics, IPredictionReader predictions, TimeProvider time, string run, TimeWindow window)
     {
-        if (new PointQueries(connections).GetRunId(run) is not { } runId)
+        if (metrics.GetRunId(run) is not { } runId)
         {
             return null;
         }
-        var data = new PredictionQueries(connections).GetData(runId, window.StartMicros(time.GetUtcNow()));
+        var data = predictions.GetData(runId, window.StartMicros(time.GetUtcNow()));
         return PredictionSummaryCalculator.Compute(run, window, data);
     }
 }

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Dashboard.Ingest;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Dashboard.Runs;
 
 /// <summary>Builds <see cref="RunPageData"/> from SQLite: one connection, index range scans per metric.</summary>
-public sealed class RunPageBuilder(SqliteConnectionFactory connections, PointQueries points)
+public sealed class RunPageBuilder(SqliteConnectionFactory connections, IMetricReader points)
 {
     public const int SuccessRolling = 10;
     public const int TokenRolling = 10;
@@ -95,7 +96,7 @@ public sealed class RunPageBuilder(SqliteConnectionFactory connections, PointQue
 
     private static (long RunId, string Project, long? LastTs)? ReadRun(SqliteConnection c, string run)
     {
-        using var cmd = PointQueries.Command(c, "SELECT id, project, last_ts FROM runs WHERE name = $run", ("$run", run));
+        using var cmd = SqliteCommands.Command(c, "SELECT id, project, last_ts FROM runs WHERE name = $run", ("$run", run));
         using var r = cmd.ExecuteReader();
         return r.Read() ? (r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2)) : null;
     }
@@ -110,13 +111,13 @@ public sealed class RunPageBuilder(SqliteConnectionFactory connections, PointQue
         SortedDictionary<string, long[]>? tokenSums = null, int slot = 0)
     {
         var raw = new RawPoints([], []);
-        if (points.GetMetricId(c, name) is not { } metricId)
+        if (SqliteMetricReader.GetMetricId(c, name) is not { } metricId)
         {
             return raw;
         }
         Action<string?, double>? perModel = tokenSums is null ? null : (model, value) =>
         {
-            // PointQueries.GetTokenUsage's arithmetic: int() of each value, summed per model ("unknown" when none).
+            // IMetricReader.GetTokenUsage's arithmetic: int() of each value, summed per model ("unknown" when none).
             model = string.IsNullOrEmpty(model) ? "unknown" : model;
             var sums = tokenSums.TryGetValue(model, out var s) ? s : tokenSums[model] = new long[3];
             sums[slot] += (long)value;
@@ -130,8 +131,8 @@ public sealed class RunPageBuilder(SqliteConnectionFactory connections, PointQue
         var counts = new List<(string Name, long Count)>();
         foreach (var name in metrics.Where(m => m.StartsWith(prefix, StringComparison.Ordinal)))
         {
-            var metricId = points.GetMetricId(c, name);
-            using var cmd = PointQueries.Command(c,
+            var metricId = SqliteMetricReader.GetMetricId(c, name);
+            using var cmd = SqliteCommands.Command(c,
                 "SELECT COUNT(*) FROM points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to",
                 ("$r", runId), ("$m", metricId), ("$from", from), ("$to", to));
             var n = (long)cmd.ExecuteScalar()!;
@@ -156,8 +157,8 @@ public sealed class RunPageBuilder(SqliteConnectionFactory connections, PointQue
         var list = new List<JudgeFeedback>();
         foreach (var name in metrics.Where(m => m.StartsWith(ScorePrefix, StringComparison.Ordinal)))
         {
-            var metricId = points.GetMetricId(c, name);
-            using var cmd = PointQueries.Command(c, """
+            var metricId = SqliteMetricReader.GetMetricId(c, name);
+            using var cmd = SqliteCommands.Command(c, """
                 SELECT ts, value, metadata FROM points
                 WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to AND metadata LIKE '%"feedback"%'
                 ORDER BY ts DESC LIMIT $n

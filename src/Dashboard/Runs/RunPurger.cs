@@ -1,4 +1,5 @@
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Dashboard.Runs;

@@ -43,7 +43,7 @@ public sealed record RunRange(string Text, long FromMicros, long ToMicros, DateT
             return null;
         }
         var text = string.IsNullOrWhiteSpace(range) ? Default : range.Trim();
-        if (!Presets.Contains(text) || !Storage.TimeWindow.TryParse(text, Default, out var window))
+        if (!Presets.Contains(text) || !TimeWindow.TryParse(text, Default, out var window))
         {
             return "range";
         }

@@ -1,5 +1,4 @@
 using Dashboard.Hosting;
-using Dashboard.Ingest;
 using Dashboard.Storage;
 
 namespace Dashboard.Runs;
@@ -19,7 +18,7 @@ public static class RunsEndpoints
         return app;
     }
 
-    internal static async Task<IResult> GetRunsAsync(RunQueries runs, HttpResponse response, CancellationToken ct,
+    internal static async Task<IResult> GetRunsAsync(IRunStore runs, HttpResponse response, CancellationToken ct,
         string? project = null, string? q = null, int? limit = null, int? offset = null)
     {
         if (RunsPaging.Problem(limit, offset) is { } problem)
@@ -31,58 +30,44 @@ public static class RunsEndpoints
         return TypedResults.Ok(page.Runs);
     }
 
-    internal static IResult GetMetrics(string run, PointQueries points) =>
+    internal static IResult GetMetrics(string run, IMetricReader points) =>
         points.GetRunId(run) is { } id
             ? TypedResults.Ok(points.GetMetrics(id).Select(m => new MetricInfo(m.Name, m.Count, m.LastValue, m.LastTimestamp)))
             : ApiProblems.RunNotFound(run);
 
-    internal static IResult GetStats(string run, PointQueries points, TimeProvider time, string? name = null, string? window = null)
+    internal static IResult GetStats(string run, IMetricReader points, TimeProvider time, string? name = null, string? window = null)
     {
         if (string.IsNullOrEmpty(name))
         {
             return ApiProblems.BadParameter("name", "Give the metric's name, e.g. ?name=generation_time.");
         }
-        if (!TimeWindow.TryParse(window, "5m", out var w))
+        if (TimeRangeParser.TryParseWindow(window, "5m", time.GetUtcNow(), out var range) is { } bad)
         {
-            return ApiProblems.BadParameter("window", "window must be 30s, 5m, 1h, 24h, all, or a number followed by s, m, h or d.");
+            return ApiProblems.BadParameter(bad.Field, bad.Message);
         }
         if (points.GetRunId(run) is not { } id)
         {
             return ApiProblems.RunNotFound(run);
         }
-        var from = w.StartMicros(time.GetUtcNow());
-        var nonFinite = points.GetNonFinite(id, name, from, long.MaxValue);
-        var s = MetricStats.From(points.GetValues(id, name, from, long.MaxValue)).With(nonFinite);
-        return TypedResults.Ok(new StatsResponse(name, w.Text, s.Count, s.Mean, s.Min, s.Max, s.P50, s.P90, s.P95, s.P99,
+        var nonFinite = points.GetNonFinite(id, name, range.FromMicros, range.ToMicros);
+        var s = MetricStats.From(points.GetValues(id, name, range.FromMicros, range.ToMicros)).With(nonFinite);
+        return TypedResults.Ok(new StatsResponse(name, range.Label, s.Count, s.Mean, s.Min, s.Max, s.P50, s.P90, s.P95, s.P99,
             nonFinite.Total, nonFinite.NaN, nonFinite.PositiveInfinity, nonFinite.NegativeInfinity));
     }
 
-    internal static IResult GetSeries(string run, PointQueries points, string? name = null, string? from = null, string? to = null, string? step = null)
+    internal static IResult GetSeries(string run, IMetricReader points, string? name = null, string? from = null, string? to = null, string? step = null)
     {
         if (string.IsNullOrEmpty(name))
         {
             return ApiProblems.BadParameter("name", "Give the metric's name, e.g. ?name=generation_time.");
         }
-        long? fromMicros = null, toMicros = null, stepMicros = null;
-        if (from is not null && !TryParseTime(from, out fromMicros))
+        if (TimeRangeParser.TryParseBounds(from, to, out var range) is { } badRange)
         {
-            return ApiProblems.BadParameter("from", "from must be an ISO-8601 time or Unix seconds.");
+            return ApiProblems.BadParameter(badRange.Field, badRange.Message);
         }
-        if (to is not null && !TryParseTime(to, out toMicros))
+        if (TimeRangeParser.TryParseStep(step, out var stepMicros) is { } badStep)
         {
-            return ApiProblems.BadParameter("to", "to must be an ISO-8601 time or Unix seconds.");
-        }
-        if (fromMicros > toMicros)
-        {
-            return ApiProblems.BadParameter("from", "from must not be after to.");
-        }
-        if (step is not null)
-        {
-            if (!TimeWindow.TryParse(step, "", out var s) || s.Span is null)
-            {
-                return ApiProblems.BadParameter("step", "step must be a number followed by s, m, h or d, e.g. 10s.");
-            }
-            stepMicros = (long)s.Span.Value.TotalMicroseconds;
+            return ApiProblems.BadParameter(badStep.Field, badStep.Message);
         }
         if (points.GetRunId(run) is not { } id)
         {
@@ -93,25 +78,26 @@ public static class RunsEndpoints
         {
             return TypedResults.Ok(new SeriesResponse(name, null, null, 0, []));
         }
-        var lo = fromMicros ?? extent.Value.First;
-        var hi = toMicros ?? extent.Value.Last;
+        // An open end of the range is the metric's own first or last point, so the buckets span only real data.
+        var lo = range.HasFrom ? range.FromMicros : extent.Value.First;
+        var hi = range.HasTo ? range.ToMicros : extent.Value.Last;
         var bucket = SeriesStep.Choose(lo, hi, stepMicros);
         var buckets = points.GetSeries(id, name, lo, hi, bucket);
         return TypedResults.Ok(new SeriesResponse(name, Timestamps.FromMicros(lo), Timestamps.FromMicros(hi), bucket / 1e6, buckets));
     }
 
-    internal static IResult GetTokens(string run, PointQueries points, TimeProvider time, string? window = null)
+    internal static IResult GetTokens(string run, IMetricReader points, TimeProvider time, string? window = null)
     {
-        if (!TimeWindow.TryParse(window, "all", out var w))
+        if (TimeRangeParser.TryParseWindow(window, "all", time.GetUtcNow(), out var range) is { } bad)
         {
-            return ApiProblems.BadParameter("window", "window must be 30s, 5m, 1h, 24h, all, or a number followed by s, m, h or d.");
+            return ApiProblems.BadParameter(bad.Field, bad.Message);
         }
         return points.GetRunId(run) is { } id
-            ? TypedResults.Ok(points.GetTokenUsage(id, w.StartMicros(time.GetUtcNow())))
+            ? TypedResults.Ok(points.GetTokenUsage(id, range.FromMicros))
             : ApiProblems.RunNotFound(run);
     }
 
-    internal static async Task<IResult> GetLogsAsync(string run, PointQueries points, RunQueries runs, CancellationToken ct,
+    internal static async Task<IResult> GetLogsAsync(string run, IMetricReader points, IRunStore runs, CancellationToken ct,
         string? level = null, int? limit = null)
     {
         if (level is not (null or "" or "info" or "warning" or "error"))
@@ -125,23 +111,6 @@ public static class RunsEndpoints
         return points.GetRunId(run) is { } id
             ? TypedResults.Ok(await runs.GetLogsAsync(id, level, limit ?? 100, ct))
             : ApiProblems.RunNotFound(run);
-    }
-
-    private static bool TryParseTime(string text, out long? micros)
-    {
-        micros = null;
-        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-            && double.IsFinite(seconds) && seconds >= 0)
-        {
-            micros = (long)(seconds * 1e6);
-            return true;
-        }
-        if (Timestamps.TryParseIso(text, out var m))
-        {
-            micros = m;
-            return true;
-        }
-        return false;
     }
 }
 

@@ -1,17 +1,18 @@
 using Dashboard.Ingest;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 
 namespace Dashboard.Runs;
 
-/// <summary>The runs overview: RunQueries' summary plus event rate and p95 generation time, computed on the server.</summary>
-public sealed class RunsOverviewBuilder(RunQueries runs, SqliteConnectionFactory connections, PointQueries points, TimeProvider time)
+/// <summary>The runs overview: IRunStore' summary plus event rate and p95 generation time, computed on the server.</summary>
+public sealed class RunsOverviewBuilder(IRunStore runs, SqliteConnectionFactory connections, IMetricReader points, TimeProvider time)
 {
     /// <summary>p95 is taken over this many latest generations, so the overview stays cheap for huge runs.</summary>
     public const int P95Sample = 1000;
 
     public static readonly TimeSpan RateSpan = TimeSpan.FromMinutes(1);
 
-    /// <summary>One bounded page of the overview (see RunQueries.GetRunsPageAsync) and how many runs match in all.</summary>
+    /// <summary>One bounded page of the overview (see IRunStore.GetRunsPageAsync) and how many runs match in all.</summary>
     public async Task<OverviewPage> GetPageAsync(string? project, string? search, int offset, int limit, CancellationToken ct)
     {
         var page = await runs.GetRunsPageAsync(project, search, offset, limit, ct);
@@ -22,7 +23,7 @@ public sealed class RunsOverviewBuilder(RunQueries runs, SqliteConnectionFactory
     {
         using var c = connections.Open();
         var since = Timestamps.ToMicros(time.GetUtcNow() - RateSpan);
-        var generationTime = points.GetMetricId(c, "generation_time");
+        var generationTime = SqliteMetricReader.GetMetricId(c, "generation_time");
         return summaries.Select(s =>
         {
             var id = points.GetRunId(s.Run) ?? 0;
@@ -36,7 +37,7 @@ public sealed class RunsOverviewBuilder(RunQueries runs, SqliteConnectionFactory
     // metrics updated in the window are scanned, through the (run, metric, ts) index.
     private static long EventsSince(Microsoft.Data.Sqlite.SqliteConnection c, long runId, long since)
     {
-        using var cmd = PointQueries.Command(c, """
+        using var cmd = SqliteCommands.Command(c, """
             SELECT COUNT(DISTINCT ts) FROM points
             WHERE run_id = $r AND ts >= $since
               AND metric_id IN (SELECT metric_id FROM run_metrics WHERE run_id = $r AND last_ts >= $since)
@@ -50,7 +51,7 @@ public sealed class RunsOverviewBuilder(RunQueries runs, SqliteConnectionFactory
         {
             return null;
         }
-        using var cmd = PointQueries.Command(c,
+        using var cmd = SqliteCommands.Command(c,
             "SELECT value FROM points WHERE run_id = $r AND metric_id = $m ORDER BY ts DESC LIMIT $n",
             ("$r", runId), ("$m", metricId), ("$n", P95Sample));
         using var r = cmd.ExecuteReader();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dashboard.Ingest;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Security;

@@ -44,9 +44,9 @@ public static class SecurityEndpoints
 
     internal static IResult DeleteRun(string run, RunMaintenance maintenance)
     {
-        if (!Runs.RunNameRule.IsValid(run))
+        if (!RunNameRule.IsValid(run))
         {
-            return ApiProblems.BadParameter("run", Runs.RunNameRule.Message("run"));
+            return ApiProblems.BadParameter("run", RunNameRule.Message("run"));
         }
         return maintenance.DeleteRun(run) ? TypedResults.NoContent() : ApiProblems.RunNotFound(run);
     }

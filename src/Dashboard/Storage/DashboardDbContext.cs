@@ -3,9 +3,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Dashboard.Storage;
 
 /// <summary>
-/// EF Core's view of the schema that <see cref="SchemaMigrator"/> creates, for ordinary reads and
-/// writes. Points are not mapped: they are written by <see cref="SqlitePointWriter"/> and aggregated
-/// by <see cref="PointQueries"/> in SQL.
+/// EF Core's view of the schema that the provider's migrations create, for ordinary reads and
+/// writes. Points are not mapped: they are written by an <see cref="IPointWriter"/> and aggregated
+/// by an <see cref="IMetricReader"/> in SQL.
 /// </summary>
 public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> options) : DbContext(options)
 {

@@ -41,7 +41,7 @@ public enum RunListSort
 
 /// <summary>
 /// A page of the runs list. Search is a case-insensitive substring of the name; Kind keeps runs holding that kind;
-/// LiveOnly keeps runs that received an event within <see cref="RunQueries.LiveSpan"/>.
+/// LiveOnly keeps runs that received an event within <see cref="IRunStore.LiveSpan"/>.
 /// </summary>
 public sealed record RunListQuery(
     string? Project = null, string? Search = null, RunKinds Kind = RunKinds.None, bool LiveOnly = false,

@@ -1,6 +1,6 @@
 namespace Dashboard.Storage;
 
-/// <summary>Chooses a bucket width so that a series never has more than <see cref="PointQueries.MaxBuckets"/> buckets.</summary>
+/// <summary>Chooses a bucket width so that a series never has more than <see cref="IMetricReader.MaxBuckets"/> buckets.</summary>
 public static class SeriesStep
 {
     // Round widths a person reads easily on an axis, in microseconds.
@@ -16,7 +16,7 @@ public static class SeriesStep
     public static long Choose(long from, long to, long? requested)
     {
         var range = Math.Max(1, to - from + 1);
-        var minimum = (range + PointQueries.MaxBuckets - 1) / PointQueries.MaxBuckets;
+        var minimum = (range + IMetricReader.MaxBuckets - 1) / IMetricReader.MaxBuckets;
         if (requested is { } r && r > 0)
         {
             return Math.Max(r, minimum);

@@ -1,3 +1,4 @@
+using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Dashboard.Storage;

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Dashboard.Export;
 using Dashboard.IntegrationTests.Infrastructure;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using FluentAssertions.Execution;
 using Microsoft.Extensions.DependencyInjection;
 

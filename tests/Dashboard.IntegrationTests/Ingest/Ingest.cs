@@ -2,5 +2,5 @@ namespace Dashboard.IntegrationTests.Ingest;
 
 internal static class Ingest
 {
-    public static long Micros(string iso) => Dashboard.Ingest.Timestamps.TryParseIso(iso, out var m) ? m : throw new FormatException(iso);
+    public static long Micros(string iso) => Dashboard.Core.Timestamps.TryParseIso(iso, out var m) ? m : throw new FormatException(iso);
 }

@@ -1,3 +1,4 @@
+using Dashboard.Storage;
 using System.Net;
 using System.Text.Json;
 using Dashboard.IntegrationTests.Infrastructure;

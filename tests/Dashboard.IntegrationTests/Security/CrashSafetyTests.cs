@@ -1,3 +1,4 @@
+using Dashboard.Storage.Sqlite;
 using System.Net;
 using Dashboard.IntegrationTests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -181,7 +182,7 @@ public sealed class SynchronousModeTests
         await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Storage:Synchronous"] = mode });
         _ = factory.BaseAddress;
         using var connection = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
-            .GetRequiredService<Dashboard.Storage.SqliteConnectionFactory>(factory.Services).Open();
+            .GetRequiredService<Dashboard.Storage.Sqlite.SqliteConnectionFactory>(factory.Services).Open();
         using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA synchronous; ";
         var synchronous = (long)pragma.ExecuteScalar()!;

@@ -1,6 +1,7 @@
 using Dashboard.Alerts;
 using Dashboard.Ingest;
 using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;

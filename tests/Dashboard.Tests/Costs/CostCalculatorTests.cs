@@ -6,7 +6,7 @@ namespace Dashboard.Tests.Costs;
 public sealed class CostCalculatorTests
 {
     private const long Day = 86_400_000_000;
-    private static readonly long Jan1 = Dashboard.Ingest.Timestamps.ToMicros(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private static readonly long Jan1 = Timestamps.ToMicros(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     private static PriceEntry Row(string model, string from, double input, double output) =>
         new(model, DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), input, output, null, "USD");

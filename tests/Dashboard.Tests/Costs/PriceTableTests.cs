@@ -8,7 +8,7 @@ public sealed class PriceTableTests
         new(model, DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), input, output, cached, "USD");
 
     private static long Micros(string utc) =>
-        Dashboard.Ingest.Timestamps.ToMicros(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture));
+        Timestamps.ToMicros(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
     public void Find_LastMicrosecondBeforeValidFrom_UsesOlderPrice()

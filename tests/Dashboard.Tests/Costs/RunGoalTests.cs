@@ -19,7 +19,7 @@ public sealed class RunGoalTests
 
         fields.Should().BeEmpty();
         goal.Should().Be(new RunGoal(500, GoalKind.Accepted,
-            Dashboard.Ingest.Timestamps.ToMicros(new DateTimeOffset(2026, 12, 1, 18, 0, 0, TimeSpan.Zero)), "quality", 0.8, 20));
+            Timestamps.ToMicros(new DateTimeOffset(2026, 12, 1, 18, 0, 0, TimeSpan.Zero)), "quality", 0.8, 20));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Dashboard.Storage;
 using Dashboard.Pipelines;
 
 namespace Dashboard.Tests.Pipelines;

@@ -1,3 +1,4 @@
+using Dashboard.Storage.Sqlite;
 using Dashboard.Runs;
 using Dashboard.Storage;
 using FluentAssertions;

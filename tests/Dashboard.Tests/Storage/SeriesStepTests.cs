@@ -13,7 +13,7 @@ public sealed class SeriesStepTests
     {
         var step = SeriesStep.Choose(from, to, null);
 
-        ((to - from) / step + 1).Should().BeLessThanOrEqualTo(PointQueries.MaxBuckets);
+        ((to - from) / step + 1).Should().BeLessThanOrEqualTo(IMetricReader.MaxBuckets);
     }
 
     [Fact]
@@ -21,7 +21,7 @@ public sealed class SeriesStepTests
     {
         var step = SeriesStep.Choose(0, 86_400_000_000, requested: 1_000_000);
 
-        (86_400_000_000 / step).Should().BeLessThanOrEqualTo(PointQueries.MaxBuckets);
+        (86_400_000_000 / step).Should().BeLessThanOrEqualTo(IMetricReader.MaxBuckets);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Npgsql;
 namespace Dashboard.Storage.Postgres;
 
 /// <summary>
-/// The PostgreSQL hot path, same contract as <see cref="SqlitePointWriter"/>: every pending write of a batch in one
+/// The PostgreSQL hot path, same contract as <see cref="Sqlite.SqlitePointWriter"/>: every pending write of a batch in one
 /// transaction, answered only after commit. A batch costs a fixed handful of round trips whatever its size: one
 /// INSERT of all its event and content ids (ON CONFLICT DO NOTHING RETURNING tells which are new, safe against a
 /// second instance inserting the same id), one binary COPY each for points, non-finite points and logs, and one

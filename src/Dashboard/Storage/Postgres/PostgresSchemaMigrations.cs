@@ -1,7 +1,7 @@
 namespace Dashboard.Storage.Postgres;
 
 /// <summary>
-/// The PostgreSQL twin of <see cref="SchemaMigrations"/>: the same numbered steps (a database at version N has the
+/// The PostgreSQL twin of <see cref="Sqlite.SchemaMigrations"/>: the same numbered steps (a database at version N has the
 /// same tables and columns on both providers, so <c>migrate --to postgresql</c> can copy table by table), written as
 /// PostgreSQL DDL. The version reached is kept in <c>schema_version</c>. Never edit a released step; add the next one.
 /// Differences that are PostgreSQL's own: ids are identity columns (never reused, so a deleted run's id cannot come

@@ -35,7 +35,7 @@ public sealed class SqliteGoalStore(SqliteConnectionFactory connections, TimePro
         cmd.Parameters.AddWithValue("$score", (object?)goal.AcceptScore ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$min", (object?)goal.AcceptMin ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$budget", (object?)goal.Budget ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$now", Dashboard.Ingest.Timestamps.ToMicros(time.GetUtcNow()));
+        cmd.Parameters.AddWithValue("$now", Timestamps.ToMicros(time.GetUtcNow()));
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -58,7 +58,7 @@ public sealed class SqliteRunListReader(SqliteConnectionFactory connections) : I
         {
             where.Add("execs > 0");
         }
-        var liveSince = Timestamps.ToMicros(now - RunQueries.LiveSpan);
+        var liveSince = Timestamps.ToMicros(now - IRunStore.LiveSpan);
         cmd.Parameters.AddWithValue("$live", liveSince);
         if (q.LiveOnly)
         {

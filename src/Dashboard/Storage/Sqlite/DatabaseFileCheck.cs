@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Dashboard.Storage;
+namespace Dashboard.Storage.Sqlite;
 
 /// <summary>The database file cannot be used; the message names the file and what the operator can do.</summary>
 public sealed class DatabaseRefusedException(string message) : Exception(message);

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
-namespace Dashboard.Storage;
+namespace Dashboard.Storage.Sqlite;
 
 /// <summary>Opens connections to the dashboard's SQLite file with the pragmas every connection needs.</summary>
 public sealed class SqliteConnectionFactory

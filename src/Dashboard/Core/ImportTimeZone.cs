@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Dashboard.Ingest;
+namespace Dashboard.Core;
 
 /// <summary>
 /// The time zone a metrics.jsonl was written in: afterimage stamps naive local times, so the import needs

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Dashboard.Runs;
+namespace Dashboard.Core;
 
 /// <summary>
 /// The one rule for run names (also used for project names and custom alert rule names): 1-128 characters

@@ -3,14 +3,14 @@ using Dashboard.Persistence;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
-namespace Dashboard.Storage;
+namespace Dashboard.Storage.Sqlite;
 
 /// <summary>
 /// The hot insert path: one long-lived connection and prepared statements, reused for every
 /// transaction (EF Core's SaveChanges measured about ten times slower here). Written by the single
 /// <see cref="BatchWriter"/>; maintenance shares the connection through <see cref="RunExclusive"/>.
 /// </summary>
-public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeProvider time) : IDisposable
+public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeProvider time) : IPointWriter
 {
     private readonly Dictionary<string, long> _runIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _metricIds = new(StringComparer.Ordinal);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Dashboard.Ingest;
+namespace Dashboard.Core;
 
 /// <summary>Event times on the wire: ISO-8601 (no offset means UTC, or the import's time zone) or Unix seconds; stored as Unix microseconds.</summary>
 public static class Timestamps

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Dashboard.Storage;
+namespace Dashboard.Storage.Sqlite;
 
 /// <summary>Brings the database file to the newest schema at start-up (see <see cref="SchemaMigrations"/>).</summary>
 public sealed class SchemaMigrator(SqliteConnectionFactory connections, IOptions<StorageOptions> options, ILogger<SchemaMigrator> logger)

@@ -1,31 +1,28 @@
-using Dashboard.Ingest;
 using Microsoft.Data.Sqlite;
 
-namespace Dashboard.Storage;
+namespace Dashboard.Storage.Sqlite;
 
-/// <summary>Aggregations over stored points, in SQL where SQLite can do them and in C# where it cannot (percentiles).</summary>
-public sealed class PointQueries(SqliteConnectionFactory connections)
+/// <summary>Aggregations over stored points, in SQL where SQLite can do them (percentiles are the caller's C#).</summary>
+public sealed class SqliteMetricReader(SqliteConnectionFactory connections) : IMetricReader
 {
-    public const int MaxBuckets = 1000;
-
     /// <summary>The run's id, or null when no such run exists.</summary>
-    public long? GetRunId(string run)
+    public long? GetRunId(string run, CancellationToken ct = default)
     {
         using var c = connections.Open();
-        using var cmd = Command(c, "SELECT id FROM runs WHERE name = $run", ("$run", run));
+        using var cmd = SqliteCommands.Command(c, "SELECT id FROM runs WHERE name = $run", ("$run", run));
         return cmd.ExecuteScalar() as long?;
     }
 
-    public long? GetMetricId(SqliteConnection c, string name)
+    internal static long? GetMetricId(SqliteConnection c, string name)
     {
-        using var cmd = Command(c, "SELECT id FROM metric_names WHERE name = $n", ("$n", name));
+        using var cmd = SqliteCommands.Command(c, "SELECT id FROM metric_names WHERE name = $n", ("$n", name));
         return cmd.ExecuteScalar() as long?;
     }
 
-    public IReadOnlyList<MetricSummary> GetMetrics(long runId)
+    public IReadOnlyList<MetricSummary> GetMetrics(long runId, CancellationToken ct = default)
     {
         using var c = connections.Open();
-        using var cmd = Command(c, """
+        using var cmd = SqliteCommands.Command(c, """
             SELECT n.name, m.count, m.last_value, m.last_ts, m.sum, m.min, m.max
             FROM run_metrics m JOIN metric_names n ON n.id = m.metric_id
             WHERE m.run_id = $r ORDER BY n.name
@@ -41,7 +38,7 @@ public sealed class PointQueries(SqliteConnectionFactory connections)
     }
 
     /// <summary>Raw values of one metric in [from, to], in time order.</summary>
-    public List<double> GetValues(long runId, string name, long from, long to)
+    public List<double> GetValues(long runId, string name, long from, long to, CancellationToken ct = default)
     {
         using var c = connections.Open();
         var metricId = GetMetricId(c, name);
@@ -50,7 +47,7 @@ public sealed class PointQueries(SqliteConnectionFactory connections)
         {
             return values;
         }
-        using var cmd = Command(c, "SELECT value FROM points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to ORDER BY ts, rowid",
+        using var cmd = SqliteCommands.Command(c, "SELECT value FROM points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to ORDER BY ts, rowid",
             ("$r", runId), ("$m", metricId), ("$from", from), ("$to", to));
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
@@ -60,12 +57,8 @@ public sealed class PointQueries(SqliteConnectionFactory connections)
         return values;
     }
 
-    /// <summary>Stats of the finite values, with the non-finite points folded in by <see cref="MetricStats.With"/>.</summary>
-    public MetricStats GetStats(long runId, string name, long from, long to) =>
-        MetricStats.From(GetValues(runId, name, from, to)).With(GetNonFinite(runId, name, from, to));
-
     /// <summary>NaN and infinite points of one metric in [from, to] (kept apart from the finite points).</summary>
-    public NonFiniteCounts GetNonFinite(long runId, string name, long from, long to)
+    public NonFiniteCounts GetNonFinite(long runId, string name, long from, long to, CancellationToken ct = default)
     {
         using var c = connections.Open();
         var metricId = GetMetricId(c, name);
@@ -73,7 +66,7 @@ public sealed class PointQueries(SqliteConnectionFactory connections)
         {
             return default;
         }
-        using var cmd = Command(c, """
+        using var cmd = SqliteCommands.Command(c, """
             SELECT COALESCE(SUM(value = 'NaN'), 0), COALESCE(SUM(value = 'Infinity'), 0), COALESCE(SUM(value = '-Infinity'), 0)
             FROM nonfinite_points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to
             """, ("$r", runId), ("$m", metricId), ("$from", from), ("$to", to));
@@ -83,7 +76,7 @@ public sealed class PointQueries(SqliteConnectionFactory connections)
     }
 
     /// <summary>Time of the metric's first and last point, or null when it has none.</summary>
-    public (long First, long Last)? GetExtent(long runId, string name)
+    public (long First, long Last)? GetExtent(long runId, string name, CancellationToken ct = default)
     {
         using var c = connections.Open();
         var metricId = GetMetricId(c, name);
@@ -91,13 +84,13 @@ public sealed class PointQueries(SqliteConnectionFactory connections)
         {
             return null;
         }
-        using var cmd = Command(c, "SELECT MIN(ts), MAX(ts) FROM points WHERE run_id = $r AND metric_id = $m", ("$r", runId), ("$m", metricId));
+        using var cmd = SqliteCommands.Command(c, "SELECT MIN(ts), MAX(ts) FROM points WHERE run_id = $r AND metric_id = $m", ("$r", runId), ("$m", metricId));
         using var r = cmd.ExecuteReader();
         return r.Read() && !r.IsDBNull(0) ? (r.GetInt64(0), r.GetInt64(1)) : null;
     }
 
     /// <summary>Points grouped into buckets of <paramref name="stepMicros"/>; empty buckets are left out.</summary>
-    public IReadOnlyList<SeriesBucket> GetSeries(long runId, string name, long from, long to, long stepMicros)
+    public IReadOnlyList<SeriesBucket> GetSeries(long runId, string name, long from, long to, long stepMicros, CancellationToken ct = default)
     {
         using var c = connections.Open();
         var metricId = GetMetricId(c, name);
@@ -106,7 +99,7 @@ public sealed class PointQueries(SqliteConnectionFactory connections)
         {
             return list;
         }
-        using var cmd = Command(c, """
+        using var cmd = SqliteCommands.Command(c, """
             SELECT (ts - $from) / $step AS b, COUNT(*), AVG(value), MIN(value), MAX(value)
             FROM points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to
             GROUP BY b ORDER BY b
@@ -121,44 +114,26 @@ public sealed class PointQueries(SqliteConnectionFactory connections)
     }
 
     /// <summary>afterimage's get_total_token_usage: int() of each value, summed per model ("unknown" when none).</summary>
-    public TokenUsageReport GetTokenUsage(long runId, long from)
+    public TokenUsageReport GetTokenUsage(long runId, long from, CancellationToken ct = default)
     {
         using var c = connections.Open();
-        using var cmd = Command(c, """
+        using var cmd = SqliteCommands.Command(c, """
             SELECT COALESCE(NULLIF(p.model_name, ''), 'unknown') AS model, n.name, SUM(CAST(p.value AS INTEGER))
             FROM points p JOIN metric_names n ON n.id = p.metric_id
             WHERE p.run_id = $r AND p.ts >= $from
-              AND n.name IN ('prompt_token_count', 'completion_token_count', 'total_token_count')
+              AND n.name IN ($prompt, $completion, $total)
             GROUP BY model, n.name
-            """, ("$r", runId), ("$from", from));
+            """, ("$r", runId), ("$from", from), ("$prompt", MetricNames.PromptTokens), ("$completion", MetricNames.CompletionTokens),
+            ("$total", MetricNames.TotalTokens));
         using var r = cmd.ExecuteReader();
         var byModel = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
         while (r.Read())
         {
             var sums = byModel.TryGetValue(r.GetString(0), out var s) ? s : byModel[r.GetString(0)] = new long[3];
-            var slot = r.GetString(1) switch { "prompt_token_count" => 0, "completion_token_count" => 1, _ => 2 };
+            var slot = r.GetString(1) switch { MetricNames.PromptTokens => 0, MetricNames.CompletionTokens => 1, _ => 2 };
             sums[slot] = r.GetInt64(2);
         }
         var models = byModel.Select(m => new ModelTokenUsage(m.Key, m.Value[0], m.Value[1], m.Value[2])).ToList();
         return new TokenUsageReport(models, models.Sum(m => m.PromptTokens), models.Sum(m => m.CompletionTokens), models.Sum(m => m.TotalTokens));
     }
-
-    internal static SqliteCommand Command(SqliteConnection c, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (n, v) in parameters)
-        {
-            cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
-        }
-        return cmd;
-    }
 }
-
-public sealed record MetricSummary(string Name, long Count, double LastValue, DateTimeOffset LastTimestamp, double Sum, double Min, double Max);
-
-public sealed record SeriesBucket(DateTimeOffset T, long Count, double Mean, double Min, double Max);
-
-public sealed record ModelTokenUsage(string ModelName, long PromptTokens, long CompletionTokens, long TotalTokens);
-
-public sealed record TokenUsageReport(IReadOnlyList<ModelTokenUsage> ByModel, long TotalPromptTokens, long TotalCompletionTokens, long TotalTokens);

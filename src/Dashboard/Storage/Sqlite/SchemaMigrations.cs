@@ -1,4 +1,4 @@
-namespace Dashboard.Storage;
+namespace Dashboard.Storage.Sqlite;
 
 /// <summary>
 /// The schema, as numbered steps. dotnet-ef is not served here, so the dashboard upgrades its own

@@ -2,7 +2,7 @@ using Dashboard.Ingest;
 using Dashboard.Persistence;
 using Microsoft.Data.Sqlite;
 
-namespace Dashboard.Storage;
+namespace Dashboard.Storage.Sqlite;
 
 /// <summary>The writer's prepared statements: built once per connection, re-bound per row.</summary>
 internal sealed class SqliteWriteStatements : IDisposable

@@ -1,18 +1,10 @@
-using Dashboard.Ingest;
 using Microsoft.EntityFrameworkCore;
 
-namespace Dashboard.Storage;
+namespace Dashboard.Storage.Sqlite;
 
 /// <summary>Reads of runs and logs, through EF Core.</summary>
-public sealed class RunQueries(IDbContextFactory<DashboardDbContext> contexts, TimeProvider time)
+public sealed class SqliteRunStore(IDbContextFactory<DashboardDbContext> contexts, TimeProvider time) : IRunStore
 {
-    /// <summary>A run counts as live when an event arrived within this span.</summary>
-    public static readonly TimeSpan LiveSpan = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// The most recently active runs matching project and search (case-insensitive substring of the name), skipping
-    /// offset and taking at most limit, with the total count, so a page or response stays bounded however many runs exist.
-    /// </summary>
     public async Task<RunsPage> GetRunsPageAsync(string? project, string? search, int offset, int limit, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -34,13 +26,13 @@ public sealed class RunQueries(IDbContextFactory<DashboardDbContext> contexts, T
         var totals = await (
             from m in db.RunMetrics
             join n in db.MetricNames on m.MetricId equals n.Id
-            where ids.Contains(m.RunId) && (n.Name == "success_rate" || n.Name == "total_token_count")
+            where ids.Contains(m.RunId) && (n.Name == MetricNames.SuccessRate || n.Name == MetricNames.TotalTokens)
             select new { m.RunId, n.Name, m.Count, m.Sum }).ToListAsync(ct);
-        var liveSince = Timestamps.ToMicros(time.GetUtcNow() - LiveSpan);
+        var liveSince = Timestamps.ToMicros(time.GetUtcNow() - IRunStore.LiveSpan);
         return new RunsPage(rows.Select(r =>
         {
-            var success = totals.FirstOrDefault(t => t.RunId == r.Id && t.Name == "success_rate");
-            var tokens = totals.FirstOrDefault(t => t.RunId == r.Id && t.Name == "total_token_count");
+            var success = totals.FirstOrDefault(t => t.RunId == r.Id && t.Name == MetricNames.SuccessRate);
+            var tokens = totals.FirstOrDefault(t => t.RunId == r.Id && t.Name == MetricNames.TotalTokens);
             return new RunSummary(
                 r.Name, r.Project,
                 r.FirstTs is { } f ? Timestamps.FromMicros(f) : null,
@@ -55,7 +47,6 @@ public sealed class RunQueries(IDbContextFactory<DashboardDbContext> contexts, T
         }).ToList(), total);
     }
 
-    /// <summary>Every project name, for the overview's filter (one short query, not a scan of the runs' summaries).</summary>
     public async Task<IReadOnlyList<string>> GetProjectsAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -75,16 +66,3 @@ public sealed class RunQueries(IDbContextFactory<DashboardDbContext> contexts, T
         return rows.Select(l => new LogLineResponse(Timestamps.FromMicros(l.Ts), l.Level, l.Message, l.Data)).ToList();
     }
 }
-
-/// <summary>
-/// One run in GET /api/v1/runs. failure_share is failed generations over generations
-/// (1 - mean success_rate): the true error rate, unlike the mean of afterimage's error_rate points.
-/// </summary>
-public sealed record RunSummary(
-    string Run, string Project, DateTimeOffset? FirstEvent, DateTimeOffset? LastEvent, DateTimeOffset LastReceivedAt,
-    long EventCount, long GenerationCount, double? SuccessRate, double? FailureShare, long TotalTokens, bool Live);
-
-public sealed record LogLineResponse(DateTimeOffset Timestamp, string Level, string Message, string? Data);
-
-/// <summary>One page of runs and how many match in all.</summary>
-public sealed record RunsPage(IReadOnlyList<RunSummary> Runs, int Total);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Dashboard.Storage;
+namespace Dashboard.Core;
 
 /// <summary>A query window such as 30s, 5m, 1h, 24h, 7d or all (afterimage's get_metrics windows).</summary>
 public sealed partial record TimeWindow(string Text, TimeSpan? Span)
@@ -39,5 +39,5 @@ public sealed partial record TimeWindow(string Text, TimeSpan? Span)
 
     /// <summary>Start of the window in Unix microseconds, or long.MinValue for all.</summary>
     public long StartMicros(DateTimeOffset now) =>
-        Span is { } s ? Dashboard.Ingest.Timestamps.ToMicros(now - s) : long.MinValue;
+        Span is { } s ? Timestamps.ToMicros(now - s) : long.MinValue;
 }

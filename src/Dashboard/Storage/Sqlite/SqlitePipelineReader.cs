@@ -1,21 +1,15 @@
-using Dashboard.Storage;
-
-namespace Dashboard.Pipelines;
+namespace Dashboard.Storage.Sqlite;
 
 /// <summary>Per-pipeline sums of pipeline_execution_time and pipeline_success points, across runs or within one.</summary>
-public sealed class PipelineQueries(SqliteConnectionFactory connections)
+public sealed class SqlitePipelineReader(SqliteConnectionFactory connections) : IPipelineReader
 {
-    public const string TimeMetric = "pipeline_execution_time";
-    public const string SuccessMetric = "pipeline_success";
-
     /// <summary>
-    /// Aggregates since <paramref name="from"/>, limited to one run id and/or one project when given.
     /// The query walks runs and reaches points through the (run_id, metric_id, ts) index, one probe per run.
     /// </summary>
-    public IReadOnlyList<PipelineAggregate> GetAggregates(long from, long? runId, string? project)
+    public IReadOnlyList<PipelineAggregate> GetAggregates(long from, long? runId, string? project, CancellationToken ct = default)
     {
         using var c = connections.Open();
-        using var cmd = PointQueries.Command(c, """
+        using var cmd = SqliteCommands.Command(c, """
             SELECT pipeline,
                    SUM(CASE WHEN metric = $time THEN n ELSE 0 END),
                    SUM(CASE WHEN metric = $time THEN s ELSE 0 END),
@@ -34,7 +28,7 @@ public sealed class PipelineQueries(SqliteConnectionFactory connections)
             )
             WHERE pipeline IS NOT NULL
             GROUP BY pipeline
-            """, ("$time", TimeMetric), ("$success", SuccessMetric), ("$from", from), ("$run", runId), ("$project", project));
+            """, ("$time", MetricNames.PipelineExecutionTime), ("$success", MetricNames.PipelineSuccess), ("$from", from), ("$run", runId), ("$project", project));
         using var r = cmd.ExecuteReader();
         var list = new List<PipelineAggregate>();
         while (r.Read())
@@ -45,21 +39,17 @@ public sealed class PipelineQueries(SqliteConnectionFactory connections)
         return list;
     }
 
-    /// <summary>Most runs the page's run picker lists (the most recently active); any other run is reached by its URL.</summary>
-    public const int MaxPickerRuns = 200;
-
-    /// <summary>Runs that have pipeline points, with their project: the <see cref="MaxPickerRuns"/> most recently active, by name.</summary>
-    public IReadOnlyList<(string Run, string Project)> GetRuns()
+    public IReadOnlyList<(string Run, string Project)> GetRuns(CancellationToken ct = default)
     {
         using var c = connections.Open();
-        using var cmd = PointQueries.Command(c, """
+        using var cmd = SqliteCommands.Command(c, """
             SELECT name, project FROM (
                 SELECT DISTINCT r.name, r.project, r.last_received_at FROM runs r
                 JOIN run_metrics rm ON rm.run_id = r.id
                 JOIN metric_names m ON m.id = rm.metric_id AND m.name IN ($time, $success)
                 ORDER BY r.last_received_at DESC LIMIT $limit)
             ORDER BY name
-            """, ("$time", TimeMetric), ("$success", SuccessMetric), ("$limit", MaxPickerRuns));
+            """, ("$time", MetricNames.PipelineExecutionTime), ("$success", MetricNames.PipelineSuccess), ("$limit", IPipelineReader.MaxPickerRuns));
         using var r = cmd.ExecuteReader();
         var list = new List<(string, string)>();
         while (r.Read())

@@ -1,24 +1,14 @@
-using Dashboard.Ingest;
-using Dashboard.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace Dashboard.Predictions;
+namespace Dashboard.Storage.Sqlite;
 
 /// <summary>Reads what the prediction summary needs: the runs that have predictions, and one run's points in a window.</summary>
-public sealed class PredictionQueries(SqliteConnectionFactory connections)
+public sealed class SqlitePredictionReader(SqliteConnectionFactory connections) : IPredictionReader
 {
-    public const string ConfidenceMetric = "prediction_confidence";
-    public const string ProcessingTimeMetric = "prediction_processing_time";
-    public const string ErrorMetric = "prediction_error";
-
-    /// <summary>Most runs <see cref="GetRuns"/> lists (page picker and GET /api/v1/predictions/runs).</summary>
-    public const int MaxRuns = 200;
-
-    /// <summary>Runs with a prediction_confidence or prediction_error metric, most recently active first, at most <see cref="MaxRuns"/>.</summary>
-    public IReadOnlyList<PredictionRun> GetRuns()
+    public IReadOnlyList<PredictionRun> GetRuns(CancellationToken ct = default)
     {
         using var c = connections.Open();
-        using var cmd = PointQueries.Command(c, """
+        using var cmd = SqliteCommands.Command(c, """
             SELECT r.name, r.project,
                    SUM(CASE WHEN n.name = $conf THEN m.count ELSE 0 END),
                    SUM(CASE WHEN n.name = $err THEN m.count ELSE 0 END),
@@ -30,7 +20,7 @@ public sealed class PredictionQueries(SqliteConnectionFactory connections)
             GROUP BY r.id
             ORDER BY r.last_received_at DESC, r.name
             LIMIT $limit
-            """, ("$conf", ConfidenceMetric), ("$err", ErrorMetric), ("$limit", MaxRuns));
+            """, ("$conf", MetricNames.PredictionConfidence), ("$err", MetricNames.PredictionError), ("$limit", IPredictionReader.MaxRuns));
         using var r = cmd.ExecuteReader();
         var runs = new List<PredictionRun>();
         while (r.Read())
@@ -40,17 +30,16 @@ public sealed class PredictionQueries(SqliteConnectionFactory connections)
         return runs;
     }
 
-    /// <summary>The run's confidence points (with their label), processing times and error count since <paramref name="from"/>.</summary>
-    public PredictionData GetData(long runId, long from)
+    public PredictionData GetData(long runId, long from, CancellationToken ct = default)
     {
         using var c = connections.Open();
         var confidences = new List<ConfidencePoint>();
-        using (var cmd = PointQueries.Command(c, """
+        using (var cmd = SqliteCommands.Command(c, """
             SELECT p.ts, p.value, CAST(json_extract(p.metadata, '$.label') AS TEXT)
             FROM points p JOIN metric_names n ON n.id = p.metric_id
             WHERE p.run_id = $r AND n.name = $name AND p.ts >= $from
             ORDER BY p.ts, p.rowid
-            """, ("$r", runId), ("$name", ConfidenceMetric), ("$from", from)))
+            """, ("$r", runId), ("$name", MetricNames.PredictionConfidence), ("$from", from)))
         {
             using var r = cmd.ExecuteReader();
             while (r.Read())
@@ -58,17 +47,17 @@ public sealed class PredictionQueries(SqliteConnectionFactory connections)
                 confidences.Add(new ConfidencePoint(r.GetInt64(0), r.GetDouble(1), r.IsDBNull(2) ? null : r.GetString(2)));
             }
         }
-        var times = Values(c, runId, ProcessingTimeMetric, from);
-        using var errors = PointQueries.Command(c, """
+        var times = Values(c, runId, MetricNames.PredictionProcessingTime, from);
+        using var errors = SqliteCommands.Command(c, """
             SELECT COUNT(*) FROM points p JOIN metric_names n ON n.id = p.metric_id
             WHERE p.run_id = $r AND n.name = $name AND p.ts >= $from
-            """, ("$r", runId), ("$name", ErrorMetric), ("$from", from));
+            """, ("$r", runId), ("$name", MetricNames.PredictionError), ("$from", from));
         return new PredictionData(confidences, times, (long)errors.ExecuteScalar()!);
     }
 
     private static List<double> Values(SqliteConnection c, long runId, string metric, long from)
     {
-        using var cmd = PointQueries.Command(c, """
+        using var cmd = SqliteCommands.Command(c, """
             SELECT p.value FROM points p JOIN metric_names n ON n.id = p.metric_id
             WHERE p.run_id = $r AND n.name = $name AND p.ts >= $from
             ORDER BY p.ts, p.rowid
@@ -82,5 +71,3 @@ public sealed class PredictionQueries(SqliteConnectionFactory connections)
         return values;
     }
 }
-
-public sealed record PredictionRun(string Run, string Project, long Predictions, long Errors, DateTimeOffset LastEvent);
