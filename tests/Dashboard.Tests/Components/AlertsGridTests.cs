@@ -56,7 +56,7 @@ public sealed class AlertsGridTests : PageComponentTest
         await db.Store.AddExternalAsync(new AlertEntity
         {
             Rule = AlertStore.ExternalPrefix, Run = xss, Severity = AlertSeverity.Info, State = AlertState.Firing, Message = xss,
-            StartedAt = Dashboard.Ingest.Timestamps.ToMicros(db.Clock.GetUtcNow()), UpdatedAt = Dashboard.Ingest.Timestamps.ToMicros(db.Clock.GetUtcNow()),
+            StartedAt = Timestamps.ToMicros(db.Clock.GetUtcNow()), UpdatedAt = Timestamps.ToMicros(db.Clock.GetUtcNow()),
         });
 
         var cut = RenderGrid(db);

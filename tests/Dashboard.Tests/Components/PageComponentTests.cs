@@ -1,5 +1,6 @@
 using Bunit;
 using Dashboard.Alerts.Settings;
+using Dashboard.Predictions;
 using Dashboard.Runs;
 using Dashboard.Security;
 using Dashboard.Storage;
@@ -12,6 +13,19 @@ namespace Dashboard.Tests.Components;
 public sealed class PageComponentTests : PageComponentTest
 {
     private const string Xss = "<img src=x onerror=alert(1)>";
+
+    [Fact]
+    public void LabelBars_HostileLabel_RenderedAsTextWithItsShare()
+    {
+        var cut = RenderInteractive<LabelBars>(p => p
+            .Add(c => c.Labels, [new LabelCount(Xss, 3, 0.75), new LabelCount("ok", 1, 0.25)])
+            .Add(c => c.More, 2));
+
+        cut.FindAll("img").Should().BeEmpty();
+        cut.Find(".label-name").TextContent.Should().Be(Xss);
+        cut.Find(".label-share").TextContent.Should().Be("75%");
+        cut.Find("#labels-more").HasAttribute("hidden").Should().BeFalse();
+    }
 
     [Fact]
     public void ActivitySparkline_Counts_PathAndTotalAsLabel()
