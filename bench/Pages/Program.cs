@@ -68,7 +68,7 @@ using (var c = connections.Open())
 }
 Console.WriteLine($"inserted {total:N0} points in {fill.ElapsedMilliseconds} ms");
 
-var builder = new RunPageBuilder(connections, points);
+var builder = new RunPageBuilder(new SqliteRunPointReader(connections), points);
 var all = new RunRange("all", long.MinValue, long.MaxValue, null, null);
 builder.Build("bench:run", all);
 var times = new List<double>();

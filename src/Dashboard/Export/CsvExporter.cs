@@ -24,12 +24,21 @@ public sealed class CsvExporter(bool @long) : IExporter
             var csv = new CsvRowWriter(writer);
             var header = new List<string> { "metric_name", "timestamp", "value", "model_name" };
             header.AddRange(plan.AllKeys.Select(k => k.Column));
+            if (plan.CostColumn is { } costColumn)
+            {
+                header.Add(costColumn);
+            }
             csv.WriteHeader(header);
             var cells = new MetadataCells(plan.AllKeys);
             foreach (var (metric, p) in reader.Rows())
             {
                 csv.Text(metric.Name);
-                WritePoint(csv, p, includeModel: true, cells);
+                WritePoint(csv, p, includeModel: true, cells, endRow: plan.CostColumn is null);
+                if (plan.CostColumn is not null)
+                {
+                    Cost(csv, plan.CostOf(metric, p));
+                    csv.EndRow();
+                }
             }
             writer.Flush();
             return;
@@ -53,15 +62,37 @@ public sealed class CsvExporter(bool @long) : IExporter
                 header.Add("model_name");
             }
             header.AddRange(metric.Keys.Select(k => k.Column));
+            var withCost = plan.HasCost(metric);
+            if (withCost)
+            {
+                header.Add(plan.CostColumn!);
+            }
             header.Add("metric_name");
             csv.WriteHeader(header);
             var cells = new MetadataCells(metric.Keys);
             foreach (var p in reader.Points(metric))
             {
                 WritePoint(csv, p, metric.HasModel, cells, endRow: false);
+                if (withCost)
+                {
+                    Cost(csv, plan.CostOf(metric, p));
+                }
                 csv.Text(metric.Name);
                 csv.EndRow();
             }
+        }
+    }
+
+    /// <summary>An empty cell where no price applies: never a zero that would read as free.</summary>
+    private static void Cost(CsvRowWriter csv, double? cost)
+    {
+        if (cost is { } c)
+        {
+            csv.Number(c);
+        }
+        else
+        {
+            csv.Text(null);
         }
     }
 

@@ -24,7 +24,7 @@ public static class ExportEndpoints
         return app;
     }
 
-    internal static IResult GetExport(string run, SqliteConnectionFactory connections, TimeProvider time,
+    internal static async Task<IResult> GetExport(string run, SqliteConnectionFactory connections, TimeProvider time, IPriceStore prices,
         string? format = null, string? window = null, string? from = null, string? to = null, string? names = null,
         string? compression = null)
     {
@@ -33,6 +33,8 @@ public static class ExportEndpoints
         {
             return problem;
         }
+        // Read before the export's snapshot opens: a price table edited meanwhile re-prices the next export, not this one.
+        var table = new Costs.PriceTable(await prices.GetPricesAsync(CancellationToken.None));
         var source = new ExportSource(connections.Open());
         try
         {
@@ -46,7 +48,7 @@ public static class ExportEndpoints
                 source.Dispose();
                 return ApiProblems.BadParameter("names", $"The run has no metric named {string.Join(", ", unknown.Select(u => $"'{u}'"))}.");
             }
-            return new ExportResult(source, runId, source.GetPlan(runId, request));
+            return new ExportResult(source, runId, source.GetPlan(runId, request).WithPrices(table));
         }
         catch
         {

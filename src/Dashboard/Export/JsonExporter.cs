@@ -29,6 +29,10 @@ public sealed class JsonExporter : IExporter
                 {
                     CopyMetadata(w, p.Metadata.Span, columns);
                 }
+                if (plan.CostColumn is not null && plan.CostOf(metric, p) is { } cost)
+                {
+                    w.WriteNumber(plan.CostColumn, cost);
+                }
                 w.WriteEndObject();
                 if (w.BytesPending > FlushBytes)
                 {

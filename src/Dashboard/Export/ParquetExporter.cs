@@ -5,7 +5,7 @@ namespace Dashboard.Export;
 /// <summary>
 /// One Parquet table for the whole export: metric_name, timestamp (TIMESTAMP(UTC, MICROS)), value, model_name, then
 /// one nullable column per metadata key: DOUBLE when every non-null value of the key is a number, else the string
-/// (other JSON values as their JSON text).
+/// (other JSON values as their JSON text), and last, when a price applies to the export, a nullable DOUBLE cost column.
 /// </summary>
 public sealed class ParquetExporter(ParquetCodec codec = ParquetCodec.Gzip, int rowGroupRows = 128 * 1024) : IExporter
 {
@@ -18,6 +18,7 @@ public sealed class ParquetExporter(ParquetCodec codec = ParquetCodec.Gzip, int 
         new("value", ParquetColumnKind.Double, Nullable: false),
         new("model_name", ParquetColumnKind.String, Nullable: true),
         .. plan.AllKeys.Select(k => new ParquetColumn(k.Column, k.IsNumeric ? ParquetColumnKind.Double : ParquetColumnKind.String, Nullable: true)),
+        .. plan.CostColumn is { } cost ? [new ParquetColumn(cost, ParquetColumnKind.Double, Nullable: true)] : Array.Empty<ParquetColumn>(),
     ];
 
     public void Write(ExportPlan plan, IExportReader reader, Stream output, CancellationToken ct)
@@ -44,6 +45,10 @@ public sealed class ParquetExporter(ParquetCodec codec = ParquetCodec.Gzip, int 
                 {
                     writer.SetString(FixedColumns + i, cell.IsEmpty ? null : cell.Text);
                 }
+            }
+            if (plan.CostColumn is not null)
+            {
+                writer.SetDouble(FixedColumns + keys.Count, plan.CostOf(metric, p));
             }
             writer.EndRow();
         }

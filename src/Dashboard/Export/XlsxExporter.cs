@@ -71,6 +71,12 @@ public sealed class XlsxExporter : IExporter
                 header.Add(k.Column);
                 widths.Add(Math.Clamp(k.Column.Length + 6, 14, 48));
             }
+            var withCost = plan.HasCost(metric);
+            if (withCost)
+            {
+                header.Add(plan.CostColumn!);
+                widths.Add(14);
+            }
             var cells = new MetadataCells(metric.Keys);
             var sheet = new SheetWriter(zip, sheetNumber++, header, widths);
             long rowsInSheet = 0;
@@ -101,6 +107,17 @@ public sealed class XlsxExporter : IExporter
                             case CellKind.Bool: sheet.Bool(cell.Number != 0); break;
                             case CellKind.String or CellKind.Json: sheet.Text(cell.Text); break;
                             default: sheet.Empty(); break;
+                        }
+                    }
+                    if (withCost)
+                    {
+                        if (plan.CostOf(metric, p) is { } cost)
+                        {
+                            sheet.Number(cost);
+                        }
+                        else
+                        {
+                            sheet.Empty();
                         }
                     }
                     sheet.EndRow();

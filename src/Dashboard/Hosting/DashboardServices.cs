@@ -22,6 +22,9 @@ public static class DashboardServices
         builder.Services.AddSingleton<IRunStore, SqliteRunStore>();
         builder.Services.AddSingleton<IPredictionReader, SqlitePredictionReader>();
         builder.Services.AddSingleton<IPipelineReader, SqlitePipelineReader>();
+        builder.Services.AddSingleton<IRunPointReader, SqliteRunPointReader>();
+        builder.Services.AddSingleton<IRunDeletionStore, SqliteRunDeletionStore>();
+        builder.Services.AddSingleton<IRunNameReader, SqliteRunNameReader>();
         builder.Services.AddSingleton<IRunListReader, SqliteRunListReader>();
         builder.Services.AddSingleton<IRulePreviewReader, SqliteRulePreviewReader>();
         builder.Services.AddSingleton<IPipelineDetailReader, SqlitePipelineDetailReader>();

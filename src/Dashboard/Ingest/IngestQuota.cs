@@ -1,5 +1,4 @@
 using Dashboard.Storage;
-using Dashboard.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Ingest;
@@ -11,7 +10,7 @@ namespace Dashboard.Ingest;
 /// half-stored for a quota. Names are reserved when a request passes, before it commits: a request that later fails
 /// leaves its reservation, which errs on the side of refusing.
 /// </summary>
-public sealed class IngestQuota(SqliteConnectionFactory connections, IOptions<IngestOptions> options)
+public sealed class IngestQuota(IRunNameReader reader, IOptions<IngestOptions> options)
 {
     private readonly Lock _gate = new();
     private HashSet<string>? _runs;
@@ -31,7 +30,7 @@ public sealed class IngestQuota(SqliteConnectionFactory connections, IOptions<In
             }
             if (!_names.TryGetValue(run, out var names))
             {
-                names = newRun ? new RunNameSets() : RunNameSets.Load(connections, run);
+                names = newRun ? new RunNameSets() : RunNameSets.Load(reader, run);
             }
             var added = new Dictionary<NameKind, HashSet<string>>();
             foreach (var e in events)
@@ -102,17 +101,5 @@ public sealed class IngestQuota(SqliteConnectionFactory connections, IOptions<In
             $"'{shown}' would be run '{run}''s {what} number {number}; Ingest:{key} allows {limit}. Nothing of this request was stored.");
     }
 
-    private HashSet<string> LoadRuns()
-    {
-        using var connection = connections.Open();
-        using var select = connection.CreateCommand();
-        select.CommandText = "SELECT name FROM runs";
-        using var reader = select.ExecuteReader();
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        while (reader.Read())
-        {
-            set.Add(reader.GetString(0));
-        }
-        return set;
-    }
+    private HashSet<string> LoadRuns() => new(reader.GetRunNames(), StringComparer.Ordinal);
 }

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Dashboard.Storage;
-using Dashboard.Storage.Sqlite;
-using Microsoft.Data.Sqlite;
 
 namespace Dashboard.Ingest;
 
@@ -48,39 +46,24 @@ internal sealed class RunNameSets
         }
     }
 
-    public static RunNameSets Load(SqliteConnectionFactory connections, string run)
+    public static RunNameSets Load(IRunNameReader reader, string run)
     {
+        var stored = reader.GetNames(run);
         var sets = new RunNameSets();
-        using var c = connections.Open();
-        Read(c, sets[NameKind.Metric], """
-            SELECT n.name FROM run_metrics m JOIN metric_names n ON n.id = m.metric_id WHERE m.run_id = (SELECT id FROM runs WHERE name = $r)
-            """, run);
-        Read(c, sets[NameKind.MetadataKey], "SELECT DISTINCT key FROM run_metric_keys WHERE run_id = (SELECT id FROM runs WHERE name = $r)", run);
-        Read(c, sets[NameKind.Model], """
-            SELECT DISTINCT p.model_name FROM points p WHERE p.run_id = (SELECT id FROM runs WHERE name = $r) AND p.model_name IS NOT NULL
-            """, run);
-        foreach (var (kind, key, metrics) in new[]
-        {
-            (NameKind.Label, "label", "n.name = 'prediction_confidence'"),
-            (NameKind.Pipeline, "pipeline", "n.name IN ('pipeline_execution_time', 'pipeline_success')"),
-            (NameKind.EvaluatorType, "evaluator_type", "n.name = 'evaluation_time' OR n.name = 'evaluation_error_rate' OR n.name LIKE 'evaluation\\_score\\_%' ESCAPE '\\'"),
-        })
-        {
-            Read(c, sets[kind], $"""
-                SELECT DISTINCT CAST(json_extract(p.metadata, '$.{key}') AS TEXT)
-                FROM run_metrics m JOIN metric_names n ON n.id = m.metric_id
-                JOIN points p ON p.run_id = m.run_id AND p.metric_id = m.metric_id
-                WHERE m.run_id = (SELECT id FROM runs WHERE name = $r) AND ({metrics}) AND json_valid(p.metadata)
-                """, run);
-        }
+        sets[NameKind.Metric].UnionWith(stored.Metrics);
+        sets[NameKind.MetadataKey].UnionWith(stored.MetadataKeys);
+        sets[NameKind.Model].UnionWith(stored.Models);
+        sets[NameKind.Label].UnionWith(stored.Labels);
+        sets[NameKind.Pipeline].UnionWith(stored.Pipelines);
+        sets[NameKind.EvaluatorType].UnionWith(stored.EvaluatorTypes);
         return sets;
     }
 
     private static (NameKind Kind, string Key)? TagOf(string metric) => metric switch
     {
-        "prediction_confidence" => (NameKind.Label, "label"),
-        "pipeline_execution_time" or "pipeline_success" => (NameKind.Pipeline, "pipeline"),
-        "evaluation_time" or "evaluation_error_rate" => (NameKind.EvaluatorType, "evaluator_type"),
+        MetricNames.PredictionConfidence => (NameKind.Label, "label"),
+        MetricNames.PipelineExecutionTime or MetricNames.PipelineSuccess => (NameKind.Pipeline, "pipeline"),
+        MetricNames.EvaluationTime or MetricNames.EvaluationErrorRate => (NameKind.EvaluatorType, "evaluator_type"),
         _ when metric.StartsWith("evaluation_score_", StringComparison.Ordinal) => (NameKind.EvaluatorType, "evaluator_type"),
         _ => null,
     };
@@ -112,20 +95,5 @@ internal sealed class RunNameSets
             reader.Skip();
         }
         return null;
-    }
-
-    private static void Read(SqliteConnection c, HashSet<string> into, string sql, string run)
-    {
-        using var command = c.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$r", run);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            if (!reader.IsDBNull(0))
-            {
-                into.Add(reader.GetString(0));
-            }
-        }
     }
 }

@@ -31,7 +31,7 @@ public sealed class RunPointReaderTests
                 var values = new List<double>();
                 var sums = new Dictionary<string, long>();
 
-                RunPointReader.Read(c, 1, 1, 0, 25, times, values, (model, v) => sums[model ?? "unknown"] = sums.GetValueOrDefault(model ?? "unknown") + (long)v);
+                RawPointReader.Read(c, 1, 1, 0, 25, times, values, (model, v) => sums[model ?? "unknown"] = sums.GetValueOrDefault(model ?? "unknown") + (long)v);
 
                 times.Should().Equal(10, 10, 10, 20);
                 values.Should().Equal(5, 3, 1, 9);

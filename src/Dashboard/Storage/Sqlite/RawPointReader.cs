@@ -1,14 +1,14 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace Dashboard.Runs;
+namespace Dashboard.Storage.Sqlite;
 
 /// <summary>
 /// Reads one metric's (ts, value[, model_name]) in time order straight from the covering
 /// (run_id, metric_id, ts, value, model_name) index through a raw statement: no ADO.NET reader per row.
 /// Points with equal timestamps come back in insertion (rowid) order, as ORDER BY ts, rowid would give.
 /// </summary>
-internal static class RunPointReader
+internal static class RawPointReader
 {
     public static void Read(SqliteConnection c, long runId, long metricId, long from, long to, List<long> times, List<double> values,
         Action<string?, double>? model = null)

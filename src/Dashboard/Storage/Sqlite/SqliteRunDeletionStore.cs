@@ -1,0 +1,164 @@
+using Microsoft.Data.Sqlite;
+
+namespace Dashboard.Storage.Sqlite;
+
+/// <summary>
+/// Deletion and retention on the writer's connection (<see cref="SqlitePointWriter.RunExclusive"/>), each batch its
+/// own short transaction, so ingest keeps flowing and the writer's cached ids never point at deleted rows.
+/// </summary>
+public sealed class SqliteRunDeletionStore(SqlitePointWriter writer) : IRunDeletionStore
+{
+    internal const int BatchRows = 5_000;
+
+    private static readonly string[] PurgeDeletes =
+    [
+        "DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE run_id = $a LIMIT $n)",
+        "DELETE FROM nonfinite_points WHERE rowid IN (SELECT rowid FROM nonfinite_points WHERE run_id = $a LIMIT $n)",
+        "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE run_id = $a LIMIT $n)",
+        // event_ids is WITHOUT ROWID: batch over its primary key instead.
+        "DELETE FROM event_ids WHERE (run_id, event_id) IN (SELECT run_id, event_id FROM event_ids WHERE run_id = $a LIMIT $n)",
+    ];
+
+    public bool MarkDeleted(string run, long now, long? receivedBefore = null) =>
+        writer.RunExclusive(c => receivedBefore is { } cutoff
+            ? MarkDeleted(c, "name = $a AND last_received_at < $cutoff", run, now, cutoff)
+            : MarkDeleted(c, "name = $a", run, now)) > 0;
+
+    public IReadOnlyList<string> GetRunsReceivedBefore(long cutoff) => writer.RunExclusive(c =>
+    {
+        using var select = SqliteCommands.Command(c, "SELECT name FROM runs WHERE last_received_at < $a", ("$a", cutoff));
+        using var reader = select.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+        return names;
+    });
+
+    public (long Points, long Logs) DeleteBefore(long cutoff, CancellationToken stop)
+    {
+        // rowid order is roughly arrival order, so the oldest rows are found first without an index on ts.
+        var points = DeleteInBatches("DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE ts < $a LIMIT $n)", cutoff, stop)
+            + DeleteInBatches("DELETE FROM nonfinite_points WHERE rowid IN (SELECT rowid FROM nonfinite_points WHERE ts < $a LIMIT $n)", cutoff, stop);
+        var logs = DeleteInBatches("DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < $a LIMIT $n)", cutoff, stop);
+        if (points > 0)
+        {
+            Recount();
+        }
+        return (points, logs);
+    }
+
+    public long CountPendingPurges() => writer.RunExclusive(c =>
+    {
+        using var count = SqliteCommands.Command(c, "SELECT COUNT(*) FROM run_purges");
+        return (long)count.ExecuteScalar()!;
+    });
+
+    public (long Id, string Name)? GetNextPurge() => writer.RunExclusive<(long, string)?>(c =>
+    {
+        using var select = SqliteCommands.Command(c, "SELECT run_id, name FROM run_purges ORDER BY marked_at, run_id LIMIT 1");
+        using var reader = select.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : null;
+    });
+
+    public long Purge(long runId, CancellationToken stop)
+    {
+        long rows = 0;
+        foreach (var sql in PurgeDeletes)
+        {
+            rows += DeleteInBatches(sql, runId, stop);
+        }
+        return rows;
+    }
+
+    public void FinishPurge(long runId) => writer.RunExclusive(c =>
+    {
+        using var done = SqliteCommands.Command(c, "DELETE FROM run_purges WHERE run_id = $a", ("$a", runId));
+        return done.ExecuteNonQuery();
+    });
+
+    /// <summary>
+    /// The user-visible delete, in one transaction: the run row and its per-metric counts go, its id is recorded for
+    /// the purge. Returns how many runs were marked (0 or 1).
+    /// </summary>
+    private static int MarkDeleted(SqliteConnection c, string where, string name, long now, long cutoff = 0)
+    {
+        using var tx = c.BeginTransaction();
+        using var command = c.CreateCommand();
+        command.Transaction = tx;
+        command.Parameters.AddWithValue("$a", name);
+        command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$cutoff", cutoff);
+        command.CommandText = $"INSERT INTO run_purges (run_id, name, marked_at) SELECT id, name, $now FROM runs WHERE {where} RETURNING run_id";
+        if (command.ExecuteScalar() is not long id)
+        {
+            return 0;
+        }
+        command.Parameters.AddWithValue("$id", id);
+        command.CommandText = "DELETE FROM run_metrics WHERE run_id = $id; DELETE FROM run_metric_keys WHERE run_id = $id; DELETE FROM run_goals WHERE run_id = $id; DELETE FROM runs WHERE id = $id;";
+        command.ExecuteNonQuery();
+        tx.Commit();
+        return 1;
+    }
+
+    /// <summary>
+    /// After old points went, each run's point counts (exports size their output from them) are counted again over the
+    /// covering index, one run per writer turn. Metadata key counts are left: a key may then name an all-null column.
+    /// </summary>
+    private void Recount()
+    {
+        var runs = writer.RunExclusive(c =>
+        {
+            using var select = SqliteCommands.Command(c, "SELECT DISTINCT run_id FROM run_metrics");
+            using var reader = select.ExecuteReader();
+            var list = new List<long>();
+            while (reader.Read())
+            {
+                list.Add(reader.GetInt64(0));
+            }
+            return list;
+        });
+        foreach (var id in runs)
+        {
+            writer.RunExclusive(c =>
+            {
+                using var tx = c.BeginTransaction();
+                using var command = SqliteCommands.Command(c, """
+                    UPDATE run_metrics SET
+                        count = (SELECT COUNT(*) FROM points p WHERE p.run_id = run_metrics.run_id AND p.metric_id = run_metrics.metric_id),
+                        model_points = (SELECT COUNT(p.model_name) FROM points p WHERE p.run_id = run_metrics.run_id AND p.metric_id = run_metrics.metric_id)
+                    WHERE run_id = $a
+                    """, ("$a", id));
+                command.Transaction = tx;
+                var n = command.ExecuteNonQuery();
+                tx.Commit();
+                return n;
+            });
+        }
+    }
+
+    /// <summary>Runs a batched DELETE (parameters $a and $n) until a batch deletes fewer than <see cref="BatchRows"/> rows.</summary>
+    private long DeleteInBatches(string sql, long arg, CancellationToken stop)
+    {
+        long total = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var deleted = writer.RunExclusive(c =>
+            {
+                using var tx = c.BeginTransaction();
+                using var command = SqliteCommands.Command(c, sql, ("$a", arg), ("$n", BatchRows));
+                command.Transaction = tx;
+                var n = command.ExecuteNonQuery();
+                tx.Commit();
+                return n;
+            });
+            total += deleted;
+            if (deleted < BatchRows)
+            {
+                break;
+            }
+        }
+        return total;
+    }
+}
