@@ -25,7 +25,7 @@ public sealed class AlertsFlowTests
         await using var browser = new Browser();
         var page = await browser.NewPageAsync(width: 1280, height: 800);
         await page.GotoAsync(new Uri(factory.BaseAddress, "/alerts").ToString());
-        await page.WaitForSelectorAsync("#alert-feed[data-live=on]");
+        await page.WaitForSelectorAsync("#alert-feed[data-live=on]", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
 
         var failures = Enumerable.Range(0, 10).Select(_ => (object)new { type = "generation", duration = 1.2, success = false, error = "timeout" }).ToArray();
         (await Json.PostIngestAsync(http, "burst-run", failures)).EnsureSuccessStatusCode();

@@ -13,7 +13,7 @@ public sealed class AlertsPageBrowserTests() : HostedTest(new Dictionary<string,
     public async Task AlertsPage_FailedBurst_FiringRowsArriveLiveAsPercentAndFilter()
     {
         var page = await Browser.OpenAsync(new Uri(Factory.BaseAddress, "alerts"));
-        await page.Locator("#alert-feed[data-live='on']").WaitForAsync();
+        await page.Locator("#alert-feed[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         (await page.Locator("#firing-count").InnerTextAsync()).Should().Be("0");
 
         (await Json.PostIngestAsync(Http, "alert-run", Failures(30))).EnsureSuccessStatusCode();

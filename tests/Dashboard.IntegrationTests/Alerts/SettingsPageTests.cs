@@ -20,7 +20,7 @@ public sealed class SettingsPageTests() : HostedTest(new Dictionary<string, stri
     public async Task Settings_BadInputNamedInWordsNothingSaved_GoodInputRoundTrips()
     {
         var page = await Browser.OpenAsync(new Uri(Factory.BaseAddress, "settings"), 1440, 1000);
-        await page.Locator("#settings-root[data-live='on']").WaitForAsync();
+        await page.Locator("#settings-root[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         (await page.InputValueAsync("[id='rules.low_success_rate.threshold']")).Should().Be("80", "a share is shown in percent");
         (await page.InputValueAsync("[id='rules.high_generation_time.window_seconds']")).Should().Be("5m");
 
@@ -45,7 +45,7 @@ public sealed class SettingsPageTests() : HostedTest(new Dictionary<string, stri
             TimeSpan.FromSeconds(5), "the save reaches the store");
         var saved = await Json.GetAsync(Http, "/api/v1/settings/alerts");
         await page.ReloadAsync();
-        await page.Locator("#settings-root[data-live='on']").WaitForAsync();
+        await page.Locator("#settings-root[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
 
         saved.GetProperty("rules").GetProperty("low_success_rate").GetProperty("threshold").GetDouble().Should().BeApproximately(0.7, 1e-9);
         saved.GetProperty("rules").GetProperty("high_generation_time").GetProperty("window_seconds").GetInt32().Should().Be(600);
@@ -65,7 +65,7 @@ public sealed class SettingsPageTests() : HostedTest(new Dictionary<string, stri
         }).ToArray();
         (await Json.PostIngestAsync(Http, "slow-run", slow)).EnsureSuccessStatusCode();
         var page = await Browser.OpenAsync(new Uri(Factory.BaseAddress, "settings"), 1440, 1000);
-        await page.Locator("#settings-root[data-live='on']").WaitForAsync();
+        await page.Locator("#settings-root[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
 
         await page.Locator("#preview-high_generation_time .preview-button").ClickAsync();
 

@@ -62,7 +62,7 @@ public sealed class AlertResolveForgeryTests : HostedTest
         await RaiseAsync("press resolve");
         var page = await Browser.NewPageAsync(Factory.BaseAddress);
         await page.GotoAsync("/alerts");
-        await page.Locator("#alert-feed[data-live=on]").WaitForAsync();
+        await page.Locator("#alert-feed[data-live=on]").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         var row = page.Locator("#alert-feed tr:has([data-state=firing])");
         await row.WaitForAsync();
 

@@ -24,7 +24,7 @@ public sealed class PipelinesPageBrowserTests
         var page = await browser.NewPageAsync(factory.BaseAddress, 1400, 1600);
 
         await page.GotoAsync("/pipelines?window=1h");
-        await page.Locator("#pipelines-page[data-live='on']").WaitForAsync();
+        await page.Locator("#pipelines-page[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         await Expect(page.Locator("[data-field=overall]")).ToHaveTextAsync("healthy");
         await page.Locator("#chart-timeline .apexcharts-series").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await page.EvaluateAsync("() => window.__notReloaded = true");

@@ -24,7 +24,7 @@ public sealed class PredictionsPageBrowserTests
         var page = await browser.NewPageAsync(factory.BaseAddress, 1400, 1600);
 
         await page.GotoAsync("/predictions?run=live-clf&window=1h");
-        await page.Locator("#predictions-page[data-live='on']").WaitForAsync();
+        await page.Locator("#predictions-page[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         await Expect(Stat(page, "predictions")).ToHaveTextAsync("1");
         await page.Locator("#chart-rate .apexcharts-series").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await page.EvaluateAsync("() => window.__notReloaded = true");
@@ -56,7 +56,7 @@ public sealed class PredictionsPageBrowserTests
 
         await page.GotoAsync("/predictions");
         await Expect(page.Locator("#predictions-empty")).ToContainTextAsync("curl -X POST");
-        await page.Locator("#predictions-page[data-live='on']").WaitForAsync();
+        await page.Locator("#predictions-page[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         await Browser.ScreenshotAsync(page, "predictions-empty");
         (await Json.PostIngestAsync(http, "first", Prediction("a", 0.9))).EnsureSuccessStatusCode();
 

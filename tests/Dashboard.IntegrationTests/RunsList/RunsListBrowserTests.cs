@@ -20,7 +20,7 @@ public sealed class RunsListBrowserTests : HostedTest
     public async Task RunsList_EventsForNewRuns_RowsAppearLiveWithTheirKindsColumns()
     {
         var page = await Browser.OpenAsync(Factory.BaseAddress);
-        await page.Locator("[data-live='on']").WaitForAsync();
+        await page.Locator("[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         await page.Locator("#first-event-curl").WaitForAsync();
         (await page.Locator("#first-event-curl").InnerTextAsync()).Should().Contain("/api/v1/ingest");
 
@@ -90,7 +90,7 @@ public sealed class RunsListBrowserTests : HostedTest
     public async Task RunsList_ImportAfterimageFile_RunAppearsWithItsGenerations()
     {
         var page = await Browser.OpenAsync(Factory.BaseAddress);
-        await page.Locator("[data-live='on']").WaitForAsync();
+        await page.Locator("[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         await page.Locator("#import-open").ClickAsync();
 
         await page.Locator("#import-file").SetInputFilesAsync(Fixtures.Path("afterimage-metrics.jsonl"));

@@ -18,7 +18,7 @@ public sealed class AlertsOnPagesBrowserTests() : HostedTest(new Dictionary<stri
     {
         (await Json.PostIngestAsync(Http, Run, Generations(1, true))).EnsureSuccessStatusCode();
         var overview = await Browser.OpenAsync(Factory.BaseAddress);
-        await overview.Locator("[data-live='on']").WaitForAsync();
+        await overview.Locator("[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         var row = overview.Locator($"tr:has(a[data-run='{Run}'])");
         await row.WaitForAsync();
         (await row.Locator(".badge-firing").CountAsync()).Should().Be(0);

@@ -46,7 +46,7 @@ public sealed class PageScreenshotTests() : HostedTest(new Dictionary<string, st
     {
         var page = await Browser.NewPageAsync(Factory.BaseAddress, width, 1000);
         await page.GotoAsync("/");
-        await page.Locator("[data-live='on']").WaitForAsync();
+        await page.Locator("[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         if (dark)
         {
             await page.ClickAsync("#theme-toggle");
