@@ -44,7 +44,14 @@ public static class DashboardHost
     {
         try
         {
-            app.Services.GetRequiredService<SchemaMigrator>().Migrate();
+            if (app.Services.GetService<Storage.Postgres.PostgresSchemaMigrator>() is { } postgres)
+            {
+                postgres.Migrate();
+            }
+            else
+            {
+                app.Services.GetRequiredService<SchemaMigrator>().Migrate();
+            }
             return true;
         }
         catch (DatabaseRefusedException ex)

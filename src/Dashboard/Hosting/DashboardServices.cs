@@ -3,6 +3,7 @@ using Dashboard.Ingest;
 using Dashboard.Live;
 using Dashboard.Persistence;
 using Dashboard.Storage;
+using Dashboard.Storage.Postgres;
 using Dashboard.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,8 +17,16 @@ public static class DashboardServices
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        builder.Services.TryAddSingletonTimeProvider();
+        if (Storage.Postgres.PostgresStorageSetup.IsSelected(builder.Configuration))
+        {
+            builder.Services.AddPostgresStorage(builder.Configuration);
+            return builder;
+        }
         builder.Services.AddSingleton<SqliteConnectionFactory>();
         builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddSingleton<SqlitePointWriter>();
+        builder.Services.AddSingleton<IPointWriter>(sp => sp.GetRequiredService<SqlitePointWriter>());
         builder.Services.AddSingleton<IMetricReader, SqliteMetricReader>();
         builder.Services.AddSingleton<IRunStore, SqliteRunStore>();
         builder.Services.AddSingleton<IPredictionReader, SqlitePredictionReader>();
@@ -30,7 +39,6 @@ public static class DashboardServices
         builder.Services.AddSingleton<IPipelineDetailReader, SqlitePipelineDetailReader>();
         builder.Services.AddDbContextFactory<DashboardDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<SqliteConnectionFactory>().ConnectionString));
-        builder.Services.TryAddSingletonTimeProvider();
         return builder;
     }
 
@@ -41,8 +49,6 @@ public static class DashboardServices
         builder.Services.AddSingleton<WriteQueue>();
         builder.Services.AddSingleton<IngestEventLimiter>();
         builder.Services.AddSingleton<StorageHealth>();
-        builder.Services.AddSingleton<SqlitePointWriter>();
-        builder.Services.AddSingleton<IPointWriter>(sp => sp.GetRequiredService<SqlitePointWriter>());
         builder.Services.AddHostedService<BatchWriter>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

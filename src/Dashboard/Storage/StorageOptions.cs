@@ -7,7 +7,7 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
-    /// <summary><c>Sqlite</c> (default). <c>PostgreSQL</c> is reserved for the scaled-out store.</summary>
+    /// <summary><c>Sqlite</c> (default) or <c>PostgreSQL</c> (with a PostgreSQL ConnectionStrings:Dashboard; README "PostgreSQL").</summary>
     public string Provider { get; set; } = "Sqlite";
 
     /// <summary>
@@ -44,9 +44,10 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
         var failures = new List<string>();
-        if (!string.Equals(options.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(options.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(options.Provider, "PostgreSQL", StringComparison.OrdinalIgnoreCase))
         {
-            failures.Add($"Storage:Provider must be Sqlite (PostgreSQL is not available yet); got '{options.Provider}'.");
+            failures.Add($"Storage:Provider must be Sqlite or PostgreSQL; got '{options.Provider}'.");
         }
         if (options.Synchronous is not ("Normal" or "Full" or "normal" or "full" or "NORMAL" or "FULL"))
         {

@@ -12,7 +12,7 @@ namespace Dashboard.Storage.Postgres;
 /// second instance inserting the same id), one binary COPY each for points, non-finite points and logs, and one
 /// batch of upserts for the runs' counters. Row-at-a-time INSERTs measured far slower than COPY here (bench/README).
 /// </summary>
-public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPartitions partitions, TimeProvider time) : IDisposable
+public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPartitions partitions, TimeProvider time) : IPointWriter
 {
     private readonly Dictionary<string, long> _runIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _metricIds = new(StringComparer.Ordinal);

@@ -25,11 +25,19 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
             ON CONFLICT DO NOTHING RETURNING run_id, event_id
             """, connection, tx);
         insert.Parameters.Add(new NpgsqlParameter { Value = ids.Select(i => i.Run).ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter { Value = ids.Select(i => i.Id).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = ids.Select(i => NoNul(i.Id)).ToArray() });
         using var reader = insert.ExecuteReader();
         while (reader.Read())
         {
             fresh.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+        // Ids with a NUL were stored with U+FFFD; map them back so the writer finds them by the id it was sent.
+        foreach (var (run, id) in ids)
+        {
+            if (id.Contains('\0') && fresh.Remove((run, NoNul(id))))
+            {
+                fresh.Add((run, id));
+            }
         }
         return fresh;
     }
@@ -83,8 +91,8 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
                 copy.StartRow();
                 copy.Write(run, NpgsqlDbType.Bigint);
                 copy.Write(log.Timestamp, NpgsqlDbType.Bigint);
-                copy.Write(log.Level, NpgsqlDbType.Text);
-                copy.Write(log.Message, NpgsqlDbType.Text);
+                copy.Write(NoNul(log.Level), NpgsqlDbType.Text);
+                copy.Write(NoNul(log.Message), NpgsqlDbType.Text);
                 WriteText(copy, log.DataJson);
             }
             copy.Complete();
@@ -168,7 +176,13 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
         }
         else
         {
-            copy.Write(value, NpgsqlDbType.Text);
+            copy.Write(NoNul(value), NpgsqlDbType.Text);
         }
     }
+
+    /// <summary>
+    /// PostgreSQL text cannot hold U+0000 (SQLite's can): free text that carries one (a log message, an event id) is
+    /// stored with U+FFFD in its place rather than failing every request of the batch. Names never hold control characters.
+    /// </summary>
+    internal static string NoNul(string value) => value.Contains('\0') ? value.Replace('\0', '\uFFFD') : value;
 }

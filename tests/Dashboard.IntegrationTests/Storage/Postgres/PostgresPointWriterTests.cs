@@ -94,6 +94,20 @@ public sealed class PostgresPointWriterTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public void Write_NulInLogMessageAndEventId_StoredWithReplacementCharacterAndDeduplicated()
+    {
+        var t = 20_000 * Day;
+        var log = new ExpandedEvent { Id = "id\0x", Timestamp = t, Type = "log", Log = new LogRecord(t, "info", "a\0b", null) };
+
+        var (first, _) = _writer.Write([Write("r1", log)]);
+        var (again, _) = _writer.Write([Write("r1", Event("id\0x", t, ("x", 1.0)))]);
+
+        first[0].Accepted.Should().Be(1);
+        again[0].Duplicates.Should().Be(1);
+        Strings("SELECT message FROM logs").Should().Equal("a\uFFFDb");
+    }
+
+    [PostgresFact]
     public void DropBefore_CutoffInsideADay_DropsOlderPartitionsAndTrimsTheCutoffDay()
     {
         var t = 20_000 * Day;
