@@ -9,14 +9,19 @@ public interface IAlertSink
 }
 
 /// <summary>One evaluation: current settings, committed data, state transitions, then the sink.</summary>
-public sealed class AlertEvaluator(AlertSettingsStore settings, AlertQueries queries, AlertStore store, IAlertSink sink, TimeProvider time)
+public sealed class AlertEvaluator(
+    AlertSettingsStore settings, AlertQueries queries, AlertStore store, SilenceStore silenceStore, IBudgetSource budgets,
+    IAlertSink sink, TimeProvider time)
 {
+    /// <summary>The one entry point of an evaluation (a cluster lease wraps this call).</summary>
     public async Task<List<AlertChange>> EvaluateAsync(CancellationToken ct = default)
     {
         var current = await settings.GetAsync(ct);
         var now = Timestamps.ToMicros(time.GetUtcNow());
         var conditions = queries.Collect(current, now);
-        var changes = await store.ApplyAsync(conditions, now, ct);
+        conditions.AddRange(await BudgetConditions.CollectAsync(current, budgets, now, ct));
+        var silences = await silenceStore.GetActiveAsync(ct);
+        var changes = await store.ApplyAsync(conditions, now, current.KeepFiringForSeconds, silences, ct);
         foreach (var change in changes)
         {
             await sink.OnAlertChangedAsync(change);

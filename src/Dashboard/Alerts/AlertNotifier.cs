@@ -5,21 +5,31 @@ using Microsoft.AspNetCore.SignalR;
 namespace Dashboard.Alerts;
 
 /// <summary>
-/// Pushes each change to the alerts group and the run's group, and queues fire/resolve notifications for
-/// <see cref="WebhookSender"/>; the queue is bounded and written with TryWrite so evaluation never waits on a webhook.
+/// Pushes each change to the alerts group and the run's group, and queues it for <see cref="WebhookSender"/> (fires and
+/// resolves join their notification group; other changes of a rule alert, such as an acknowledgement, refresh it there);
+/// the queue is bounded and written with TryWrite so evaluation never waits on a webhook. Silenced alerts notify nobody.
 /// </summary>
 public sealed class AlertNotifier(IHubContext<MetricsHub, IMetricsClient> hub, ILogger<AlertNotifier> logger) : IAlertSink
 {
     public const int QueueCapacity = 10_000;
 
-    private readonly Channel<AlertChangedMessage> _queue = Channel.CreateBounded<AlertChangedMessage>(
+    private readonly Channel<AlertChange> _queue = Channel.CreateBounded<AlertChange>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
-    public ChannelReader<AlertChangedMessage> Notifications => _queue.Reader;
+    public ChannelReader<AlertChange> Notifications => _queue.Reader;
 
     public async ValueTask OnAlertChangedAsync(AlertChange change)
     {
-        if (change.Notify && !_queue.Writer.TryWrite(change.Alert))
+        if (change.Alert.Silenced)
+        {
+            change = change with { Notify = false };
+        }
+        if (!change.Notify)
+        {
+            // Refreshes an alert the sender already groups (an acknowledgement stops repeats); best effort.
+            _queue.Writer.TryWrite(change);
+        }
+        else if (!_queue.Writer.TryWrite(change))
         {
             logger.LogWarning("Webhook queue full; alert {Id} ({Rule}) is not notified", change.Alert.Id, change.Alert.Rule);
         }

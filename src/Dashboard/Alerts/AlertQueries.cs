@@ -25,7 +25,7 @@ public sealed class AlertQueries(SqliteConnectionFactory connections)
         var runs = RunNames(c);
         var conditions = new List<AlertCondition>();
         var windows = settings.Rules
-            .Where(r => r.Value.Enabled && BuiltInRules.Exists(r.Key) && BuiltInRules.Get(r.Key).Group != "Pipeline")
+            .Where(r => r.Value.Enabled && BuiltInRules.Exists(r.Key) && BuiltInRules.Get(r.Key).Group is not ("Pipeline" or "Liveness" or "Budget"))
             .GroupBy(r => r.Value.WindowSeconds);
         foreach (var group in windows)
         {
@@ -54,7 +54,53 @@ public sealed class AlertQueries(SqliteConnectionFactory connections)
         {
             CustomConditions(c, metrics, custom, nowMicros, conditions);
         }
+        StalledConditions(c, settings.Rule(BuiltInRules.RunStalled), nowMicros, conditions);
         return conditions;
+    }
+
+    /// <summary>Runs that carry a goal (run_goals) and received data since <paramref name="since"/>: the budget rules' candidates.</summary>
+    public List<string> GoalRuns(long since)
+    {
+        using var c = connections.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT r.name FROM run_goals g JOIN runs r ON r.id = g.run_id WHERE r.last_received_at >= $since ORDER BY r.id";
+        cmd.Parameters.AddWithValue("$since", since);
+        using var r = cmd.ExecuteReader();
+        var names = new List<string>();
+        while (r.Read())
+        {
+            names.Add(r.GetString(0));
+        }
+        return names;
+    }
+
+    /// <summary>
+    /// Runs whose last batch arrived between window and window + 24 h ago (ix_runs_last_received_at): receive time, not
+    /// event time, so an import of old events is not "silent since" its timestamps.
+    /// </summary>
+    private static void StalledConditions(SqliteConnection c, RuleSetting rule, long now, List<AlertCondition> conditions)
+    {
+        if (!rule.Enabled)
+        {
+            return;
+        }
+        var silentSince = now - rule.WindowSeconds * 1_000_000L;
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT name, event_count, last_received_at FROM runs
+            WHERE last_received_at <= $silentSince AND last_received_at >= $oldest AND event_count >= $min
+            """;
+        cmd.Parameters.AddWithValue("$silentSince", silentSince);
+        cmd.Parameters.AddWithValue("$oldest", silentSince - (long)BuiltInRules.StalledLookback.TotalMicroseconds);
+        cmd.Parameters.AddWithValue("$min", rule.MinSamples ?? RuleDefaults.MinSamples);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            if (RuleConditions.Stalled(rule, r.GetString(0), r.GetInt64(1), r.GetInt64(2), now) is { } condition)
+            {
+                conditions.Add(condition);
+            }
+        }
     }
 
     private static Dictionary<long, Dictionary<string, WindowAggregate>> WindowAggregates(
@@ -122,10 +168,11 @@ public sealed class AlertQueries(SqliteConnectionFactory connections)
         if (perf.Enabled && settings.Baselines.Count > 0 && metrics.TryGetValue("pipeline_execution_time", out var timeId))
         {
             var baselines = settings.Baselines.ToDictionary(b => b.Pipeline, b => b.Seconds);
-            foreach (var (runId, pipeline, rows) in RecentExecutions(c, timeId, now - perf.WindowSeconds * 1_000_000L, now, 1))
+            var keep = Math.Max(1, perf.MinSamples ?? 1);
+            foreach (var (runId, pipeline, rows) in RecentExecutions(c, timeId, now - perf.WindowSeconds * 1_000_000L, now, keep))
             {
                 if (runs.TryGetValue(runId, out var run) && baselines.TryGetValue(pipeline, out var baseline)
-                    && RuleConditions.PipelinePerformance(perf, run.Name, pipeline, rows[0], baseline) is { } condition)
+                    && RuleConditions.PipelinePerformance(perf, run.Name, pipeline, rows, baseline) is { } condition)
                 {
                     conditions.Add(condition);
                 }

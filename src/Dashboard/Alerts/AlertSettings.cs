@@ -17,6 +17,9 @@ public sealed class AlertSettings
 
     public List<WebhookTarget> Webhooks { get; set; } = [];
 
+    /// <summary>How fire/resolve notifications are grouped and paced per target (Alertmanager's meaning).</summary>
+    public NotificationSettings Notifications { get; set; } = new();
+
     public static AlertSettings CreateDefault(int intervalSeconds) => new()
     {
         IntervalSeconds = intervalSeconds,
@@ -26,14 +29,33 @@ public sealed class AlertSettings
     /// <summary>Adds defaults for built-in rules a stored document lacks (a newer version may add rules).</summary>
     public AlertSettings WithMissingDefaults()
     {
+        Notifications ??= new();
         foreach (var rule in BuiltInRules.All)
         {
-            Rules.TryAdd(rule.Key, rule.DefaultSetting());
+            if (!Rules.TryAdd(rule.Key, rule.DefaultSetting()) && Rules[rule.Key] is { MinSamples: null } stored)
+            {
+                // A document saved before min_samples existed takes the rule's own default.
+                stored.MinSamples = rule.MinSamples;
+            }
         }
         return this;
     }
 
     public RuleSetting Rule(string key) => Rules.TryGetValue(key, out var r) ? r : BuiltInRules.Get(key).DefaultSetting();
+
+    /// <summary>
+    /// keep_firing_for of the rule that raised an alert (pipeline rules carry ":pipeline", custom ones "custom:");
+    /// 0 for alerts of no configured rule (external, or a rule deleted since).
+    /// </summary>
+    public int KeepFiringForSeconds(string alertRule)
+    {
+        if (alertRule.StartsWith("custom:", StringComparison.Ordinal))
+        {
+            return CustomRules.FirstOrDefault(c => c.RuleKey == alertRule)?.KeepFiringForSeconds ?? 0;
+        }
+        var family = AlertGroups.Family(alertRule);
+        return BuiltInRules.Exists(family) ? Rule(family).KeepFiringForSeconds : 0;
+    }
 }
 
 public sealed class RuleSetting
@@ -51,6 +73,21 @@ public sealed class RuleSetting
     public int WindowSeconds { get; set; } = 300;
 
     public int ForSeconds { get; set; }
+
+    /// <summary>A firing alert whose condition cleared stays firing this long, so a flapping condition is one alert.</summary>
+    public int KeepFiringForSeconds { get; set; } = RuleDefaults.KeepFiringForSeconds;
+
+    /// <summary>Samples the window must hold before the rule looks at a run; null in a stored document means the rule's default.</summary>
+    public int? MinSamples { get; set; }
+}
+
+/// <summary>Defaults every rule shares unless its own differ (README "Alert lifecycle").</summary>
+public static class RuleDefaults
+{
+    /// <summary>Fewer generations (or predictions) than this say nothing about a rate: a 4-generation run with one failure is not an alert.</summary>
+    public const int MinSamples = 20;
+
+    public const int KeepFiringForSeconds = 120;
 }
 
 public sealed class CustomRule
@@ -64,6 +101,10 @@ public sealed class CustomRule
     public int WindowSeconds { get; set; } = 300;
     public int ForSeconds { get; set; }
     public string Severity { get; set; } = AlertSeverity.Warning;
+
+    public int KeepFiringForSeconds { get; set; } = RuleDefaults.KeepFiringForSeconds;
+
+    public int MinSamples { get; set; } = RuleDefaults.MinSamples;
 
     /// <summary>all, project or run.</summary>
     public string Scope { get; set; } = "all";
@@ -90,6 +131,19 @@ public sealed class WebhookTarget
     public string Format { get; set; } = "json";
 
     public bool Enabled { get; set; } = true;
+}
+
+/// <summary>Alertmanager's grouping timers, applied to json and slack webhook targets.</summary>
+public sealed class NotificationSettings
+{
+    /// <summary>A new group waits this long for its other alerts before its first notification.</summary>
+    public int GroupWaitSeconds { get; set; } = 10;
+
+    /// <summary>Changes to a group already notified are sent at most this often.</summary>
+    public int GroupIntervalSeconds { get; set; } = 60;
+
+    /// <summary>A group still firing, unchanged and not acknowledged, is sent again after this long.</summary>
+    public int RepeatIntervalSeconds { get; set; } = 4 * 3600;
 }
 
 public static class AlertSeverity

@@ -5,6 +5,7 @@ public static class AlertSettingsValidator
 {
     public const int MaxIntervalSeconds = 86_400;
     public const int MaxWindowSeconds = 7 * 86_400;
+    public const int MaxMinSamples = 1_000_000;
 
     public static readonly string[] Aggregates = ["mean", "min", "max", "p50", "p90", "p95", "p99", "count", "rate"];
     public static readonly string[] Comparisons = ["above", "below"];
@@ -36,6 +37,7 @@ public static class AlertSettingsValidator
             errors.Add(new($"rules.{BuiltInRules.ShortConversations}.threshold",
                 $"The minimum conversation length ({min.Threshold}) is above the maximum ({max.Threshold})."));
         }
+        ValidateNotifications(s.Notifications, errors);
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < (s.CustomRules?.Count ?? 0); i++)
         {
@@ -113,6 +115,7 @@ public static class AlertSettingsValidator
             }
         }
         ValidateCommon(field, rule.WindowSeconds, rule.ForSeconds, rule.Severity, errors);
+        ValidateLifecycle(field, rule.KeepFiringForSeconds, rule.MinSamples, errors);
     }
 
     private static void ValidateCustom(string field, CustomRule? rule, HashSet<string> names, List<FieldError> errors)
@@ -155,6 +158,39 @@ public static class AlertSettingsValidator
             errors.Add(new($"{field}.scope_value", $"scope_value must name the {rule.Scope}."));
         }
         ValidateCommon(field, rule.WindowSeconds, rule.ForSeconds, rule.Severity, errors);
+        ValidateLifecycle(field, rule.KeepFiringForSeconds, rule.MinSamples, errors);
+    }
+
+    private static void ValidateLifecycle(string field, int keepFiringFor, int? minSamples, List<FieldError> errors)
+    {
+        if (keepFiringFor < 0 || keepFiringFor > MaxWindowSeconds)
+        {
+            errors.Add(new($"{field}.keep_firing_for_seconds", $"keep_firing_for_seconds must be between 0 and {MaxWindowSeconds}."));
+        }
+        if (minSamples is < 0 or > MaxMinSamples)
+        {
+            errors.Add(new($"{field}.min_samples", $"min_samples must be between 0 and {MaxMinSamples}."));
+        }
+    }
+
+    private static void ValidateNotifications(NotificationSettings? n, List<FieldError> errors)
+    {
+        if (n is null)
+        {
+            return;
+        }
+        if (n.GroupWaitSeconds is < 0 or > MaxIntervalSeconds)
+        {
+            errors.Add(new("notifications.group_wait_seconds", $"group_wait_seconds must be between 0 and {MaxIntervalSeconds}."));
+        }
+        if (n.GroupIntervalSeconds is < 0 or > MaxIntervalSeconds)
+        {
+            errors.Add(new("notifications.group_interval_seconds", $"group_interval_seconds must be between 0 and {MaxIntervalSeconds}."));
+        }
+        if (n.RepeatIntervalSeconds is < 1 or > MaxWindowSeconds)
+        {
+            errors.Add(new("notifications.repeat_interval_seconds", $"repeat_interval_seconds must be between 1 and {MaxWindowSeconds}."));
+        }
     }
 
     private static void ValidateCommon(string field, int window, int forSeconds, string severity, List<FieldError> errors)

@@ -15,10 +15,13 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
     public const string ExternalPrefix = "external";
 
     /// <summary>
-    /// Moves each (rule, run) like Prometheus: pending while the for-duration is not met, then firing, then
-    /// resolved when the condition no longer holds. A firing alert stays one row however often it is evaluated.
+    /// Moves each (rule, run) like Prometheus: pending while the for-duration is not met, then firing; a firing alert
+    /// whose condition cleared keeps firing for its rule's keep_firing_for, then resolves. A firing alert stays one row
+    /// however often it is evaluated. A silenced alert is stored and shown as usual but notifies nobody: its fire is
+    /// held back (suppressed) and sent if it still fires when the silence ends; its resolve is sent only if its fire was.
     /// </summary>
-    public async Task<List<AlertChange>> ApplyAsync(IReadOnlyList<AlertCondition> conditions, long now, CancellationToken ct = default)
+    public async Task<List<AlertChange>> ApplyAsync(IReadOnlyList<AlertCondition> conditions, long now,
+        Func<string, int> keepFiringForSeconds, ActiveSilences silences, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var active = await db.Set<AlertEntity>()
@@ -42,9 +45,14 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
             {
                 var severityChanged = a.Severity != c.Severity;
                 Update(a, c, now);
+                a.LastHeldAt = now;
                 if (a.State == AlertState.Pending && now - a.StartedAt >= c.ForSeconds * 1_000_000L)
                 {
                     a.State = AlertState.Firing;
+                    changed.Add((a, Fire(a, silences), null));
+                }
+                else if (SilenceEnded(a, silences))
+                {
                     changed.Add((a, true, null));
                 }
                 else if (severityChanged)
@@ -58,12 +66,12 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
                 {
                     Rule = c.Rule, Run = c.Run, Severity = c.Severity, Message = c.Message,
                     State = c.ForSeconds == 0 ? AlertState.Firing : AlertState.Pending,
-                    StartedAt = now, UpdatedAt = now,
+                    StartedAt = now, UpdatedAt = now, LastHeldAt = now,
                 };
                 Update(alert, c, now);
                 db.Add(alert);
                 inserted.Add(c.Run);
-                changed.Add((alert, alert.State == AlertState.Firing, null));
+                changed.Add((alert, alert.State == AlertState.Firing && Fire(alert, silences), null));
             }
         }
         foreach (var a in byKey.Values)
@@ -74,12 +82,23 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
                 db.Remove(a);
                 changed.Add((a, false, AlertState.Inactive));
             }
+            else if (now - (a.LastHeldAt ?? a.UpdatedAt) < keepFiringForSeconds(a.Rule) * 1_000_000L)
+            {
+                // keep_firing_for: a condition that clears for a moment does not resolve (and re-fire) the alert.
+                if (SilenceEnded(a, silences))
+                {
+                    changed.Add((a, true, null));
+                }
+            }
             else
             {
                 a.State = AlertState.Resolved;
                 a.ResolvedAt = now;
                 a.UpdatedAt = now;
-                changed.Add((a, true, null));
+                // Receivers hear of a resolve only when they heard of the fire, and not while a silence holds.
+                var notify = !a.Suppressed && silences.For(a.Rule, a.Run, a.Severity) is null;
+                a.Suppressed = false;
+                changed.Add((a, notify, null));
             }
         }
         await db.SaveChangesAsync(ct);
@@ -87,7 +106,56 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
         {
             await CapAsync(db, inserted, ct);
         }
-        return changed.Select(x => new AlertChange(ToMessage(x.Alert) with { State = x.SentState ?? x.Alert.State }, x.Notify)).ToList();
+        return changed.Select(x => new AlertChange(ToMessage(x.Alert, silences) with { State = x.SentState ?? x.Alert.State }, x.Notify)).ToList();
+    }
+
+    /// <summary>Whether the fire of a just-firing alert is sent; a silenced one is held back and remembered.</summary>
+    private static bool Fire(AlertEntity a, ActiveSilences silences)
+    {
+        a.Suppressed = silences.For(a.Rule, a.Run, a.Severity) is not null;
+        return !a.Suppressed;
+    }
+
+    /// <summary>A firing alert whose fire a silence held back, now that no silence matches: its fire is sent now.</summary>
+    private static bool SilenceEnded(AlertEntity a, ActiveSilences silences)
+    {
+        if (a.State != AlertState.Firing || !a.Suppressed || silences.For(a.Rule, a.Run, a.Severity) is not null)
+        {
+            return false;
+        }
+        a.Suppressed = false;
+        return true;
+    }
+
+    /// <summary>Records who took the alert; null when there is no such alert.</summary>
+    public async Task<AlertChangedMessage?> AcknowledgeAsync(long id, string? by, string? comment, long now, ActiveSilences silences, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var alert = await db.Set<AlertEntity>().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (alert is null)
+        {
+            return null;
+        }
+        alert.AcknowledgedAt = now;
+        alert.AcknowledgedBy = by;
+        alert.AckComment = comment;
+        await db.SaveChangesAsync(ct);
+        return ToMessage(alert, silences);
+    }
+
+    public async Task<AlertChangedMessage?> UnacknowledgeAsync(long id, ActiveSilences silences, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var alert = await db.Set<AlertEntity>().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (alert is null)
+        {
+            return null;
+        }
+        alert.AcknowledgedAt = null;
+        alert.AcknowledgedBy = null;
+        alert.AckComment = null;
+        await db.SaveChangesAsync(ct);
+        return ToMessage(alert, silences);
     }
 
     public async Task<AlertChangedMessage> AddExternalAsync(AlertEntity alert, CancellationToken ct = default)
@@ -118,11 +186,16 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
         return ToMessage(alert);
     }
 
-    /// <summary>Newest first.</summary>
-    public async Task<List<AlertChangedMessage>> GetAsync(string? run, string? severity, string? state, int limit, CancellationToken ct = default)
+    /// <summary>Newest first; each marked silenced when an active silence matches it.</summary>
+    public async Task<List<AlertChangedMessage>> GetAsync(string? run, string? severity, string? state, int limit, CancellationToken ct = default,
+        string? rule = null, ActiveSilences? silences = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var q = db.Set<AlertEntity>().AsNoTracking();
+        if (rule is not null)
+        {
+            q = q.Where(a => a.Rule == rule);
+        }
         if (run is not null)
         {
             q = q.Where(a => a.Run == run);
@@ -136,12 +209,21 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
             q = q.Where(a => a.State == state);
         }
         var rows = await q.OrderByDescending(a => a.Id).Take(limit).ToListAsync(ct);
-        return rows.Select(ToMessage).ToList();
+        return rows.Select(a => ToMessage(a, silences ?? ActiveSilences.None)).ToList();
     }
 
-    public static AlertChangedMessage ToMessage(AlertEntity a) => new(
-        a.Id, a.Rule, a.Run, a.Severity, a.State, a.Message, a.Value, a.Threshold,
-        Timestamps.FromMicros(a.StartedAt), a.ResolvedAt is { } r ? Timestamps.FromMicros(r) : null);
+    public static AlertChangedMessage ToMessage(AlertEntity a) => ToMessage(a, ActiveSilences.None);
+
+    /// <summary>A resolved alert is never shown silenced: there is nothing left to mute.</summary>
+    public static AlertChangedMessage ToMessage(AlertEntity a, ActiveSilences silences)
+    {
+        var silence = a.State == AlertState.Resolved ? null : silences.For(a.Rule, a.Run, a.Severity);
+        return new(
+            a.Id, a.Rule, a.Run, a.Severity, a.State, a.Message, a.Value, a.Threshold,
+            Timestamps.FromMicros(a.StartedAt), a.ResolvedAt is { } r ? Timestamps.FromMicros(r) : null,
+            silence is not null, silence?.Id,
+            a.AcknowledgedAt is { } at ? Timestamps.FromMicros(at) : null, a.AcknowledgedBy, a.AckComment);
+    }
 
     private static void Update(AlertEntity a, AlertCondition c, long now)
     {

@@ -19,14 +19,19 @@ public static class AlertsEndpoints
         api.MapGet("/alerts", GetAlertsAsync).WithName("GetAlerts");
         api.MapPost("/alerts", PostAlertAsync).Accepts<ExternalAlertRequest>("application/json").WithName("TriggerAlert");
         api.MapPost("/alerts/{id:long}/resolve", ResolveAlertAsync).WithName("ResolveAlert");
+        api.MapPost("/alerts/{id:long}/ack", AcknowledgeAsync).WithName("AcknowledgeAlert");
+        api.MapDelete("/alerts/{id:long}/ack", UnacknowledgeAsync).WithName("UnacknowledgeAlert");
+        api.MapGet("/silences", SilenceEndpoints.GetSilencesAsync).WithName("GetSilences");
+        api.MapPost("/silences", SilenceEndpoints.PostSilenceAsync).WithName("AddSilence");
+        api.MapDelete("/silences/{id:long}", SilenceEndpoints.DeleteSilenceAsync).WithName("ExpireSilence");
         api.MapGet("/settings/alerts", GetSettingsAsync).WithName("GetAlertSettings");
         api.MapPut("/settings/alerts", PutSettingsAsync).Accepts<AlertSettings>("application/json").WithName("SaveAlertSettings");
         app.MapPost("/alerts/{id:long}/resolve", ResolveAlertFormAsync).ExcludeFromDescription();
         return app;
     }
 
-    internal static async Task<IResult> GetAlertsAsync(AlertStore store, string? run = null, string? severity = null,
-        string? state = null, string? limit = null, CancellationToken ct = default)
+    internal static async Task<IResult> GetAlertsAsync(AlertStore store, SilenceStore silences, string? run = null, string? severity = null,
+        string? state = null, string? limit = null, string? rule = null, CancellationToken ct = default)
     {
         if (severity is not null && !AlertSeverity.All.Contains(severity))
         {
@@ -41,10 +46,11 @@ public static class AlertsEndpoints
         {
             return ApiProblems.BadParameter("limit", $"limit must be a whole number from 1 to {MaxLimit}.");
         }
-        return TypedResults.Ok(await store.GetAsync(string.IsNullOrEmpty(run) ? null : run, severity, state, take, ct));
+        return TypedResults.Ok(await store.GetAsync(string.IsNullOrEmpty(run) ? null : run, severity, state, take, ct,
+            string.IsNullOrEmpty(rule) ? null : rule, await silences.GetActiveAsync(ct)));
     }
 
-    internal static async Task<IResult> PostAlertAsync(HttpContext context, AlertStore store, IAlertSink sink, TimeProvider time)
+    internal static async Task<IResult> PostAlertAsync(HttpContext context, AlertStore store, SilenceStore silences, IAlertSink sink, TimeProvider time)
     {
         var (bytes, refused) = await ReadUtf8BodyAsync(context);
         if (refused is not null)
@@ -66,15 +72,88 @@ public static class AlertsEndpoints
             return ApiProblems.BadParameter(error.Field, error.Message);
         }
         var stored = await store.AddExternalAsync(alert!, context.RequestAborted);
-        await sink.OnAlertChangedAsync(new AlertChange(stored, Notify: true));
+        var silence = (await silences.GetActiveAsync(context.RequestAborted)).For(stored.Rule, stored.Run, stored.Severity);
+        stored = stored with { Silenced = silence is not null, SilenceId = silence?.Id };
+        await sink.OnAlertChangedAsync(new AlertChange(stored, Notify: silence is null));
         return TypedResults.Created($"/api/v1/alerts?limit=1", stored);
+    }
+
+    internal static async Task<IResult> AcknowledgeAsync(long id, HttpContext context, AlertStore store, SilenceStore silences,
+        IAlertSink sink, TimeProvider time)
+    {
+        string? by = null, comment = null;
+        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            var (bytes, refused) = await ReadUtf8BodyAsync(context);
+            if (refused is not null)
+            {
+                return refused;
+            }
+            if (bytes.Length > 0)
+            {
+                JsonElement body;
+                try
+                {
+                    body = JsonSerializer.Deserialize<JsonElement>(bytes.Span);
+                }
+                catch (JsonException ex)
+                {
+                    return ApiProblems.BadParameter("body", "The body is not valid JSON: " + ex.Message);
+                }
+                if (body.ValueKind != JsonValueKind.Object)
+                {
+                    return ApiProblems.BadParameter("body", "The body must be a JSON object.");
+                }
+                if (!OptionalText(body, "by", 128, out by))
+                {
+                    return ApiProblems.BadParameter("by", "by must be a string of 1-128 characters.");
+                }
+                if (!OptionalText(body, "comment", 1000, out comment))
+                {
+                    return ApiProblems.BadParameter("comment", "comment must be a string of 1-1000 characters.");
+                }
+            }
+        }
+        var active = await silences.GetActiveAsync(context.RequestAborted);
+        var acked = await store.AcknowledgeAsync(id, by, comment, Timestamps.ToMicros(time.GetUtcNow()), active, context.RequestAborted);
+        return await AnswerAsync(id, acked, sink);
+    }
+
+    internal static async Task<IResult> UnacknowledgeAsync(long id, AlertStore store, SilenceStore silences, IAlertSink sink, CancellationToken ct) =>
+        await AnswerAsync(id, await store.UnacknowledgeAsync(id, await silences.GetActiveAsync(ct), ct), sink);
+
+    /// <summary>Pages hear of the change at once; an acknowledgement is not a notification.</summary>
+    private static async Task<IResult> AnswerAsync(long id, AlertChangedMessage? alert, IAlertSink sink)
+    {
+        if (alert is null)
+        {
+            return TypedResults.Problem(title: "No such alert.", statusCode: StatusCodes.Status404NotFound,
+                detail: $"No alert has id {id}.", extensions: new Dictionary<string, object?> { ["field"] = "id" });
+        }
+        await sink.OnAlertChangedAsync(new AlertChange(alert, Notify: false));
+        return TypedResults.Ok(alert);
+    }
+
+    private static bool OptionalText(JsonElement body, string name, int max, out string? value)
+    {
+        value = null;
+        if (!body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+        if (v.ValueKind != JsonValueKind.String || v.GetString()!.Length is 0 || v.GetString()!.Length > max)
+        {
+            return false;
+        }
+        value = v.GetString();
+        return true;
     }
 
     /// <summary>
     /// The whole body, checked as UTF-8 before parsing: System.Text.Json checks UTF-8 only as it decodes a string,
     /// and a bad byte inside one surfaced as a DecoderFallbackException (a 500) instead of a 400.
     /// </summary>
-    private static async Task<(ReadOnlyMemory<byte> Body, IResult? Refused)> ReadUtf8BodyAsync(HttpContext context)
+    internal static async Task<(ReadOnlyMemory<byte> Body, IResult? Refused)> ReadUtf8BodyAsync(HttpContext context)
     {
         var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
         if (body is null)
@@ -140,6 +219,7 @@ public static class AlertsEndpoints
         document.CustomRules ??= [];
         document.Baselines ??= [];
         document.Webhooks ??= [];
+        document.Notifications ??= new();
         var errors = await settings.SaveAsync(document, context.RequestAborted);
         if (errors.Count > 0)
         {
@@ -153,87 +233,5 @@ public static class AlertsEndpoints
                 });
         }
         return TypedResults.Json(await settings.GetAsync(context.RequestAborted), AlertSettingsStore.Json);
-    }
-}
-
-/// <summary>calibrax ProductionMonitor.trigger_alert's fields, plus the run it belongs to.</summary>
-public sealed record ExternalAlertRequest(string Message, string Severity, string? MetricName, double? MetricValue,
-    double? Threshold, JsonElement? Metadata, string? Run)
-{
-    public static (AlertEntity? Alert, FieldError? Error) Parse(JsonElement body, long now)
-    {
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            return (null, new FieldError("body", "The body must be a JSON object."));
-        }
-        if (!body.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.String || message.GetString()!.Length is 0 or > 2000)
-        {
-            return (null, new FieldError("message", "message must be a string of 1-2000 characters."));
-        }
-        var severity = AlertSeverity.Warning;
-        if (body.TryGetProperty("severity", out var sev) && sev.ValueKind != JsonValueKind.Null)
-        {
-            severity = sev.ValueKind == JsonValueKind.String ? sev.GetString()!.ToLowerInvariant() : "";
-            if (!AlertSeverity.All.Contains(severity))
-            {
-                return (null, new FieldError("severity", "severity must be info, warning, error or critical."));
-            }
-        }
-        string? metricName = null;
-        if (body.TryGetProperty("metric_name", out var mn) && mn.ValueKind != JsonValueKind.Null)
-        {
-            if (mn.ValueKind != JsonValueKind.String || mn.GetString()!.Length is 0 or > 256)
-            {
-                return (null, new FieldError("metric_name", "metric_name must be a string of 1-256 characters."));
-            }
-            metricName = mn.GetString();
-        }
-        if (!TryNumber(body, "metric_value", out var value))
-        {
-            return (null, new FieldError("metric_value", "metric_value must be a number."));
-        }
-        if (!TryNumber(body, "threshold", out var threshold))
-        {
-            return (null, new FieldError("threshold", "threshold must be a number."));
-        }
-        string? metadata = null;
-        if (body.TryGetProperty("metadata", out var md) && md.ValueKind != JsonValueKind.Null)
-        {
-            if (md.ValueKind != JsonValueKind.Object)
-            {
-                return (null, new FieldError("metadata", "metadata must be a JSON object."));
-            }
-            metadata = md.GetRawText();
-        }
-        string? run = null;
-        if (body.TryGetProperty("run", out var r) && r.ValueKind != JsonValueKind.Null)
-        {
-            if (r.ValueKind != JsonValueKind.String || !RunNameRule.IsValid(r.GetString()!))
-            {
-                return (null, new FieldError("run", RunNameRule.Message("run")));
-            }
-            run = r.GetString();
-        }
-        return (new AlertEntity
-        {
-            Rule = AlertStore.ExternalPrefix + (metricName is null ? "" : ":" + metricName),
-            Run = run, Severity = severity, State = AlertState.Firing, Message = message.GetString()!,
-            Value = value, Threshold = threshold, StartedAt = now, UpdatedAt = now, Metadata = metadata,
-        }, null);
-    }
-
-    private static bool TryNumber(JsonElement body, string name, out double? value)
-    {
-        value = null;
-        if (!body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-        {
-            return true;
-        }
-        if (v.ValueKind != JsonValueKind.Number || !double.IsFinite(v.GetDouble()))
-        {
-            return false;
-        }
-        value = v.GetDouble();
-        return true;
     }
 }

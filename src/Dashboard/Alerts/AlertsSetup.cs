@@ -14,6 +14,8 @@ public static class AlertsSetup
         services.AddSingleton<AlertSettingsStore>();
         services.AddSingleton<AlertQueries>();
         services.AddSingleton<AlertStore>();
+        services.AddSingleton<SilenceStore>();
+        services.AddSingleton<IBudgetSource, CostBudgetSource>();
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<AlertNotifier>());
         services.AddSingleton<AlertEvaluator>();

@@ -3,7 +3,7 @@ namespace Dashboard.Alerts;
 /// <summary>A built-in rule's fixed description and its default setting.</summary>
 public sealed record BuiltInRule(
     string Key, string Label, string Group, bool Above, double Threshold, double? Critical, string Severity,
-    bool Enabled, string Unit, string Help)
+    bool Enabled, string Unit, string Help, int MinSamples = RuleDefaults.MinSamples, int WindowSeconds = 300)
 {
     public RuleSetting DefaultSetting() => new()
     {
@@ -11,8 +11,10 @@ public sealed record BuiltInRule(
         Threshold = Threshold,
         CriticalThreshold = Critical,
         Severity = Severity,
-        WindowSeconds = 300,
+        WindowSeconds = WindowSeconds,
         ForSeconds = 0,
+        KeepFiringForSeconds = RuleDefaults.KeepFiringForSeconds,
+        MinSamples = MinSamples,
     };
 }
 
@@ -35,10 +37,17 @@ public static class BuiltInRules
     public const string PredictionAnomaly = "prediction_anomaly";
     public const string PipelinePerformance = "pipeline_performance";
     public const string PipelineErrorRate = "pipeline_error_rate";
+    public const string RunStalled = "run_stalled";
+    public const string RunSpend = "budget_run_spend";
+    public const string ProjectSpend = "budget_project_spend";
+    public const string ProjectedCost = "budget_projected_cost";
+    public const string EtaPastDeadline = "goal_eta_past_deadline";
 
-    /// <summary>Executions considered by <see cref="PipelineErrorRate"/>, and the fewest that may raise it.</summary>
+    /// <summary>A run silent for longer than its stall window plus this counts as finished: its run_stalled alert resolves.</summary>
+    public static readonly TimeSpan StalledLookback = TimeSpan.FromHours(24);
+
+    /// <summary>Executions considered by <see cref="PipelineErrorRate"/>.</summary>
     public const int PipelineRecentExecutions = 20;
-    public const int PipelineMinExecutions = 3;
 
     public static readonly IReadOnlyList<BuiltInRule> All =
     [
@@ -67,9 +76,19 @@ public static class BuiltInRules
         new(PredictionAnomaly, "Prediction anomaly score", "Prediction", true, 0.3, null, AlertSeverity.Warning, true, "",
             "mean of: share of low confidence, share of slow predictions, 0.5 when one label exceeds 90% of predictions"),
         new(PipelinePerformance, "Pipeline over baseline", "Pipeline", true, 0.2, null, AlertSeverity.Warning, true, "share",
-            "the latest execution runs more than this share over the pipeline's baseline"),
+            "the latest execution runs more than this share over the pipeline's baseline", MinSamples: 1),
         new(PipelineErrorRate, "Pipeline error rate", "Pipeline", true, 0.3, null, AlertSeverity.Error, true, "",
-            "error rate among a pipeline's last 20 executions (at least 3) above the threshold"),
+            "error rate among a pipeline's last 20 executions (at least min_samples) above the threshold", MinSamples: 3),
+        new(RunStalled, "Run stalled", "Liveness", true, 0, null, AlertSeverity.Warning, true, "s",
+            "a run that had at least min_samples events has sent nothing for window_seconds", WindowSeconds: 600),
+        new(RunSpend, "Run spend", "Budget", true, 100, null, AlertSeverity.Warning, false, "currency",
+            "a run's token cost over the window above the threshold (in the price table's currency)", MinSamples: 1, WindowSeconds: 86_400),
+        new(ProjectSpend, "Project spend", "Budget", true, 1000, null, AlertSeverity.Warning, false, "currency",
+            "a project's token cost (all its runs) over the window above the threshold", MinSamples: 1, WindowSeconds: 86_400),
+        new(ProjectedCost, "Projected cost over budget", "Budget", true, 0, null, AlertSeverity.Warning, true, "currency",
+            "projected cost at completion above the run goal's budget (or above the threshold when it is above 0 and the goal has no budget); judged from min_samples samples done"),
+        new(EtaPastDeadline, "ETA past deadline", "Budget", true, 0, null, AlertSeverity.Warning, true, "",
+            "the run goal's ETA falls after its deadline; judged from min_samples samples done"),
     ];
 
     private static readonly Dictionary<string, BuiltInRule> ByKey = All.ToDictionary(r => r.Key);

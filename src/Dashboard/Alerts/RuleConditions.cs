@@ -9,6 +9,11 @@ public static class RuleConditions
     public static AlertCondition? Evaluate(string key, RuleSetting rule, string run,
         IReadOnlyDictionary<string, WindowAggregate> m, double? topLabelShare)
     {
+        if (Samples(key, m) < (rule.MinSamples ?? BuiltInRules.Get(key).MinSamples))
+        {
+            // Too few generations (or predictions) in the window to say anything about a rate or a mean.
+            return null;
+        }
         var window = WindowText(rule.WindowSeconds);
         switch (key)
         {
@@ -66,6 +71,25 @@ public static class RuleConditions
         }
     }
 
+    /// <summary>The samples a window rule judges: the points of the metric it reads (predictions and errors for the error rate).</summary>
+    public static long Samples(string key, IReadOnlyDictionary<string, WindowAggregate> m)
+    {
+        long Count(string metric) => m.GetValueOrDefault(metric)?.Count ?? 0;
+        return key switch
+        {
+            BuiltInRules.LowSuccessRate or BuiltInRules.HighErrorRate => Count("success_rate"),
+            BuiltInRules.HighGenerationTime => Count("generation_time"),
+            BuiltInRules.PromptTokens => Count("prompt_token_count"),
+            BuiltInRules.CompletionTokens => Count("completion_token_count"),
+            BuiltInRules.TotalTokens => Count("total_token_count"),
+            BuiltInRules.LongConversations or BuiltInRules.ShortConversations => Count("conversation_length"),
+            BuiltInRules.PredictionTime => Count("prediction_processing_time"),
+            BuiltInRules.PredictionConfidence or BuiltInRules.PredictionAnomaly => Count("prediction_confidence"),
+            BuiltInRules.PredictionErrorRate => Count("prediction_confidence") + Count("prediction_error"),
+            _ => 0,
+        };
+    }
+
     /// <summary>
     /// PredictionMonitor's anomaly score: the mean of the share of low-confidence predictions, the share of
     /// slow ones, and 0.5 when one label exceeds 90% of predictions (else 0).
@@ -84,8 +108,13 @@ public static class RuleConditions
         return (lowShare + slowShare + labelPart) / 3;
     }
 
-    public static AlertCondition? PipelinePerformance(RuleSetting rule, string run, string pipeline, double latest, double baseline)
+    public static AlertCondition? PipelinePerformance(RuleSetting rule, string run, string pipeline, List<double> newestFirst, double baseline)
     {
+        if (newestFirst.Count == 0 || newestFirst.Count < (rule.MinSamples ?? 1))
+        {
+            return null;
+        }
+        var latest = newestFirst[0];
         var over = (latest - baseline) / baseline;
         return over > rule.Threshold
             ? new AlertCondition($"{BuiltInRules.PipelinePerformance}:{pipeline}", run, rule.Severity, latest, baseline * (1 + rule.Threshold),
@@ -96,7 +125,7 @@ public static class RuleConditions
 
     public static AlertCondition? PipelineErrorRate(RuleSetting rule, string run, string pipeline, List<double> successes)
     {
-        if (successes.Count < BuiltInRules.PipelineMinExecutions)
+        if (successes.Count == 0 || successes.Count < (rule.MinSamples ?? BuiltInRules.Get(BuiltInRules.PipelineErrorRate).MinSamples))
         {
             return null;
         }
@@ -110,6 +139,10 @@ public static class RuleConditions
 
     public static AlertCondition? Custom(CustomRule rule, string run, List<double> values)
     {
+        if (values.Count < rule.MinSamples)
+        {
+            return null;
+        }
         var value = Aggregate(rule.Aggregate, values, rule.WindowSeconds);
         if (value is not { } v)
         {
@@ -121,6 +154,19 @@ public static class RuleConditions
                 $"{rule.Aggregate}({rule.Metric}) {F(v)} is {rule.Comparison} {F(rule.Threshold)} over the last {WindowText(rule.WindowSeconds)}.",
                 rule.ForSeconds)
             : null;
+    }
+
+    /// <summary>A run that had min_samples events and has sent nothing for the rule's window (value: seconds of silence).</summary>
+    public static AlertCondition? Stalled(RuleSetting rule, string run, long eventCount, long lastReceivedMicros, long nowMicros)
+    {
+        var silent = (nowMicros - lastReceivedMicros) / 1_000_000.0;
+        if (eventCount < (rule.MinSamples ?? RuleDefaults.MinSamples) || !(silent >= rule.WindowSeconds))
+        {
+            return null;
+        }
+        return new AlertCondition(BuiltInRules.RunStalled, run, rule.Severity, Math.Floor(silent), rule.WindowSeconds,
+            $"Run '{run}' has sent nothing for {WindowText((int)Math.Min(int.MaxValue, Math.Floor(silent)))} (stalled after {WindowText(rule.WindowSeconds)} of silence).",
+            rule.ForSeconds);
     }
 
     public static double? Aggregate(string aggregate, List<double> values, int windowSeconds)

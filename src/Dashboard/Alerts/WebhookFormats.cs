@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dashboard.Live;
 
 namespace Dashboard.Alerts;
@@ -17,17 +18,29 @@ public interface IWebhookFormat
     /// <summary>The value of a webhook's <c>format</c> setting.</summary>
     string Name { get; }
 
-    HttpContent Body(AlertChangedMessage alert);
+    /// <summary>One notification: a group's alerts (the failure-share pair of a run is one group).</summary>
+    HttpContent Body(AlertNotification notification);
 }
 
-/// <summary>The alert's own fields as a JSON object; System.Text.Json encodes every string, so text stays text.</summary>
+/// <summary>
+/// The lead alert's own fields as a JSON object, plus <c>group</c> and <c>alerts</c> (every alert of the group, the lead
+/// included); System.Text.Json encodes every string, so text stays text.
+/// </summary>
 public sealed class JsonWebhookFormat : IWebhookFormat
 {
     private static readonly JsonSerializerOptions Json = WireJson.Options;
 
     public string Name => "json";
 
-    public HttpContent Body(AlertChangedMessage alert) => JsonContent.Create(alert, options: Json);
+    public HttpContent Body(AlertNotification notification) => JsonContent.Create(Document(notification));
+
+    public static JsonObject Document(AlertNotification notification)
+    {
+        var body = JsonSerializer.SerializeToNode(notification.Lead, Json)!.AsObject();
+        body["group"] = notification.Group;
+        body["alerts"] = JsonSerializer.SerializeToNode(notification.Alerts, Json);
+        return body;
+    }
 }
 
 /// <summary>
@@ -38,7 +51,8 @@ public sealed class SlackWebhookFormat : IWebhookFormat
 {
     public string Name => "slack";
 
-    public HttpContent Body(AlertChangedMessage alert) => JsonContent.Create(new { text = Text(alert) });
+    public HttpContent Body(AlertNotification notification) =>
+        JsonContent.Create(new { text = string.Join("\n", notification.Alerts.Select(Text)) });
 
     public static string Text(AlertChangedMessage a) => string.Create(CultureInfo.InvariantCulture,
         $"[{Escape(a.State.ToUpperInvariant())}] {Escape(a.Severity)} {Escape(a.Rule)}{(a.Run is null ? "" : " on run " + Escape(a.Run))}: {Escape(a.Message)}");

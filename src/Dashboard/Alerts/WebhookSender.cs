@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
-using Dashboard.Live;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Alerts;
 
 /// <summary>
-/// Fans each fire/resolve notification out to every enabled webhook's own <see cref="WebhookTargetQueue"/>,
-/// so targets are served in parallel and a dead one delays nobody else. Each delivery is tried
+/// Groups each fire/resolve (see <see cref="NotificationGroups"/>, with the timers of the settings' notifications section)
+/// and fans each due notification out to every enabled webhook's own <see cref="WebhookTargetQueue"/>, so targets are
+/// served in parallel and a dead one delays nobody else. External alerts (POST /api/v1/alerts) are sent at once, ungrouped;
+/// Alertmanager targets get every fire and resolve as it comes and group by themselves. Each delivery is tried
 /// Webhooks:Attempts times with doubling backoff; its outcome goes to <see cref="WebhookStatus"/> (kept in the database).
 /// </summary>
 public sealed class WebhookSender(
@@ -16,26 +17,54 @@ public sealed class WebhookSender(
     public const string ClientName = "alerts-webhooks";
 
     private readonly ConcurrentDictionary<(string Url, string Format), WebhookTargetQueue> _targets = new();
+    private readonly NotificationGroups _groups = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var reader = notifier.Notifications;
+        Task<bool>? waiting = null;
         try
         {
-            await foreach (var alert in notifier.Notifications.ReadAllAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                List<WebhookTarget> targets;
+                AlertSettings current;
                 try
                 {
-                    targets = (await settings.GetAsync(stoppingToken)).Webhooks.Where(w => w.Enabled).ToList();
+                    current = await settings.GetAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogError(ex, "Could not read webhook settings; alert {Id} is not notified", alert.Id);
-                    continue;
+                    logger.LogError(ex, "Could not read webhook settings; notifications wait for the next change");
+                    current = new AlertSettings();
                 }
-                foreach (var target in targets)
+                while (reader.TryRead(out var change))
                 {
-                    Enqueue(target, alert, stoppingToken);
+                    Route(change, current, stoppingToken);
+                }
+                foreach (var notification in _groups.TakeDue(time.GetUtcNow(), current.Notifications))
+                {
+                    Fan(notification, current, stoppingToken);
+                }
+                waiting ??= reader.WaitToReadAsync(stoppingToken).AsTask();
+                if (_groups.NextDue(current.Notifications) is { } due)
+                {
+                    // Wake for the next group falling due, or a new change, whichever comes first.
+                    using var timer = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    var delay = Task.Delay(Max(due - time.GetUtcNow(), TimeSpan.Zero), time, timer.Token);
+                    await Task.WhenAny(waiting, delay);
+                    await timer.CancelAsync();
+                }
+                else
+                {
+                    await waiting;
+                }
+                if (waiting.IsCompleted)
+                {
+                    if (!await waiting)
+                    {
+                        break;
+                    }
+                    waiting = null;
                 }
             }
         }
@@ -52,24 +81,44 @@ public sealed class WebhookSender(
         }
     }
 
-    private void Enqueue(WebhookTarget target, AlertChangedMessage alert, CancellationToken stoppingToken)
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private void Route(AlertChange change, AlertSettings current, CancellationToken stoppingToken)
     {
-        if (target.Format == AlertmanagerPayload.Format)
+        if (change.Notify)
         {
-            alertmanager.Enqueue(target, alert);
+            foreach (var target in current.Webhooks.Where(w => w.Enabled && w.Format == AlertmanagerPayload.Format))
+            {
+                alertmanager.Enqueue(target, change.Alert);
+            }
+        }
+        if (change.Alert.Rule.StartsWith(AlertStore.ExternalPrefix, StringComparison.Ordinal))
+        {
+            if (change.Notify)
+            {
+                Fan(AlertNotification.Single(change.Alert), current, stoppingToken);
+            }
             return;
         }
-        var queue = _targets.GetOrAdd((target.Url, target.Format), key =>
-            new WebhookTargetQueue(key.Url, WebhookFormats.Get(key.Format), options.Value.QueueCapacity, SendAsync, stoppingToken));
-        if (!queue.TryEnqueue(alert))
+        _groups.Add(change, time.GetUtcNow());
+    }
+
+    private void Fan(AlertNotification notification, AlertSettings current, CancellationToken stoppingToken)
+    {
+        foreach (var target in current.Webhooks.Where(w => w.Enabled && w.Format != AlertmanagerPayload.Format))
         {
-            var failure = $"queue full ({options.Value.QueueCapacity} waiting): alert {alert.Id} dropped";
-            logger.LogError("Webhook {Url}: {Failure}", target.Url, failure);
-            status.RecordFailure(target.Url, failure);
+            var queue = _targets.GetOrAdd((target.Url, target.Format), key =>
+                new WebhookTargetQueue(key.Url, WebhookFormats.Get(key.Format), options.Value.QueueCapacity, SendAsync, stoppingToken));
+            if (!queue.TryEnqueue(notification))
+            {
+                var failure = $"queue full ({options.Value.QueueCapacity} waiting): alert {notification.Lead.Id} dropped";
+                logger.LogError("Webhook {Url}: {Failure}", target.Url, failure);
+                status.RecordFailure(target.Url, failure);
+            }
         }
     }
 
-    internal async Task SendAsync(string url, IWebhookFormat format, AlertChangedMessage alert, CancellationToken ct)
+    internal async Task SendAsync(string url, IWebhookFormat format, AlertNotification notification, CancellationToken ct)
     {
         var o = options.Value;
         var client = clients.CreateClient(ClientName);
@@ -80,7 +129,7 @@ public sealed class WebhookSender(
             {
                 using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 attemptTimeout.CancelAfter(TimeSpan.FromSeconds(o.TimeoutSeconds));
-                using var response = await client.PostAsync(url, format.Body(alert), attemptTimeout.Token);
+                using var response = await client.PostAsync(url, format.Body(notification), attemptTimeout.Token);
                 if (response.IsSuccessStatusCode)
                 {
                     status.RecordSuccess(url);
@@ -93,14 +142,14 @@ public sealed class WebhookSender(
                 failure = ex is OperationCanceledException ? $"no answer within {o.TimeoutSeconds} s" : ex.Message;
             }
             logger.LogWarning("Webhook {Url} attempt {Attempt}/{Attempts} for alert {Id} failed: {Failure}",
-                url, attempt, o.Attempts, alert.Id, failure);
+                url, attempt, o.Attempts, notification.Lead.Id, failure);
             if (attempt < o.Attempts)
             {
                 await Task.Delay(Backoff(o.RetryBaseMilliseconds, attempt), time, ct);
             }
         }
         status.RecordFailure(url, failure!);
-        logger.LogError("Webhook {Url} gave up on alert {Id} after {Attempts} attempts: {Failure}", url, alert.Id, o.Attempts, failure);
+        logger.LogError("Webhook {Url} gave up on alert {Id} after {Attempts} attempts: {Failure}", url, notification.Lead.Id, o.Attempts, failure);
     }
 
     /// <summary>The wait after failed attempt <paramref name="attempt"/>: base, 2 × base, 4 × base ...</summary>

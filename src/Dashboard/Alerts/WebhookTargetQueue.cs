@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Dashboard.Live;
 
 namespace Dashboard.Alerts;
 
@@ -9,22 +8,22 @@ namespace Dashboard.Alerts;
 /// </summary>
 internal sealed class WebhookTargetQueue
 {
-    private readonly Channel<AlertChangedMessage> _queue;
+    private readonly Channel<AlertNotification> _queue;
 
     public WebhookTargetQueue(string url, IWebhookFormat format, int capacity,
-        Func<string, IWebhookFormat, AlertChangedMessage, CancellationToken, Task> deliver, CancellationToken stopping)
+        Func<string, IWebhookFormat, AlertNotification, CancellationToken, Task> deliver, CancellationToken stopping)
     {
         Url = url;
         Format = format;
-        _queue = Channel.CreateBounded<AlertChangedMessage>(
+        _queue = Channel.CreateBounded<AlertNotification>(
             new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
         Worker = Task.Run(async () =>
         {
             try
             {
-                await foreach (var alert in _queue.Reader.ReadAllAsync(stopping))
+                await foreach (var notification in _queue.Reader.ReadAllAsync(stopping))
                 {
-                    await deliver(Url, Format, alert, stopping);
+                    await deliver(Url, Format, notification, stopping);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -40,7 +39,7 @@ internal sealed class WebhookTargetQueue
     public Task Worker { get; }
 
     /// <summary>False when the target's queue is full (the target is far behind): the caller records the drop.</summary>
-    public bool TryEnqueue(AlertChangedMessage alert) => _queue.Writer.TryWrite(alert);
+    public bool TryEnqueue(AlertNotification notification) => _queue.Writer.TryWrite(notification);
 
     public void Complete() => _queue.Writer.TryComplete();
 }

@@ -33,7 +33,12 @@ public sealed record RunChange(string Run, string Project, bool Created, int Eve
 
 public sealed record RunsChangedMessage(IReadOnlyList<RunChange> Runs);
 
-/// <summary>The alert's fields as GET /api/v1/alerts gives them.</summary>
+/// <summary>
+/// The alert's fields as GET /api/v1/alerts gives them. Silenced: an active silence (SilenceId) matches it, so it
+/// shows marked and notifies nobody; Acknowledged*: someone took it (issue 16).
+/// </summary>
 public sealed record AlertChangedMessage(
     long Id, string Rule, string? Run, string Severity, string State, string Message,
-    double? Value, double? Threshold, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt);
+    double? Value, double? Threshold, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt,
+    bool Silenced = false, long? SilenceId = null,
+    DateTimeOffset? AcknowledgedAt = null, string? AcknowledgedBy = null, string? AckComment = null);

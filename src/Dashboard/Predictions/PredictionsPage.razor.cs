@@ -44,7 +44,7 @@ public sealed partial class PredictionsPage
     [SupplyParameterFromQuery(Name = "window")] public string? Window { get; set; }
 
     /// <summary>Hour of day says something only when the range holds more than one day.</summary>
-    private bool ShowHours => _timeline is { } t && t.ToMicros - t.FromMicros > 86_400_000_000L;
+    private bool ShowHours => _timeline is { } t && t.ToMicros - t.FromMicros - t.StepMicros > 86_400_000_000L;
 
     protected override async Task OnParametersSetAsync()
     {

@@ -17,12 +17,13 @@ public sealed class AlertmanagerTests
             ["Alerts:AlertmanagerResendSeconds"] = "1",
         });
         using var http = factory.CreateHttpClient();
-        var document = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>((await Json.GetAsync(http, "/api/v1/settings/alerts")).GetRawText())!;
-        document["webhooks"] = JsonSerializer.SerializeToElement(new[] { new { url = alertmanager.BaseAddress.ToString(), format = "alertmanager", enabled = true } });
-        (await http.PutAsync("/api/v1/settings/alerts", Json.Content(document))).EnsureSuccessStatusCode();
+        await AlertSettingsEdit.EditAsync(http, d =>
+        {
+            AlertSettingsEdit.Immediate(d);
+            d["webhooks"] = AlertSettingsEdit.Webhooks((alertmanager.BaseAddress, "alertmanager"));
+        });
 
-        var failures = Enumerable.Range(0, 10).Select(_ => (object)new { type = "generation", duration = 1.2, success = false, error = "timeout" }).ToArray();
-        (await Json.PostIngestAsync(http, "am-run", failures)).EnsureSuccessStatusCode();
+        (await Json.PostIngestAsync(http, "am-run", AlertSettingsEdit.Generations(25, success: false))).EnsureSuccessStatusCode();
 
         JsonElement alert = default;
         await WaitFor.ConditionAsync(async () => (alert = await FindAsync(am, "low_success_rate", "am-run")).ValueKind == JsonValueKind.Object,
@@ -40,8 +41,7 @@ public sealed class AlertmanagerTests
         await WaitFor.ConditionAsync(async () => (await FindAsync(am, "low_success_rate", "am-run")) is { ValueKind: JsonValueKind.Object } a
             && a.GetProperty("endsAt").GetDateTimeOffset() > firstEnd, TimeSpan.FromSeconds(20), "a re-send moves endsAt on");
 
-        var successes = Enumerable.Range(0, 60).Select(_ => (object)new { type = "generation", duration = 0.8, success = true }).ToArray();
-        (await Json.PostIngestAsync(http, "am-run", successes)).EnsureSuccessStatusCode();
+        (await Json.PostIngestAsync(http, "am-run", AlertSettingsEdit.Generations(150, success: true))).EnsureSuccessStatusCode();
 
         await WaitFor.ConditionAsync(async () => (await FindAsync(am, "low_success_rate", "am-run")).ValueKind == JsonValueKind.Undefined,
             TimeSpan.FromSeconds(20), "the resolved alert leaves Alertmanager's active alerts");

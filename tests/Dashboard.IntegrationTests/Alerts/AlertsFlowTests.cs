@@ -14,21 +14,17 @@ public sealed class AlertsFlowTests
         await using var webhooks = await WebhookListener.StartAsync();
         await using var factory = new DashboardFactory(settings: FastAlerts);
         using var http = factory.CreateHttpClient();
-        var settings = await Json.GetAsync(http, "/api/v1/settings/alerts");
-        var document = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(settings.GetRawText())!;
-        document["webhooks"] = JsonSerializer.SerializeToElement(new[]
+        await AlertSettingsEdit.EditAsync(http, d =>
         {
-            new { url = new Uri(webhooks.BaseAddress, "generic").ToString(), format = "json", enabled = true },
-            new { url = new Uri(webhooks.BaseAddress, "slack").ToString(), format = "slack", enabled = true },
+            AlertSettingsEdit.Immediate(d);
+            d["webhooks"] = AlertSettingsEdit.Webhooks((new Uri(webhooks.BaseAddress, "generic"), "json"), (new Uri(webhooks.BaseAddress, "slack"), "slack"));
         });
-        (await http.PutAsync("/api/v1/settings/alerts", Json.Content(document))).EnsureSuccessStatusCode();
         await using var browser = new Browser();
         var page = await browser.NewPageAsync(width: 1280, height: 800);
         await page.GotoAsync(new Uri(factory.BaseAddress, "/alerts").ToString());
         await page.WaitForSelectorAsync("#alert-feed[data-live=on]", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
 
-        var failures = Enumerable.Range(0, 10).Select(_ => (object)new { type = "generation", duration = 1.2, success = false, error = "timeout" }).ToArray();
-        (await Json.PostIngestAsync(http, "burst-run", failures)).EnsureSuccessStatusCode();
+        (await Json.PostIngestAsync(http, "burst-run", AlertSettingsEdit.Generations(25, success: false))).EnsureSuccessStatusCode();
 
         var firingRow = page.Locator("#alert-feed tr:has([data-rule=low_success_rate][data-state=firing])");
         await firingRow.WaitForAsync(new() { Timeout = 15_000 });
@@ -40,14 +36,14 @@ public sealed class AlertsFlowTests
         var firing = await Json.GetAsync(http, "/api/v1/alerts?state=firing&run=burst-run");
         firing.EnumerateArray().Select(a => a.GetProperty("rule").GetString()).Should().Contain(["low_success_rate", "high_error_rate"]);
         var fields = firing.EnumerateArray().First().EnumerateObject().Select(p => p.Name);
-        fields.Should().BeEquivalentTo(["id", "rule", "run", "severity", "state", "message", "value", "threshold", "started_at", "resolved_at"]);
+        fields.Should().BeEquivalentTo(["id", "rule", "run", "severity", "state", "message", "value", "threshold", "started_at", "resolved_at",
+            "silenced", "silence_id", "acknowledged_at", "acknowledged_by", "ack_comment"]);
         var generic = webhooks.At("/generic").First(b => Is(b, "low_success_rate", "firing"));
         generic.GetProperty("run").GetString().Should().Be("burst-run");
         generic.GetProperty("threshold").GetDouble().Should().Be(0.8);
         await Browser.ScreenshotAsync(page, "alerts-firing");
 
-        var successes = Enumerable.Range(0, 60).Select(_ => (object)new { type = "generation", duration = 0.8, success = true }).ToArray();
-        (await Json.PostIngestAsync(http, "burst-run", successes)).EnsureSuccessStatusCode();
+        (await Json.PostIngestAsync(http, "burst-run", AlertSettingsEdit.Generations(150, success: true))).EnsureSuccessStatusCode();
 
         await page.Locator("#alert-feed tr:has([data-rule=low_success_rate][data-state=resolved])").WaitForAsync(new() { Timeout = 15_000 });
         await WaitFor.ConditionAsync(() => webhooks.At("/generic").Any(b => Is(b, "low_success_rate", "resolved")),

@@ -214,7 +214,7 @@ public sealed class AlertEvaluatorTests
         await db.EditSettingsAsync(s => s.CustomRules.Add(new CustomRule
         {
             Name = "slow-p90", Metric = "latency", Aggregate = "p90", Comparison = "above", Threshold = 100,
-            Scope = "project", ScopeValue = "prod", Severity = AlertSeverity.Critical,
+            Scope = "project", ScopeValue = "prod", Severity = AlertSeverity.Critical, MinSamples = 4,
         }));
         db.AddPoints("a", "latency", [10, 20, 500, 600], project: "prod");
         db.AddPoints("b", "latency", [10, 20, 500, 600], project: "dev");

@@ -17,7 +17,11 @@ public sealed class AlertTestDb : IDisposable
     private readonly ServiceProvider _services;
     private readonly string _directory;
 
-    public AlertTestDb(int maxAlertsPerRun = 1000)
+    /// <param name="lifecycleDefaults">
+    /// false (the threshold tests): every rule judges from one sample and resolves at once, so a test of a rule's
+    /// arithmetic need not post 20 generations; true: the shipped min_samples and keep_firing_for.
+    /// </param>
+    public AlertTestDb(int maxAlertsPerRun = 1000, bool lifecycleDefaults = false)
     {
         _directory = Path.Combine(Path.GetTempPath(), "dashboard-alert-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
@@ -36,16 +40,35 @@ public sealed class AlertTestDb : IDisposable
         services.AddSingleton<AlertSettingsStore>();
         services.AddSingleton<AlertQueries>();
         services.AddSingleton<AlertStore>();
+        services.AddSingleton<SilenceStore>();
+        services.AddSingleton<IBudgetSource>(Budgets);
         services.AddSingleton<AlertEvaluator>();
         services.AddLogging();
         _services = services.BuildServiceProvider();
         Connections = _services.GetRequiredService<SqliteConnectionFactory>();
         new SchemaMigrator(Connections, Microsoft.Extensions.Options.Options.Create(new StorageOptions()), NullLogger<SchemaMigrator>.Instance).Migrate();
+        if (!lifecycleDefaults)
+        {
+            EditSettingsAsync(s =>
+            {
+                foreach (var (key, rule) in s.Rules)
+                {
+                    rule.MinSamples = key == BuiltInRules.PipelineErrorRate ? rule.MinSamples : 1;
+                    rule.KeepFiringForSeconds = 0;
+                }
+                // Only the lifecycle tests look at liveness.
+                s.Rules[BuiltInRules.RunStalled].Enabled = false;
+            }).GetAwaiter().GetResult();
+        }
     }
+
+    public SilenceStore Silences => _services.GetRequiredService<SilenceStore>();
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
 
     public RecordingSink Sink { get; } = new();
+
+    public FakeBudgetSource Budgets { get; } = new();
 
     public SqliteConnectionFactory Connections { get; }
 
@@ -74,7 +97,7 @@ public sealed class AlertTestDb : IDisposable
         using var c = Connections.Open();
         using var tx = c.BeginTransaction();
         Exec(c, "INSERT OR IGNORE INTO runs (name, project, created_at, last_received_at) VALUES ($a, $b, $t, $t)", ("$a", run), ("$b", project), ("$t", ts));
-        Exec(c, "UPDATE runs SET last_ts = MAX(COALESCE(last_ts, 0), $t), first_ts = COALESCE(first_ts, $t) WHERE name = $a", ("$a", run), ("$t", ts));
+        Exec(c, "UPDATE runs SET last_ts = MAX(COALESCE(last_ts, 0), $t), first_ts = COALESCE(first_ts, $t), last_received_at = $t WHERE name = $a", ("$a", run), ("$t", ts));
         Exec(c, "INSERT OR IGNORE INTO metric_names (name) VALUES ($a)", ("$a", metric));
         foreach (var v in values)
         {
@@ -82,6 +105,7 @@ public sealed class AlertTestDb : IDisposable
                 INSERT INTO points (run_id, metric_id, ts, value, metadata)
                 VALUES ((SELECT id FROM runs WHERE name = $r), (SELECT id FROM metric_names WHERE name = $m), $t, $v, $md)
                 """, ("$r", run), ("$m", metric), ("$t", ts), ("$v", v), ("$md", (object?)metadata ?? DBNull.Value));
+            Exec(c, "UPDATE runs SET event_count = event_count + 1 WHERE name = $a", ("$a", run));
         }
         tx.Commit();
     }
@@ -123,6 +147,25 @@ public sealed class AlertTestDb : IDisposable
         }
         cmd.ExecuteNonQuery();
     }
+}
+
+/// <summary>Spend and goals as the Costs feature would report them; tests set them directly.</summary>
+public sealed class FakeBudgetSource : IBudgetSource
+{
+    public List<BudgetSpend> Spend { get; } = [];
+
+    public List<BudgetGoal> Goals { get; } = [];
+
+    public (long From, long To)? LastWindow { get; private set; }
+
+    public Task<IReadOnlyList<BudgetSpend>> GetSpendAsync(long fromMicros, long toMicros, CancellationToken ct)
+    {
+        LastWindow = (fromMicros, toMicros);
+        return Task.FromResult<IReadOnlyList<BudgetSpend>>(Spend.ToList());
+    }
+
+    public Task<IReadOnlyList<BudgetGoal>> GetGoalsAsync(long sinceMicros, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<BudgetGoal>>(Goals.ToList());
 }
 
 public sealed class RecordingSink : IAlertSink

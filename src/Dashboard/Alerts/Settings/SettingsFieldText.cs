@@ -18,6 +18,8 @@ public static partial class SettingsFieldText
         ["critical_threshold"] = "critical threshold",
         ["window_seconds"] = "window",
         ["for_seconds"] = "pending for",
+        ["keep_firing_for_seconds"] = "keep firing for",
+        ["min_samples"] = "minimum samples",
         ["severity"] = "severity",
         ["enabled"] = "on/off",
         ["name"] = "name",

@@ -201,5 +201,26 @@ internal static class SchemaMigrations
                 min REAL NOT NULL
             ) WITHOUT ROWID;
             """ + StarterPrices.InsertSql),
+        // Alert lifecycle (issue 16): when the condition last held (keep_firing_for), whether a silence held back its
+        // fire notification (sent when the silence ends), acknowledgement; silences by rule, run or label.
+        (11, """
+            ALTER TABLE alerts ADD COLUMN last_held_at INTEGER;
+            ALTER TABLE alerts ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE alerts ADD COLUMN acknowledged_at INTEGER;
+            ALTER TABLE alerts ADD COLUMN acknowledged_by TEXT;
+            ALTER TABLE alerts ADD COLUMN ack_comment TEXT;
+            CREATE TABLE silences (
+                id INTEGER PRIMARY KEY,
+                rule TEXT,
+                run TEXT,
+                labels TEXT,
+                starts_at INTEGER NOT NULL,
+                ends_at INTEGER NOT NULL,
+                reason TEXT NOT NULL,
+                created_by TEXT,
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX ix_silences_ends_at ON silences(ends_at);
+            """),
     ];
 }

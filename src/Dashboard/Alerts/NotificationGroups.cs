@@ -1,0 +1,116 @@
+using Dashboard.Live;
+
+namespace Dashboard.Alerts;
+
+/// <summary>One notification: every alert of one group as it stands, firing ones first, the lead alert first of all.</summary>
+public sealed record AlertNotification(string Group, IReadOnlyList<AlertChangedMessage> Alerts)
+{
+    public AlertChangedMessage Lead => Alerts[0];
+
+    public static AlertNotification Single(AlertChangedMessage alert) => new(AlertGroups.KeyOf(alert), [alert]);
+}
+
+/// <summary>
+/// Alertmanager's grouping, kept in memory by the one sender: a new group waits group_wait for the rest of its alerts
+/// before its first notification; later changes go out at most every group_interval; a group still firing, unchanged
+/// and not wholly acknowledged, goes out again after repeat_interval. Resolved alerts leave their group once sent.
+/// Pure state driven by the caller's clock, so tests move time by hand.
+/// </summary>
+public sealed class NotificationGroups
+{
+    private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
+
+    public int Count => _groups.Count;
+
+    /// <summary>A fire or resolve joins its group; any other change (an acknowledgement) only refreshes an alert already in one.</summary>
+    public void Add(AlertChange change, DateTimeOffset now)
+    {
+        var key = AlertGroups.KeyOf(change.Alert);
+        if (!change.Notify)
+        {
+            if (_groups.TryGetValue(key, out var existing) && existing.Alerts.ContainsKey(change.Alert.Id))
+            {
+                existing.Alerts[change.Alert.Id] = change.Alert;
+            }
+            return;
+        }
+        if (!_groups.TryGetValue(key, out var group))
+        {
+            _groups[key] = group = new Group(now);
+        }
+        group.Alerts[change.Alert.Id] = change.Alert;
+        group.Dirty = true;
+    }
+
+    /// <summary>When the next group falls due, or null when none will by itself.</summary>
+    public DateTimeOffset? NextDue(NotificationSettings s)
+    {
+        DateTimeOffset? next = null;
+        foreach (var g in _groups.Values)
+        {
+            if (g.DueAt(s) is { } due && (next is null || due < next))
+            {
+                next = due;
+            }
+        }
+        return next;
+    }
+
+    /// <summary>The notifications due at <paramref name="now"/>; their groups are marked sent.</summary>
+    public List<AlertNotification> TakeDue(DateTimeOffset now, NotificationSettings s)
+    {
+        var due = new List<AlertNotification>();
+        foreach (var (key, g) in _groups.ToList())
+        {
+            if (g.DueAt(s) is not { } at || at > now)
+            {
+                continue;
+            }
+            var firing = g.Alerts.Values.Any(a => a.State == AlertState.Firing);
+            if (g.LastSentAt is null && !firing)
+            {
+                // Fired and resolved inside group_wait: nobody heard of the fire, so the resolve says nothing.
+                _groups.Remove(key);
+                continue;
+            }
+            due.Add(new AlertNotification(key, g.Alerts.Values
+                .OrderBy(a => a.State == AlertState.Firing ? 0 : 1).ThenBy(a => AlertGroups.Order(a.Rule)).ThenBy(a => a.Id).ToList()));
+            g.LastSentAt = now;
+            g.Dirty = false;
+            foreach (var resolved in g.Alerts.Values.Where(a => a.State != AlertState.Firing).Select(a => a.Id).ToList())
+            {
+                g.Alerts.Remove(resolved);
+            }
+            if (g.Alerts.Count == 0)
+            {
+                _groups.Remove(key);
+            }
+        }
+        return due;
+    }
+
+    private sealed class Group(DateTimeOffset firstAt)
+    {
+        public Dictionary<long, AlertChangedMessage> Alerts { get; } = [];
+
+        public DateTimeOffset? LastSentAt { get; set; }
+
+        public bool Dirty { get; set; }
+
+        public DateTimeOffset? DueAt(NotificationSettings s)
+        {
+            if (LastSentAt is not { } sent)
+            {
+                return firstAt + TimeSpan.FromSeconds(s.GroupWaitSeconds);
+            }
+            if (Dirty)
+            {
+                return sent + TimeSpan.FromSeconds(s.GroupIntervalSeconds);
+            }
+            // Someone acknowledged every firing alert: it is being handled, so it is not repeated.
+            return Alerts.Values.Any(a => a.State == AlertState.Firing && a.AcknowledgedAt is null)
+                ? sent + TimeSpan.FromSeconds(s.RepeatIntervalSeconds)
+                : null;
+        }
+    }
+}
