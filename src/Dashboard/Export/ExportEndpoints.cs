@@ -73,37 +73,12 @@ public static class ExportEndpoints
             }
             codec = compression.Trim().Equals("gzip", StringComparison.OrdinalIgnoreCase) ? ParquetCodec.Gzip : ParquetCodec.Uncompressed;
         }
-        if (window is not null && (from is not null || to is not null))
+        if (TimeRangeParser.TryParse(window, from, to, "all", now, out var range) is { } bad)
         {
-            return (null, ApiProblems.BadParameter("window", "Give either window or from/to, not both."));
+            return (null, ApiProblems.BadParameter(bad.Field, bad.Message));
         }
-        long lo = long.MinValue, hi = long.MaxValue;
-        string label;
-        if (from is not null || to is not null)
-        {
-            if (from is not null && !TryParseTime(from, out lo))
-            {
-                return (null, ApiProblems.BadParameter("from", "from must be an ISO-8601 time or Unix seconds."));
-            }
-            if (to is not null && !TryParseTime(to, out hi))
-            {
-                return (null, ApiProblems.BadParameter("to", "to must be an ISO-8601 time or Unix seconds."));
-            }
-            if (lo > hi)
-            {
-                return (null, ApiProblems.BadParameter("from", "from must not be after to."));
-            }
-            label = $"{(from is null ? "start" : Compact(lo))}-{(to is null ? "end" : Compact(hi))}";
-        }
-        else
-        {
-            if (!TimeWindow.TryParse(window, "all", out var w))
-            {
-                return (null, ApiProblems.BadParameter("window", "window must be 5m, 1h, 24h, all, or a number followed by s, m, h or d."));
-            }
-            lo = w.StartMicros(now);
-            label = w.Text;
-        }
+        long lo = range.FromMicros, hi = range.ToMicros;
+        var label = range.IsCustom ? $"{(range.HasFrom ? Compact(lo) : "start")}-{(range.HasTo ? Compact(hi) : "end")}" : range.Label;
         List<string>? list = null;
         if (names is not null)
         {
@@ -120,19 +95,4 @@ public static class ExportEndpoints
 
     private static string Compact(long micros) =>
         Timestamps.FromMicros(micros).UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-
-    private static bool TryParseTime(string text, out long micros)
-    {
-        micros = 0;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
-        {
-            if (!double.IsFinite(seconds) || seconds is < 0 or > 253_402_300_799)
-            {
-                return false;
-            }
-            micros = (long)Math.Round(seconds * 1e6);
-            return true;
-        }
-        return Timestamps.TryParseIso(text, out micros);
-    }
 }

@@ -25,19 +25,12 @@ public sealed record RunRange(string Text, long FromMicros, long ToMicros, DateT
         var custom = range == "custom" || (string.IsNullOrWhiteSpace(range) && (!string.IsNullOrWhiteSpace(from) || !string.IsNullOrWhiteSpace(to)));
         if (custom)
         {
-            long lo = long.MinValue, hi = long.MaxValue;
-            if (!string.IsNullOrWhiteSpace(from) && !Timestamps.TryParseIso(from, out lo))
+            // The one from/to parser every endpoint uses (ISO-8601 or Unix seconds, same bounds and rounding).
+            if (TimeRangeParser.TryParseBounds(from, to, out var bounds) is { } bad)
             {
-                return "from";
+                return bad.Field;
             }
-            if (!string.IsNullOrWhiteSpace(to) && !Timestamps.TryParseIso(to, out hi))
-            {
-                return "to";
-            }
-            if (lo > hi)
-            {
-                return "from";
-            }
+            long lo = bounds.FromMicros, hi = bounds.ToMicros;
             result = new RunRange("custom", lo, hi,
                 lo == long.MinValue ? null : Timestamps.FromMicros(lo), hi == long.MaxValue ? null : Timestamps.FromMicros(hi));
             return null;
