@@ -25,6 +25,7 @@ builder.AddOtlp();
 builder.AddLive();
 builder.AddSecurity();
 builder.AddAlerts();
+builder.AddCluster();
 builder.AddPages();
 builder.AddDemo();
 builder.AddMetrics();

@@ -30,9 +30,13 @@ public sealed class AlertEvaluator(
     }
 }
 
-/// <summary>Evaluates every Alerts:IntervalSeconds (or the interval saved in settings, picked up without restart).</summary>
+/// <summary>
+/// Evaluates every Alerts:IntervalSeconds (or the interval saved in settings, picked up without restart), on the
+/// instance holding the alert lease only (Cluster/), so each rule is evaluated once however many instances run.
+/// </summary>
 public sealed class AlertEvaluationService(
-    AlertEvaluator evaluator, AlertSettingsStore settings, TimeProvider time, ILogger<AlertEvaluationService> logger) : BackgroundService
+    AlertEvaluator evaluator, AlertSettingsStore settings, Cluster.ILeadership leadership, TimeProvider time,
+    ILogger<AlertEvaluationService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,6 +65,10 @@ public sealed class AlertEvaluationService(
             {
                 try
                 {
+                    if (!leadership.IsLeader)
+                    {
+                        continue;
+                    }
                     await evaluator.EvaluateAsync(stoppingToken);
                     var saved = TimeSpan.FromSeconds((await settings.GetAsync(stoppingToken)).IntervalSeconds);
                     if (saved != timer.Period)

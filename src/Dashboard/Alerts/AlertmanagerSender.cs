@@ -13,7 +13,7 @@ namespace Dashboard.Alerts;
 /// just before it (a read of the table between the resolve and its notification could).
 /// </summary>
 public sealed class AlertmanagerSender(
-    ActiveAlerts active, AlertSettingsStore settings, IHttpClientFactory clients, WebhookStatus status,
+    ActiveAlerts active, AlertSettingsStore settings, Cluster.ILeadership leadership, IHttpClientFactory clients, WebhookStatus status,
     IOptions<AlertsOptions> alertOptions, IOptions<WebhookOptions> webhookOptions, TimeProvider time,
     ILogger<AlertmanagerSender> logger) : BackgroundService
 {
@@ -29,6 +29,9 @@ public sealed class AlertmanagerSender(
 
     private readonly Dictionary<long, AlertChangedMessage> _firing = [];
 
+    // Set when this instance takes the alert lease: the firing set was kept by another instance until then.
+    private volatile bool _reseed;
+
     /// <summary>Called by <see cref="WebhookSender"/> for each Alertmanager target and notification; never waits.</summary>
     public void Enqueue(WebhookTarget target, AlertChangedMessage alert)
     {
@@ -40,6 +43,7 @@ public sealed class AlertmanagerSender(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        leadership.Acquired += () => _reseed = true;
         var ticks = TickAsync(stoppingToken);
         try
         {
@@ -131,6 +135,17 @@ public sealed class AlertmanagerSender(
 
     private async Task ResendAsync(CancellationToken ct)
     {
+        // Only the lease holder re-sends, so Alertmanager hears each firing alert once per round.
+        if (!leadership.IsLeader)
+        {
+            return;
+        }
+        if (_reseed)
+        {
+            _reseed = false;
+            _firing.Clear();
+            await SeedAsync(ct);
+        }
         if (_firing.Count == 0)
         {
             return;

@@ -19,6 +19,8 @@ public static class AlertsSetup
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<AlertNotifier>());
         services.AddSingleton<AlertEvaluator>();
+        // One instance alone is the leader; Hosting's AddCluster replaces this when instances share PostgreSQL.
+        services.TryAddSingleton<Cluster.ILeadership, Cluster.SingleInstanceLeadership>();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         services.AddSingleton<Storage.WebhookStatusStore>();

@@ -10,6 +10,12 @@ public sealed class CommittedRun(string run, string project, bool created)
     public string Run { get; } = run;
     public string Project { get; } = project;
     public bool Created { get; } = created;
+
+    /// <summary>
+    /// Committed by another instance and relayed as a summary (Live/LivePeerRelay): counts, aggregates and log lines
+    /// only, no <see cref="AcceptedEvents"/>. A page that folds whole events reads the run from storage instead.
+    /// </summary>
+    public bool FromPeer { get; init; }
     public int Events { get; set; }
     public Dictionary<string, MetricDelta> Metrics { get; } = new(StringComparer.Ordinal);
     public List<LogRecord> Logs { get; } = [];
@@ -28,6 +34,10 @@ public sealed class MetricDelta
     public double Last { get; private set; }
     public long LastTimestamp { get; private set; } = long.MinValue;
     public long ModelPoints { get; private set; }
+
+    /// <summary>An aggregate made elsewhere (another instance's commit, relayed for its live push).</summary>
+    public static MetricDelta FromParts(long count, double sum, double min, double max, double last, long lastTimestamp, long modelPoints) =>
+        new() { Count = count, Sum = sum, Min = min, Max = max, Last = last, LastTimestamp = lastTimestamp, ModelPoints = modelPoints };
 
     public void Add(double value, long timestamp, bool hasModel = false)
     {

@@ -122,7 +122,21 @@ public sealed class ApiKeyStore(SqliteConnectionFactory connections, IOptions<Au
         var id = (long)insert.ExecuteScalar()!;
         var entry = new ApiKeyEntry(StoredId(id), name, role, kind, hash, Prefix(key), now, null, Configured: false);
         Add(entry);
+        Created?.Invoke(entry.Id);
         return (entry, key);
+    }
+
+    /// <summary>Raised with the id of a key just stored, so other instances can load it.</summary>
+    public event Action<string>? Created;
+
+    /// <summary>Reads the stored keys again (another instance created or revoked one); configured keys stay as they are.</summary>
+    public void Reload()
+    {
+        // Under the lock, so a key this instance creates meanwhile is either read here or added after.
+        lock (_gate)
+        {
+            _entries = [.. _entries.Where(e => e.Configured), .. LoadStored()];
+        }
     }
 
     /// <summary>Revokes a stored key; configured keys are revoked by removing them from configuration.</summary>
@@ -163,7 +177,10 @@ public sealed class ApiKeyStore(SqliteConnectionFactory connections, IOptions<Au
     {
         lock (_gate)
         {
-            _entries = [.. _entries, entry];
+            if (_entries.All(e => e.Id != entry.Id))
+            {
+                _entries = [.. _entries, entry];
+            }
         }
     }
 

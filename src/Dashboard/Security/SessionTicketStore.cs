@@ -88,6 +88,12 @@ public sealed class SessionTicketStore(SqliteConnectionFactory connections, Acce
         return Task.CompletedTask;
     }
 
+    /// <summary>Drops a session from this instance's memory: another instance ended it in the database.</summary>
+    public void Forget(string id) => _cache.TryRemove(id, out _);
+
+    /// <summary>Drops every remembered session (after missing other instances' messages); the next use reads the database.</summary>
+    public void ForgetAll() => _cache.Clear();
+
     /// <summary>Ends every session opened with key <paramref name="keyId"/> (called when the key is revoked).</summary>
     public void RemoveByKey(string keyId) => Delete("key_id", keyId);
 

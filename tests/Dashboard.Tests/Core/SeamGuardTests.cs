@@ -15,11 +15,16 @@ public sealed partial class SeamGuardTests
         "Alerts/AlertQueries.cs",
         "Alerts/AlertSettingsStore.cs",
         "Alerts/AlertStore.cs",
+        "Alerts/SilenceStore.cs",
         "Export/ExportEndpoints.cs",
         "Export/ExportSource.cs",
         "Export/SqliteExportReader.cs",
         "Security/ApiKeyStore.cs",
         "Security/SessionTicketStore.cs",
+        // Cross-instance coordination (LISTEN/NOTIFY, leases) is PostgreSQL's own machinery, not a data query.
+        "Cluster/ClusterBus.cs",
+        "Cluster/ClusterConnection.cs",
+        "Cluster/ClusterLease.cs",
         // Registration and the migrate command choose providers: they name them, they hold no SQL of their own.
         "Hosting/DashboardServices.cs",
         "Hosting/MigrateCommand.cs",
