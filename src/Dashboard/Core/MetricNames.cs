@@ -13,6 +13,9 @@ public static class MetricNames
     public const string CompletionTokens = "completion_token_count";
     public const string TotalTokens = "total_token_count";
 
+    /// <summary>The part of prompt_token_count served from a prompt cache (issue 16), priced at the cached-input price.</summary>
+    public const string CachedTokens = "cached_token_count";
+
     public const string EvaluationTime = "evaluation_time";
     public const string EvaluationErrorRate = "evaluation_error_rate";
 

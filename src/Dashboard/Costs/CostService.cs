@@ -32,8 +32,8 @@ public sealed class CostService(ICostReader reader, IPriceStore prices, IGoalSto
         var table = await GetPriceTableAsync(ct);
         var breakdown = CostCalculator.Compute(
             await reader.GetTokenAggregatesAsync([r.Id], from ?? long.MinValue, to ?? long.MaxValue, Micros(bucket), ct), table);
-        var generations = await reader.CountAtLeastAsync(r.Id, "success_rate", double.MinValue, from ?? long.MinValue, to ?? long.MaxValue, ct);
-        var successes = await reader.CountAtLeastAsync(r.Id, "success_rate", 1, from ?? long.MinValue, to ?? long.MaxValue, ct);
+        var generations = await reader.CountAtLeastAsync(r.Id, MetricNames.SuccessRate, double.MinValue, from ?? long.MinValue, to ?? long.MaxValue, ct);
+        var successes = await reader.CountAtLeastAsync(r.Id, MetricNames.SuccessRate, 1, from ?? long.MinValue, to ?? long.MaxValue, ct);
         var accepted = new List<AcceptedCost>();
         foreach (var (score, min, source) in await GetAcceptanceRulesAsync(r.Id, ct))
         {

@@ -1,6 +1,3 @@
-using Dashboard.Storage;
-using Dashboard.Storage.Sqlite;
-
 namespace Dashboard.Costs;
 
 /// <summary>Registration of prices, cost and run goals (issue 16).</summary>
@@ -8,9 +5,6 @@ public static class CostSetup
 {
     public static WebApplicationBuilder AddCosts(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<IPriceStore, SqlitePriceStore>();
-        builder.Services.AddSingleton<IGoalStore, SqliteGoalStore>();
-        builder.Services.AddSingleton<ICostReader, SqliteCostReader>();
         builder.Services.AddSingleton<CostService>();
         builder.Services.AddSingleton<GoalService>();
         return builder;

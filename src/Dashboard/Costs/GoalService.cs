@@ -74,7 +74,7 @@ public sealed class GoalService(ICostReader reader, IGoalStore goals, CostServic
     {
         if (goal.Kind == GoalKind.Samples)
         {
-            return ("success_rate", 1, null);
+            return (MetricNames.SuccessRate, 1, null);
         }
         var rule = (await costs.GetAcceptanceRulesAsync(runId, ct)).FirstOrDefault(x => x.Score == goal.AcceptScore);
         // No threshold for the score anywhere: nothing can be counted as accepted yet (progress stays 0, said by accept_min null).

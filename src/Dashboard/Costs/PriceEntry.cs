@@ -39,9 +39,9 @@ public enum TokenKind
 
 public static class TokenMetrics
 {
-    public const string Prompt = "prompt_token_count";
-    public const string Completion = "completion_token_count";
-    public const string Cached = "cached_token_count";
+    public const string Prompt = MetricNames.PromptTokens;
+    public const string Completion = MetricNames.CompletionTokens;
+    public const string Cached = MetricNames.CachedTokens;
 
     public static readonly IReadOnlyList<string> Priced = [Prompt, Completion, Cached];
 

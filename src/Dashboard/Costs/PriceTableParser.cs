@@ -4,9 +4,6 @@ using System.Text.RegularExpressions;
 
 namespace Dashboard.Costs;
 
-/// <summary>A field of a request at fault (JSON path such as <c>prices[2].valid_from</c>) and why.</summary>
-public sealed record FieldError(string Field, string Message);
-
 /// <summary>
 /// Reads a price table from JSON, as sent to PUT /api/v1/settings/prices, to the import endpoint or from a file on the
 /// settings page: <c>{"prices": [{"model", "valid_from", "input_per_million", "output_per_million",
