@@ -19,6 +19,7 @@ string[] metrics = ["generation_time", "success_rate", "model_usage:meta-llama/L
 var fill = Stopwatch.StartNew();
 using (var c = connections.Open())
 {
+    SchemaMigrator.RegisterFunctions(c);
     foreach (var (_, sql) in SchemaMigrations.Steps)
     {
         using var step = c.CreateCommand();

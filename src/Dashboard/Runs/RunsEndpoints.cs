@@ -50,7 +50,7 @@ public static class RunsEndpoints
             return ApiProblems.RunNotFound(run);
         }
         var nonFinite = points.GetNonFinite(id, name, range.FromMicros, range.ToMicros);
-        var s = MetricStats.From(points.GetValues(id, name, range.FromMicros, range.ToMicros)).With(nonFinite);
+        var s = points.GetFiniteStats(id, name, range.FromMicros, range.ToMicros).With(nonFinite);
         return TypedResults.Ok(new StatsResponse(name, range.Label, s.Count, s.Mean, s.Min, s.Max, s.P50, s.P90, s.P95, s.P99,
             nonFinite.Total, nonFinite.NaN, nonFinite.PositiveInfinity, nonFinite.NegativeInfinity));
     }

@@ -23,7 +23,7 @@ public sealed class RunsOverviewBuilder(IRunStore runs, IRunPointReader reader, 
         return summaries.Select(s =>
         {
             var id = points.GetRunId(s.Run, ct) ?? 0;
-            // Points of one event share its timestamp, so distinct times in the window count events.
+            // Summed from per-second event counts the writer keeps: at most 61 rows, however fast the run.
             var events = reader.CountEventsSince(id, since, ct);
             var p95 = MetricStats.From(reader.GetLatestValues(id, MetricNames.GenerationTime, P95Sample, ct)).P95;
             return new OverviewRow(s.Run, s.Project, s.Live, events / RateSpan.TotalMinutes,
@@ -33,7 +33,10 @@ public sealed class RunsOverviewBuilder(IRunStore runs, IRunPointReader reader, 
     }
 }
 
-/// <summary>One row of the runs overview. EventsPerMinute counts events timed within the last minute.</summary>
+/// <summary>
+/// One row of the runs overview. EventsPerMinute counts stored events timed within the last minute (from the start of
+/// the second the minute begins in), summed from per-second counts the writer keeps.
+/// </summary>
 public sealed record OverviewRow(string Run, string Project, bool Live, double EventsPerMinute, long Generations,
     double? SuccessRate, double? FailureShare, double? P95GenerationTime, long TotalTokens, long EventCount,
     DateTimeOffset? LastEvent, DateTimeOffset LastReceivedAt);

@@ -18,6 +18,14 @@ public interface IMetricReader
     /// <summary>Raw finite values of one metric in [from, to], in time order (arrival order for equal times).</summary>
     List<double> GetValues(long runId, string name, long from, long to, CancellationToken ct = default);
 
+    /// <summary>
+    /// count, mean, min, max and percentiles of one metric's finite values in [from, to]. The default is the raw
+    /// computation; a provider with rollups answers from whole buckets plus raw edges (SQLite: SqliteRollupReader.GetStats
+    /// says what stays exact).
+    /// </summary>
+    MetricStats GetFiniteStats(long runId, string name, long from, long to, CancellationToken ct = default) =>
+        MetricStats.From(GetValues(runId, name, from, to, ct));
+
     /// <summary>NaN and infinite points of one metric in [from, to] (kept apart from the finite points).</summary>
     NonFiniteCounts GetNonFinite(long runId, string name, long from, long to, CancellationToken ct = default);
 
@@ -35,7 +43,7 @@ public static class MetricReaderExtensions
 {
     /// <summary>Stats of the finite values, with the non-finite points folded in by <see cref="MetricStats.With"/>.</summary>
     public static MetricStats GetStats(this IMetricReader reader, long runId, string name, long from, long to, CancellationToken ct = default) =>
-        MetricStats.From(reader.GetValues(runId, name, from, to, ct)).With(reader.GetNonFinite(runId, name, from, to, ct));
+        reader.GetFiniteStats(runId, name, from, to, ct).With(reader.GetNonFinite(runId, name, from, to, ct));
 }
 
 public sealed record MetricSummary(string Name, long Count, double LastValue, DateTimeOffset LastTimestamp, double Sum, double Min, double Max);

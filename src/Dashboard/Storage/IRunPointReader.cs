@@ -9,7 +9,7 @@ public interface IRunPointReader
     /// <summary>A read session over the run, or null when no such run exists.</summary>
     IRunPointSession? Open(string run, CancellationToken ct = default);
 
-    /// <summary>Events timed at or after <paramref name="since"/> (points of one event share its timestamp).</summary>
+    /// <summary>Stored events (with at least one point) timed at or after the start of the second holding <paramref name="since"/>.</summary>
     long CountEventsSince(long runId, long since, CancellationToken ct = default);
 
     /// <summary>The metric's newest values (by time), at most <paramref name="limit"/>, newest first.</summary>

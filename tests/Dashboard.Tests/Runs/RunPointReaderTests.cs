@@ -18,6 +18,7 @@ public sealed class RunPointReaderTests
             using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
             {
                 c.Open();
+                SchemaMigrator.RegisterFunctions(c);
                 foreach (var (_, sql) in SchemaMigrations.Steps)
                 {
                     Exec(c, sql);

@@ -222,5 +222,42 @@ internal static class SchemaMigrations
             );
             CREATE INDEX ix_silences_ends_at ON silences(ends_at);
             """),
+        // Rollups (issue 14): per run, metric, model name and bucket of 1 s, 1 min and 1 h, what stats, tokens and series
+        // need (count, sum, min, max, the int() sum tokens use, a 1% quantile sketch), kept by the writer in the points'
+        // transaction, so an answer over any range reads whole buckets plus raw points at its edges. Stored events per
+        // run and second make the overview's events/min a sum of at most 61 rows. Backfilled from the stored points
+        // (rollup_sketch is an aggregate the migrator registers; see Storage/Sqlite/SqliteRollupWriter).
+        (12, """
+            CREATE TABLE point_rollups (
+                run_id INTEGER NOT NULL,
+                metric_id INTEGER NOT NULL,
+                width INTEGER NOT NULL,
+                bucket INTEGER NOT NULL,
+                model TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                sum REAL NOT NULL,
+                min REAL NOT NULL,
+                max REAL NOT NULL,
+                int_sum INTEGER NOT NULL,
+                sketch BLOB NOT NULL,
+                PRIMARY KEY (run_id, metric_id, width, bucket, model)
+            ) WITHOUT ROWID;
+            CREATE TABLE run_event_seconds (
+                run_id INTEGER NOT NULL,
+                second INTEGER NOT NULL,
+                events INTEGER NOT NULL,
+                PRIMARY KEY (run_id, second)
+            ) WITHOUT ROWID;
+            INSERT INTO point_rollups (run_id, metric_id, width, bucket, model, count, sum, min, max, int_sum, sketch)
+            SELECT p.run_id, p.metric_id, w.width, p.ts - (((p.ts % w.width) + w.width) % w.width), COALESCE(p.model_name, ''),
+                COUNT(*), SUM(p.value), MIN(p.value), MAX(p.value), SUM(CAST(p.value AS INTEGER)), rollup_sketch(p.value)
+            FROM points p, (SELECT 1000000 AS width UNION ALL SELECT 60000000 UNION ALL SELECT 3600000000) w
+            WHERE p.run_id IN (SELECT id FROM runs)
+            GROUP BY p.run_id, p.metric_id, w.width, 4, 5;
+            INSERT INTO run_event_seconds (run_id, second, events)
+            SELECT run_id, s, COUNT(DISTINCT ts) FROM (
+                SELECT run_id, ts, ts - (((ts % 1000000) + 1000000) % 1000000) AS s FROM points WHERE run_id IN (SELECT id FROM runs))
+            GROUP BY run_id, s;
+            """),
     ];
 }

@@ -11,6 +11,15 @@ public sealed class SchemaMigrator(SqliteConnectionFactory connections, IOptions
         connections.EnsureDirectory();
         DatabaseFileCheck.Check(connections, options.Value.QuickCheckOnStart);
         using var connection = connections.Open();
+        if (CurrentVersion(connection) == 0)
+        {
+            // Only a file without tables can take this: deleted runs' pages then go back to the file system in small
+            // steps (RunPurger.ReleaseSpace). Older files keep auto_vacuum off (converting means a full VACUUM, minutes
+            // for a large file, at start-up); they reuse freed pages for new points instead of shrinking.
+            using var vacuum = connection.CreateCommand();
+            vacuum.CommandText = "PRAGMA auto_vacuum = INCREMENTAL;";
+            vacuum.ExecuteNonQuery();
+        }
         using (var wal = connection.CreateCommand())
         {
             // WAL lets pages and exports read while the writer commits; it persists in the file.
@@ -24,6 +33,7 @@ public sealed class SchemaMigrator(SqliteConnectionFactory connections, IOptions
             throw new InvalidOperationException(
                 $"The database {connections.DataSource} has schema version {version}, newer than this dashboard knows ({newest}).");
         }
+        RegisterFunctions(connection);
         foreach (var (stepVersion, sql) in SchemaMigrations.Steps.Where(s => s.Version > version))
         {
             using var tx = connection.BeginTransaction();
@@ -37,6 +47,10 @@ public sealed class SchemaMigrator(SqliteConnectionFactory connections, IOptions
         }
         return version;
     }
+
+    /// <summary>The SQL functions the steps use (rollup backfill computes sketches in SQL); call before running steps by hand.</summary>
+    public static void RegisterFunctions(Microsoft.Data.Sqlite.SqliteConnection connection) =>
+        Sqlite.SqliteRollupWriter.RegisterFunctions(connection);
 
     private static int CurrentVersion(Microsoft.Data.Sqlite.SqliteConnection connection)
     {

@@ -5,6 +5,8 @@ namespace Dashboard.Storage.Sqlite;
 /// <summary>Aggregations over stored points, in SQL where SQLite can do them (percentiles are the caller's C#).</summary>
 public sealed class SqliteMetricReader(SqliteConnectionFactory connections) : IMetricReader
 {
+    private readonly SqliteRollupReader _rollups = new(connections);
+
     /// <summary>The run's id, or null when no such run exists.</summary>
     public long? GetRunId(string run, CancellationToken ct = default)
     {
@@ -55,6 +57,17 @@ public sealed class SqliteMetricReader(SqliteConnectionFactory connections) : IM
             values.Add(reader.GetDouble(0));
         }
         return values;
+    }
+
+    /// <summary>Stats of the finite values in [from, to], from rollups plus raw edges (exactness: SqliteRollupReader.GetStats).</summary>
+    public MetricStats GetFiniteStats(long runId, string name, long from, long to, CancellationToken ct = default)
+    {
+        long? metricId;
+        using (var c = connections.Open())
+        {
+            metricId = GetMetricId(c, name);
+        }
+        return metricId is { } m ? _rollups.GetStats(runId, m, from, to) : MetricStats.Empty;
     }
 
     /// <summary>NaN and infinite points of one metric in [from, to] (kept apart from the finite points).</summary>
@@ -114,7 +127,10 @@ public sealed class SqliteMetricReader(SqliteConnectionFactory connections) : IM
     }
 
     /// <summary>afterimage's get_total_token_usage: int() of each value, summed per model ("unknown" when none).</summary>
-    public TokenUsageReport GetTokenUsage(long runId, long from, CancellationToken ct = default)
+    public TokenUsageReport GetTokenUsage(long runId, long from, CancellationToken ct = default) => _rollups.GetTokenUsage(runId, from);
+
+    /// <summary>The raw computation <see cref="GetTokenUsage"/> must equal (kept for tests and benchmarks).</summary>
+    public TokenUsageReport GetTokenUsageFromPoints(long runId, long from)
     {
         using var c = connections.Open();
         using var cmd = SqliteCommands.Command(c, """

@@ -16,19 +16,47 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
     private readonly Dictionary<string, long> _metricIds = new(StringComparer.Ordinal);
     // Per transaction: counts of numeric and other non-null values per (run, metric, metadata key), upserted at commit.
     private readonly Dictionary<(long Run, long Metric, string Key), (long Numeric, long Other)> _keys = [];
+    private readonly Rollups.RollupAccumulator _rollups = new();
     private SqliteConnection? _connection;
     private SqliteWriteStatements? _sql;
+    private Sqlite.SqliteRollupWriter? _rollupWriter;
 
     // Maintenance (run deletion, retention) runs on this connection under the same lock as Write,
     // so the run and metric ids cached here can never point at rows deleted behind the writer's back.
     private readonly Lock _gate = new();
 
+    // Writes waiting for (or holding) the gate. Lock is not fair: a maintenance loop that re-takes it at once would
+    // keep overtaking a waiting commit, so background chunks step aside while this is above zero (YieldToWrites).
+    private int _writesWaiting;
+
     /// <summary>Stores every pending write in one transaction; throws if nothing could be committed.</summary>
     public (WriteOutcome[] Outcomes, CommittedBatch Batch) Write(IReadOnlyList<PendingWrite> writes)
     {
-        lock (_gate)
+        Interlocked.Increment(ref _writesWaiting);
+        try
         {
-            return WriteLocked(writes);
+            lock (_gate)
+            {
+                return WriteLocked(writes);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _writesWaiting);
+        }
+    }
+
+    /// <summary>
+    /// Background maintenance calls this between two short chunks: it returns once no commit is waiting for the
+    /// connection (or after <paramref name="maxWait"/>, so maintenance still progresses under endless ingest).
+    /// </summary>
+    public void YieldToWrites(TimeSpan maxWait)
+    {
+        var deadline = Environment.TickCount64 + (long)maxWait.TotalMilliseconds;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _writesWaiting) > 0 && Environment.TickCount64 < deadline)
+        {
+            spin.SpinOnce(sleep1Threshold: 10);
         }
     }
 
@@ -63,6 +91,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
         var runs = new Dictionary<long, CommittedRun>();
         using var tx = _connection!.BeginTransaction();
         _keys.Clear();
+        _rollups.Clear();
         try
         {
             _sql!.Use(tx);
@@ -81,6 +110,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
             {
                 _sql.UpsertKey(runId, metricId, key, numeric, other);
             }
+            _rollupWriter!.Write(tx, _rollups);
             tx.Commit();
         }
         catch
@@ -126,6 +156,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
                     continue;
                 }
                 _sql!.InsertPoint(runId, metricId, p);
+                _rollups.Add(runId, metricId, p.Timestamp, p.ModelName, p.Value);
                 if (!committed.Metrics.TryGetValue(p.Name, out var delta))
                 {
                     committed.Metrics[p.Name] = delta = new MetricDelta();
@@ -141,6 +172,10 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
             {
                 duplicates++;
                 continue;
+            }
+            if (stored > 0)
+            {
+                _rollups.AddEvent(runId, e.Timestamp);
             }
             if (e.Log is { } log)
             {
@@ -205,17 +240,21 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
             return;
         }
         _sql?.Dispose();
+        _rollupWriter?.Dispose();
         _connection?.Dispose();
         _connection = connections.Open();
         _sql = new SqliteWriteStatements(_connection);
+        _rollupWriter = new Sqlite.SqliteRollupWriter(_connection);
     }
 
     /// <summary>Drops the connection after a failure so the next write starts clean (disk freed, lock gone).</summary>
     public void Reset()
     {
         _sql?.Dispose();
+        _rollupWriter?.Dispose();
         _connection?.Dispose();
         _sql = null;
+        _rollupWriter = null;
         _connection = null;
         _runIds.Clear();
         _metricIds.Clear();

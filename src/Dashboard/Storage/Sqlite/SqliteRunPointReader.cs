@@ -30,12 +30,7 @@ public sealed class SqliteRunPointReader(SqliteConnectionFactory connections) : 
     public long CountEventsSince(long runId, long since, CancellationToken ct = default)
     {
         using var c = connections.Open();
-        using var cmd = SqliteCommands.Command(c, """
-            SELECT COUNT(DISTINCT ts) FROM points
-            WHERE run_id = $r AND ts >= $since
-              AND metric_id IN (SELECT metric_id FROM run_metrics WHERE run_id = $r AND last_ts >= $since)
-            """, ("$r", runId), ("$since", since));
-        return (long)cmd.ExecuteScalar()!;
+        return SqliteRollupReader.GetEventsSince(c, runId, since);
     }
 
     public List<double> GetLatestValues(long runId, string name, int limit, CancellationToken ct = default)

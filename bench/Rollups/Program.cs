@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using Dashboard.Core;
+using Dashboard.Ingest;
+using Dashboard.Persistence;
+using Dashboard.Runs;
+using Dashboard.Storage;
+using Dashboard.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+// Queries at scale (issue 14): answers over one run of N points through the real writer (points + rollups), fast
+// path against the raw computation; events/min for one overview page over 10,000 runs; ingest latency while a run is
+// purged. Usage: dotnet run -c Release --project bench/Rollups [points=1000000] [runs=10000] [keep-file]
+var total = args.Length > 0 ? long.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+var runCount = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
+var path = Path.Combine(Path.GetTempPath(), $"dashboard-bench-rollups-{Guid.NewGuid():N}.db");
+var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Dashboard"] = $"Data Source={path}" }).Build();
+var connections = new SqliteConnectionFactory(config, Options.Create(new StorageOptions()));
+new SchemaMigrator(connections, Options.Create(new StorageOptions()), NullLogger<SchemaMigrator>.Instance).Migrate();
+var writer = new SqlitePointWriter(connections, TimeProvider.System);
+var points = new SqliteMetricReader(connections);
+string[] models = ["gpt-4o-mini", "llama-3.1-8b", "claude-haiku"];
+
+// One generation event = 6 points (generation_time, success_rate, three token counts, conversation_length), 1 ms apart.
+const int PerEvent = 6;
+var start = 1_795_000_000_000_000L;
+var events = total / PerEvent;
+var random = new Random(7);
+var fill = Stopwatch.StartNew();
+for (long done = 0; done < events;)
+{
+    var batch = new List<ExpandedEvent>(2000);
+    for (var i = 0; i < 2000 && done < events; i++, done++)
+    {
+        var ts = start + done * 1_000;
+        var model = models[done % models.Length];
+        var e = new ExpandedEvent { Id = null, Timestamp = ts, Type = "generation" };
+        e.Points.Add(new MetricPoint("generation_time", ts, Math.Exp(random.NextDouble() * 3) / 4, null, null));
+        e.Points.Add(new MetricPoint("success_rate", ts, random.NextDouble() < 0.93 ? 1 : 0, null, null));
+        var prompt = random.Next(100, 900);
+        var completion = random.Next(10, 400);
+        e.Points.Add(new MetricPoint("prompt_token_count", ts, prompt, model, null));
+        e.Points.Add(new MetricPoint("completion_token_count", ts, completion, model, null));
+        e.Points.Add(new MetricPoint("total_token_count", ts, prompt + completion, model, null));
+        e.Points.Add(new MetricPoint("conversation_length", ts, random.Next(1, 12), null, null));
+        batch.Add(e);
+    }
+    writer.Write([new PendingWrite("big", "bench", batch, 0)]);
+}
+var last = start + (events - 1) * 1_000;
+Console.WriteLine($"wrote {events * PerEvent:N0} points through the writer in {fill.Elapsed.TotalSeconds:F1} s " +
+    $"({events * PerEvent / fill.Elapsed.TotalSeconds:N0} points/s); file {new FileInfo(path).Length / 1e6:N0} MB");
+
+var runId = points.GetRunId("big")!.Value;
+Measure("stats all, generation_time (rollups)", () => points.GetFiniteStats(runId, "generation_time", long.MinValue, long.MaxValue));
+Measure("stats all, generation_time (raw)", () => MetricStats.From(points.GetValues(runId, "generation_time", long.MinValue, long.MaxValue)));
+Measure("stats last 5 min of data (rollups)", () => points.GetFiniteStats(runId, "generation_time", last - 300_000_000, long.MaxValue));
+Measure("stats last 5 min of data (raw)", () => MetricStats.From(points.GetValues(runId, "generation_time", last - 300_000_000, long.MaxValue)));
+Measure("stats odd custom range (rollups)", () => points.GetFiniteStats(runId, "generation_time", start + 12_345_678, last - 7_654_321));
+Measure("tokens all (rollups)", () => points.GetTokenUsage(runId, long.MinValue));
+Measure("tokens all (raw)", () => points.GetTokenUsageFromPoints(runId, long.MinValue));
+var fast = points.GetFiniteStats(runId, "generation_time", long.MinValue, long.MaxValue);
+var exact = MetricStats.From(points.GetValues(runId, "generation_time", long.MinValue, long.MaxValue));
+Console.WriteLine($"  all: exact p50 {exact.P50:G6} p99 {exact.P99:G6} mean {exact.Mean:G17}; rollups p50 {fast.P50:G6} p99 {fast.P99:G6} mean {fast.Mean:G17}");
+
+// Overview: 10,000 runs, each with a few events in the last minute; one page (200 rows) of events/min.
+var now = Timestamps.ToMicros(DateTimeOffset.UtcNow);
+for (var r = 0; r < runCount; r += 100)
+{
+    var writes = new List<PendingWrite>();
+    for (var k = r; k < Math.Min(runCount, r + 100); k++)
+    {
+        var list = new List<ExpandedEvent>();
+        for (var i = 0; i < 20; i++)
+        {
+            var ts = now - random.NextInt64(0, 120_000_000);
+            var e = new ExpandedEvent { Id = null, Timestamp = ts, Type = "generation" };
+            e.Points.Add(new MetricPoint("generation_time", ts, random.NextDouble(), null, null));
+            e.Points.Add(new MetricPoint("success_rate", ts, 1, null, null));
+            list.Add(e);
+        }
+        writes.Add(new PendingWrite($"run-{k:D5}", "bench", list, 0));
+    }
+    writer.Write(writes);
+}
+var pageIds = new List<long>();
+using (var c = connections.Open())
+{
+    using var cmd = c.CreateCommand();
+    cmd.CommandText = "SELECT id FROM runs WHERE name LIKE 'run-%' ORDER BY last_received_at DESC LIMIT 200";
+    using var reader = cmd.ExecuteReader();
+    while (reader.Read())
+    {
+        pageIds.Add(reader.GetInt64(0));
+    }
+}
+var since = now - 60_000_000;
+Measure($"events/min for 200 of {runCount:N0} runs (per-second counts)", () =>
+{
+    using var c = connections.Open();
+    return pageIds.Sum(id => SqliteRollupReader.GetEventsSince(c, id, since));
+});
+Measure($"events/min for 200 of {runCount:N0} runs (old COUNT(DISTINCT ts))", () =>
+{
+    using var c = connections.Open();
+    return pageIds.Sum(id =>
+    {
+        using var cmd = SqliteCommands.Command(c, """
+            SELECT COUNT(DISTINCT ts) FROM points WHERE run_id = $r AND ts >= $since
+              AND metric_id IN (SELECT metric_id FROM run_metrics WHERE run_id = $r AND last_ts >= $since)
+            """, ("$r", (object?)id), ("$since", since));
+        return (long)cmd.ExecuteScalar()!;
+    });
+});
+
+// Delete the big run while a writer commits 100 events (600 points) every 5 ms; commit latency is ingest's floor.
+var purger = new RunPurger(new SqliteRunDeletionStore(writer), TimeProvider.System, NullLogger<RunPurger>.Instance);
+var latencies = new List<double>();
+var stop = new CancellationTokenSource();
+var ingest = Task.Run(() =>
+{
+    var n = 0L;
+    while (!stop.IsCancellationRequested)
+    {
+        var list = new List<ExpandedEvent>();
+        for (var i = 0; i < 100; i++, n++)
+        {
+            var ts = now + n;
+            var e = new ExpandedEvent { Id = null, Timestamp = ts, Type = "generation" };
+            for (var p = 0; p < PerEvent; p++)
+            {
+                e.Points.Add(new MetricPoint("m" + p, ts, p, null, null));
+            }
+            list.Add(e);
+        }
+        var sw = Stopwatch.StartNew();
+        writer.Write([new PendingWrite("live", "bench", list, 0)]);
+        lock (latencies)
+        {
+            latencies.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        Thread.Sleep(5);
+    }
+});
+Thread.Sleep(2000);
+lock (latencies)
+{
+    Console.WriteLine($"ingest alone: commits p50 {Pct(latencies, 0.5):F1} ms p99 {Pct(latencies, 0.99):F1} ms ({latencies.Count} commits)");
+    latencies.Clear();
+}
+var sizeBefore = new FileInfo(path).Length;
+var delete = Stopwatch.StartNew();
+writer.RunExclusive(c =>
+{
+    using var tx = c.BeginTransaction();
+    using var cmd = c.CreateCommand();
+    cmd.Transaction = tx;
+    cmd.CommandText = "INSERT INTO run_purges (run_id, name, marked_at) VALUES ($id, 'big', 0); DELETE FROM run_metrics WHERE run_id = $id; DELETE FROM runs WHERE id = $id;";
+    cmd.Parameters.AddWithValue("$id", runId);
+    cmd.ExecuteNonQuery();
+    tx.Commit();
+    return 0;
+});
+await purger.StartAsync(CancellationToken.None);
+purger.Wake();
+while (purger.Pending > 0)
+{
+    Thread.Sleep(100);
+}
+delete.Stop();
+stop.Cancel();
+await ingest;
+await purger.StopAsync(CancellationToken.None);
+lock (latencies)
+{
+    Console.WriteLine($"purge of {events * PerEvent:N0} points took {delete.Elapsed.TotalSeconds:F1} s; ingest commits meanwhile p50 {Pct(latencies, 0.5):F1} ms " +
+        $"p99 {Pct(latencies, 0.99):F1} ms max {latencies.Max():F1} ms ({latencies.Count} commits); file {sizeBefore / 1e6:N0} MB -> {new FileInfo(path).Length / 1e6:N0} MB, " +
+        $"WAL {new FileInfo(path + "-wal").Length / 1e6:N0} MB");
+}
+writer.Dispose();
+if (!args.Contains("keep-file"))
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    foreach (var f in new[] { path, path + "-wal", path + "-shm" })
+    {
+        File.Delete(f);
+    }
+}
+
+static double Pct(List<double> xs, double q)
+{
+    var sorted = xs.Order().ToArray();
+    return sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+}
+
+static void Measure<T>(string name, Func<T> work)
+{
+    work();
+    var times = new List<double>();
+    for (var i = 0; i < 20; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        work();
+        times.Add(sw.Elapsed.TotalMilliseconds);
+    }
+    Console.WriteLine($"{name}: p50 {Pct(times, 0.5):F1} ms, p95 {Pct(times, 0.95):F1} ms");
+}
