@@ -40,10 +40,14 @@ public sealed class AlertNotifier(IHubContext<MetricsHub, IMetricsClient> hub, I
             {
                 await hub.Clients.Group(MetricsHub.RunGroup(run)).AlertChanged(change.Alert);
             }
+            Changed?.Invoke(change.Alert);
         }
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Live push of alert {Id} failed", change.Alert.Id);
         }
     }
+
+    /// <summary>Every change, in-process, for the interactive pages (they apply it to what they show; keep handlers quick).</summary>
+    public event Action<AlertChangedMessage>? Changed;
 }

@@ -1,105 +1,95 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Components;
+using Dashboard.Alerts.Settings;
+using MudBlazor;
 
 namespace Dashboard.Alerts;
 
 /// <summary>
-/// /settings: plain server-rendered forms, one per concern. Each handler works on a copy of the stored
-/// settings and saves only when the whole document validates; otherwise the posted values come back
-/// with the failing fields named.
+/// /settings, interactive: fields in the page's units (percent, durations like 5m), errors in words next to each
+/// field, a preview of what a rule would have fired on over the last 24 h, and saves that apply at once (the store
+/// raises Changed, which restarts the evaluator's timer with the new interval).
 /// </summary>
 public sealed partial class SettingsPage
 {
-    private AlertSettings _s = new();
-    private List<FieldError> _errors = [];
-    private Dictionary<string, string>? _posted;
-    private string? _saved;
+    private AlertSettings _stored = new();
+    private SettingsDraft _draft = new(new AlertSettings().WithMissingDefaults());
+    private bool _allowed;
+    private bool _liveOn;
 
-    [CascadingParameter] public HttpContext? HttpContext { get; set; }
-
-    protected override async Task OnInitializedAsync() => _s = await Store.GetAsync();
-
-    private Task SaveRulesAsync() => SubmitAsync((form, s, errors) =>
+    /// <summary>Marks the page live once the circuit has rendered it (tests wait for data-live="on").</summary>
+    protected override void OnAfterRender(bool firstRender)
     {
-        AlertSettingsForm.ApplyRules(form, s, errors);
-        return "Rules saved.";
-    });
-
-    private Task AddCustomAsync() => SubmitAsync((form, s, errors) =>
-    {
-        AlertSettingsForm.AddCustomRule(form, s, errors);
-        return $"Custom rule '{s.CustomRules[^1].Name}' added.";
-    }, s => ($"custom_rules[{s.CustomRules.Count - 1}]", "new_rule"));
-
-    private Task DeleteCustomAsync() => SubmitAsync((form, s, _) =>
-    {
-        var name = form["delete"].ToString();
-        s.CustomRules.RemoveAll(r => r.Name == name);
-        return $"Custom rule '{name}' deleted.";
-    });
-
-    private Task SetBaselineAsync() => SubmitAsync((form, s, errors) =>
-    {
-        AlertSettingsForm.SetBaseline(form, s, errors);
-        return "Baseline saved.";
-    }, s => ($"baselines[{s.Baselines.FindIndex(b => b.Pipeline == _posted!.GetValueOrDefault("new_baseline.pipeline", "").Trim())}]", "new_baseline"));
-
-    private Task DeleteBaselineAsync() => SubmitAsync((form, s, _) =>
-    {
-        var pipeline = form["delete"].ToString();
-        s.Baselines.RemoveAll(b => b.Pipeline == pipeline);
-        return $"Baseline of '{pipeline}' deleted.";
-    });
-
-    private Task AddWebhookAsync() => SubmitAsync((form, s, _) =>
-    {
-        AlertSettingsForm.AddWebhook(form, s);
-        return "Webhook added.";
-    }, s => ($"webhooks[{s.Webhooks.Count - 1}]", "new_webhook"));
-
-    private Task DeleteWebhookAsync() => SubmitAsync((form, s, _) =>
-    {
-        var url = form["delete"].ToString();
-        s.Webhooks.RemoveAll(w => w.Url == url);
-        return "Webhook deleted.";
-    });
-
-    private async Task SubmitAsync(Func<IFormCollection, AlertSettings, List<FieldError>, string> apply,
-        Func<AlertSettings, (string From, string To)>? rename = null)
-    {
-        var form = await HttpContext!.Request.ReadFormAsync();
-        _posted = form.Keys.ToDictionary(k => k, k => form[k].ToString(), StringComparer.Ordinal);
-        var draft = AlertSettingsStore.Clone(_s);
-        var errors = new List<FieldError>();
-        var message = apply(form, draft, errors);
-        // Report every failure at once: the unparsable fields, and whatever else the validator finds.
-        errors.AddRange(AlertSettingsValidator.Validate(draft).Where(v => !errors.Any(p => p.Field == v.Field)));
-        if (errors.Count == 0)
+        if (firstRender && RendererInfo.IsInteractive)
         {
-            errors = await Store.SaveAsync(draft);
-        }
-        if (rename is not null)
-        {
-            var (from, to) = rename(draft);
-            errors = AlertSettingsForm.Rename(errors, from + ".", to + ".");
-        }
-        _errors = errors;
-        if (errors.Count == 0)
-        {
-            _s = await Store.GetAsync();
-            _posted = null;
-            _saved = message + " It applies at the next evaluation.";
+            _liveOn = true;
+            StateHasChanged();
         }
     }
 
-    /// <summary>The posted value after a rejected submit, else the stored one.</summary>
-    private string V(string field, object? stored) =>
-        _posted is not null && _errors.Count > 0 && _posted.TryGetValue(field, out var v)
-            ? v
-            : Convert.ToString(stored, CultureInfo.InvariantCulture) ?? "";
+    [Microsoft.AspNetCore.Components.CascadingParameter]
+    private Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? AuthState { get; set; }
 
-    private bool On(string field, bool stored) =>
-        _posted is not null && _errors.Count > 0 && _posted.ContainsKey("interval_seconds") ? _posted.ContainsKey(field) : stored;
+    [Microsoft.AspNetCore.Components.Inject]
+    private Microsoft.Extensions.Options.IOptions<Dashboard.Security.AuthOptions> Auth { get; set; } = default!;
 
-    private string? Bad(string field) => _errors.Any(e => e.Field == field) ? "input-invalid" : null;
+    protected override async Task OnInitializedAsync()
+    {
+        // The circuit itself only needs viewer access: this admin page checks the role on its own.
+        _allowed = Auth.Value.IsNone || (AuthState is not null && (await AuthState).User.IsInRole(Dashboard.Security.AccessPolicy.RoleAdmin));
+        if (!_allowed)
+        {
+            return;
+        }
+        _stored = await Store.GetAsync();
+        _draft = new SettingsDraft(_stored);
+    }
+
+    private void Set(string field, string value)
+    {
+        _draft.Texts[field] = value;
+        _draft.Errors.Remove(field);
+    }
+
+    private void SetEnabled(string rule, bool on) => _draft.Enabled[rule] = on;
+
+    private RulePreviewSpec? BuiltInSpec(string key)
+    {
+        var rule = BuiltInRules.Get(key);
+        var unit = RuleUnit.Of(rule);
+        var p = $"rules.{key}";
+        // The preview follows what is typed, not what is stored, so a threshold can be tried before it is saved.
+        var setting = new RuleSetting
+        {
+            Threshold = unit.TryRead(_draft.Text(p + ".threshold"), out var t, out _) ? t : _stored.Rule(key).Threshold,
+            WindowSeconds = DurationText.TryParse(_draft.Text(p + ".window_seconds"), out var w, out _) && w > 0 ? w : _stored.Rule(key).WindowSeconds,
+        };
+        return RulePreviewSpec.ForBuiltIn(key, setting);
+    }
+
+    private async Task SaveRulesAsync()
+    {
+        var built = _draft.BuildRules();
+        if (built is null)
+        {
+            Snackbar.Add("Nothing was saved: some fields need attention.", MudBlazor.Severity.Error);
+            return;
+        }
+        await SaveAsync(built, "Rules saved; they apply now.");
+    }
+
+    /// <summary>Saves a whole document; the store validates again, and its failures land on their fields.</summary>
+    internal async Task<bool> SaveAsync(AlertSettings settings, string message)
+    {
+        var errors = await Store.SaveAsync(settings);
+        if (errors.Count > 0)
+        {
+            _draft.AddErrors(errors);
+            Snackbar.Add("Nothing was saved: some fields need attention.", MudBlazor.Severity.Error);
+            return false;
+        }
+        _stored = await Store.GetAsync();
+        _draft = new SettingsDraft(_stored);
+        Snackbar.Add(message, MudBlazor.Severity.Success);
+        StateHasChanged();
+        return true;
+    }
 }

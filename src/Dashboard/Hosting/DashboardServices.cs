@@ -37,6 +37,7 @@ public static class DashboardServices
         builder.Services.AddSingleton<IRunNameReader, SqliteRunNameReader>();
         builder.Services.AddSingleton<IRunListReader, SqliteRunListReader>();
         builder.Services.AddSingleton<IRulePreviewReader, SqliteRulePreviewReader>();
+        builder.Services.AddSingleton<IPipelineDetailReader, SqlitePipelineDetailReader>();
         builder.Services.AddSingleton<IPriceStore, SqlitePriceStore>();
         builder.Services.AddSingleton<IGoalStore, SqliteGoalStore>();
         builder.Services.AddSingleton<ICostReader, SqliteCostReader>();

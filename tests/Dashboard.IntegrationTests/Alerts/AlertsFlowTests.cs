@@ -22,11 +22,11 @@ public sealed class AlertsFlowTests
         await using var browser = new Browser();
         var page = await browser.NewPageAsync(width: 1280, height: 800);
         await page.GotoAsync(new Uri(factory.BaseAddress, "/alerts").ToString());
-        await page.WaitForSelectorAsync("#connection-badge[data-state=live]");
+        await page.WaitForSelectorAsync("#alert-feed[data-live=on]", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
 
         (await Json.PostIngestAsync(http, "burst-run", AlertSettingsEdit.Generations(25, success: false))).EnsureSuccessStatusCode();
 
-        var firingRow = page.Locator("#alert-feed tr[data-rule=low_success_rate][data-state=firing]");
+        var firingRow = page.Locator("#alert-feed tr:has([data-rule=low_success_rate][data-state=firing])");
         await firingRow.WaitForAsync(new() { Timeout = 15_000 });
         (await firingRow.InnerTextAsync()).Should().Contain("burst-run").And.Contain("Success rate 0 is below 0.8");
         (await page.Locator("#firing-count").InnerTextAsync()).Should().NotBe("0");
@@ -45,10 +45,10 @@ public sealed class AlertsFlowTests
 
         (await Json.PostIngestAsync(http, "burst-run", AlertSettingsEdit.Generations(150, success: true))).EnsureSuccessStatusCode();
 
-        await page.Locator("#alert-feed tr[data-rule=low_success_rate][data-state=resolved]").WaitForAsync(new() { Timeout = 15_000 });
+        await page.Locator("#alert-feed tr:has([data-rule=low_success_rate][data-state=resolved])").WaitForAsync(new() { Timeout = 15_000 });
         await WaitFor.ConditionAsync(() => webhooks.At("/generic").Any(b => Is(b, "low_success_rate", "resolved")),
             TimeSpan.FromSeconds(15), "the webhook hears of the resolve");
-        (await page.Locator("#alert-feed tr[data-rule=low_success_rate]").CountAsync()).Should().Be(1, "one alert per firing");
+        (await page.Locator("#alert-feed tr:has([data-rule=low_success_rate])").CountAsync()).Should().Be(1, "one alert per firing");
         var all = await Json.GetAsync(http, "/api/v1/alerts?run=burst-run");
         all.EnumerateArray().Where(a => a.GetProperty("rule").GetString() == "low_success_rate").Should().ContainSingle()
             .Which.GetProperty("resolved_at").ValueKind.Should().Be(JsonValueKind.String);

@@ -3,68 +3,90 @@ using Microsoft.Playwright;
 
 namespace Dashboard.IntegrationTests.Alerts;
 
-public sealed class SettingsPageTests
+/// <summary>The interactive settings page in Chromium: units, durations, errors in words next to the field, round trip, preview.</summary>
+public sealed class SettingsPageTests() : HostedTest(new Dictionary<string, string?> { ["Alerts:IntervalSeconds"] = "60" })
 {
-    [Fact]
-    public async Task SettingsForm_BadInputRejectedNothingSaved_GoodInputApplied()
+    private static async Task TypeAsync(IPage page, string id, string text)
     {
-        await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Alerts:IntervalSeconds"] = "1" });
-        using var http = factory.CreateHttpClient();
-        await using var browser = new Browser();
-        var page = await browser.NewPageAsync(width: 1280, height: 900);
-        await page.GotoAsync(new Uri(factory.BaseAddress, "/settings").ToString());
+        var input = page.Locator($"[id='{id}']");
+        await input.FillAsync(text);
+        await input.BlurAsync();
+    }
 
-        await page.FillAsync("[name='rules.low_success_rate.threshold']", "abc");
-        await page.FillAsync("[name='rules.high_generation_time.window_seconds']", "-60");
+    private static ILocator FieldError(IPage page, string id) =>
+        page.Locator($".mud-input-control:has([id='{id}'])");
+
+    [Fact]
+    public async Task Settings_BadInputNamedInWordsNothingSaved_GoodInputRoundTrips()
+    {
+        var page = await Browser.OpenAsync(new Uri(Factory.BaseAddress, "settings"), 1440, 1000);
+        await page.Locator("#settings-root[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+        (await page.InputValueAsync("[id='rules.low_success_rate.threshold']")).Should().Be("80", "a share is shown in percent");
+        (await page.InputValueAsync("[id='rules.high_generation_time.window_seconds']")).Should().Be("5m");
+
+        await TypeAsync(page, "rules.low_success_rate.threshold", "abc");
+        await TypeAsync(page, "rules.high_generation_time.window_seconds", "ten minutes");
         await page.ClickAsync("#save-rules");
-        var errors = await page.Locator("#settings-errors").InnerTextAsync();
-        var afterBad = await Json.GetAsync(http, "/api/v1/settings/alerts");
-        await Browser.ScreenshotAsync(page, "settings-rejected");
+        await page.Locator("#settings-errors").WaitForAsync();
+        var thresholdError = await FieldError(page, "rules.low_success_rate.threshold").InnerTextAsync();
+        var windowError = await FieldError(page, "rules.high_generation_time.window_seconds").InnerTextAsync();
+        var afterBad = await Json.GetAsync(Http, "/api/v1/settings/alerts");
 
-        errors.Should().Contain("rules.low_success_rate.threshold").And.Contain("not a number")
-            .And.Contain("rules.high_generation_time.window_seconds");
-        (await page.InputValueAsync("[name='rules.low_success_rate.threshold']")).Should().Be("abc", "the posted value comes back");
+        thresholdError.Should().Contain("'abc' is not a number.");
+        windowError.Should().Contain("not a duration").And.NotContain("window_seconds");
+        (await page.Locator("#settings-errors").InnerTextAsync()).Should().NotContain("rules.");
         afterBad.GetProperty("rules").GetProperty("low_success_rate").GetProperty("threshold").GetDouble().Should().Be(0.8);
-        afterBad.GetProperty("rules").GetProperty("high_generation_time").GetProperty("window_seconds").GetInt32().Should().Be(300);
 
-        await page.FillAsync("[name='rules.low_success_rate.threshold']", "0.7");
-        await page.FillAsync("[name='rules.high_generation_time.window_seconds']", "600");
-        await page.UncheckAsync("[name='rules.high_token_usage:total.enabled']");
-        await page.FillAsync("[name=interval_seconds]", "2");
+        await TypeAsync(page, "rules.low_success_rate.threshold", "70");
+        await TypeAsync(page, "rules.high_generation_time.window_seconds", "10m");
+        await TypeAsync(page, "interval", "2s");
         await page.ClickAsync("#save-rules");
-        await page.Locator("#settings-saved").WaitForAsync();
-        var afterGood = await Json.GetAsync(http, "/api/v1/settings/alerts");
+        await WaitFor.ConditionAsync(async () => (await Json.GetAsync(Http, "/api/v1/settings/alerts")).GetProperty("interval_seconds").GetInt32() == 2,
+            TimeSpan.FromSeconds(5), "the save reaches the store");
+        var saved = await Json.GetAsync(Http, "/api/v1/settings/alerts");
+        await page.ReloadAsync();
+        await page.Locator("#settings-root[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
 
-        afterGood.GetProperty("interval_seconds").GetInt32().Should().Be(2);
-        var rules = afterGood.GetProperty("rules");
-        rules.GetProperty("low_success_rate").GetProperty("threshold").GetDouble().Should().Be(0.7);
-        rules.GetProperty("high_generation_time").GetProperty("window_seconds").GetInt32().Should().Be(600);
-        rules.GetProperty("high_token_usage:total").GetProperty("enabled").GetBoolean().Should().BeFalse();
-        rules.GetProperty("low_success_rate").GetProperty("enabled").GetBoolean().Should().BeTrue();
+        saved.GetProperty("rules").GetProperty("low_success_rate").GetProperty("threshold").GetDouble().Should().BeApproximately(0.7, 1e-9);
+        saved.GetProperty("rules").GetProperty("high_generation_time").GetProperty("window_seconds").GetInt32().Should().Be(600);
+        (await page.InputValueAsync("[id='rules.high_generation_time.window_seconds']")).Should().Be("10m");
+        (await page.Locator("#current-interval").InnerTextAsync()).Should().Be("2s");
+        await Browser.ScreenshotAsync(page, "settings-page");
+        Browser.Errors.Should().BeEmpty();
+    }
 
-        await page.FillAsync("[name='new_rule.name']", "p95-latency");
-        await page.FillAsync("[name='new_rule.metric']", "latency");
-        await page.FillAsync("[name='new_rule.aggregate']", "median");
-        await page.FillAsync("[name='new_rule.threshold']", "2.5");
-        await page.ClickAsync("#add-rule");
-        var customErrors = await page.Locator("#settings-errors").InnerTextAsync();
-        await page.FillAsync("[name='new_rule.aggregate']", "p95");
-        await page.ClickAsync("#add-rule");
-        await page.Locator("#custom-rules tr[data-rule='custom:p95-latency']").WaitForAsync();
-        await page.FillAsync("[name='new_baseline.pipeline']", "etl");
-        await page.FillAsync("[name='new_baseline.seconds']", "12.5");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Set baseline" }).ClickAsync();
-        await page.Locator("#baselines").WaitForAsync();
-        await page.FillAsync("[name='new_webhook.url']", "http://127.0.0.1:9/hook");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add webhook" }).ClickAsync();
-        await page.Locator("#webhooks").WaitForAsync();
-        var final = await Json.GetAsync(http, "/api/v1/settings/alerts");
-        await Browser.ScreenshotAsync(page, "settings-saved");
+    [Fact]
+    public async Task Settings_Preview_SaysWhatTheRuleWouldHaveFiredOn()
+    {
+        var slow = Enumerable.Range(0, 5).Select(i => (object)new
+        {
+            type = "generation", duration = 45.0, success = true,
+            timestamp = DateTimeOffset.UtcNow.AddMinutes(-20 + i).ToString("O"),
+        }).ToArray();
+        (await Json.PostIngestAsync(Http, "slow-run", slow)).EnsureSuccessStatusCode();
+        var page = await Browser.OpenAsync(new Uri(Factory.BaseAddress, "settings"), 1440, 1000);
+        await page.Locator("#settings-root[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
 
-        customErrors.Should().Contain("new_rule.aggregate").And.Contain("median");
-        final.GetProperty("custom_rules").EnumerateArray().Should().ContainSingle()
-            .Which.GetProperty("aggregate").GetString().Should().Be("p95");
-        final.GetProperty("baselines")[0].GetProperty("seconds").GetDouble().Should().Be(12.5);
-        final.GetProperty("webhooks")[0].GetProperty("url").GetString().Should().Be("http://127.0.0.1:9/hook");
+        await page.Locator("#preview-high_generation_time .preview-button").ClickAsync();
+
+        var result = page.Locator("#preview-high_generation_time .preview-result");
+        await result.WaitForAsync();
+        (await result.GetAttributeAsync("data-runs")).Should().Be("1");
+        (await result.InnerTextAsync()).Should().Contain("slow-run").And.Contain("45 s");
+        await TypeAsync(page, "rules.high_generation_time.threshold", "60");
+        await page.Locator("#preview-high_generation_time .preview-button").ClickAsync();
+        await WaitFor.ConditionAsync(async () => await result.GetAttributeAsync("data-runs") == "0", TimeSpan.FromSeconds(5), "a higher threshold fires nowhere");
+        Browser.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Settings_Narrow420_NothingRunsOffScreen()
+    {
+        var page = await Browser.OpenAsync(new Uri(Factory.BaseAddress, "settings"), 420, 900);
+        await page.Locator("[id='rules.low_success_rate.threshold']").WaitForAsync();
+
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(420);
+        await Browser.ScreenshotAsync(page, "settings-page-420");
+        Browser.Errors.Should().BeEmpty();
     }
 }

@@ -62,14 +62,15 @@ public sealed class AlertResolveForgeryTests : HostedTest
         await RaiseAsync("press resolve");
         var page = await Browser.NewPageAsync(Factory.BaseAddress);
         await page.GotoAsync("/alerts");
-        var row = page.Locator("#alert-feed tr[data-state=firing]");
+        await page.Locator("#alert-feed[data-live=on]").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+        var row = page.Locator("#alert-feed tr:has([data-state=firing])");
         await row.WaitForAsync();
 
         await row.Locator("button", new() { HasText = "Resolve" }).ClickAsync();
 
-        await page.Locator("#alert-feed tr[data-state=resolved]").WaitForAsync(new() { Timeout = 10_000 });
+        await page.Locator("#alert-feed tr:has([data-state=resolved])").WaitForAsync(new() { Timeout = 10_000 });
         new Uri(page.Url).AbsolutePath.Should().Be("/alerts");
-        (await page.Locator("#alert-feed tr[data-state=firing]").CountAsync()).Should().Be(0);
+        (await page.Locator("#alert-feed tr:has([data-state=firing])").CountAsync()).Should().Be(0);
         (await page.Locator("#alert-feed button", new() { HasText = "Resolve" }).CountAsync()).Should().Be(0);
         await Infrastructure.Browser.ScreenshotAsync(page, "alerts-resolved-by-button");
         Browser.Errors.Should().BeEmpty();

@@ -25,27 +25,6 @@ public sealed class PagesBrowserTests : HostedTest
     private static async Task<string> StatAsync(IPage page, string key) =>
         (await page.Locator($"[data-stat='{key}'] .stat-value").TextContentAsync())!.Trim();
 
-    [Fact]
-    public async Task Overview_EventForNewRun_RowAppearsWithoutReload()
-    {
-        var page = await Browser.OpenAsync(Factory.BaseAddress);
-        await page.Locator("#first-event-curl").WaitForAsync();
-        await page.Locator("#connection-badge[data-state='live']").WaitForAsync();
-
-        await PostAsync("live:overview-1", Generation(true), Generation(false));
-
-        var row = page.Locator("tr[data-run='live:overview-1']");
-        await row.WaitForAsync(new LocatorWaitForOptions { Timeout = 5000 });
-        (await row.TextContentAsync()).Should().Contain("50%").And.Contain("live");
-        (await row.Locator("a").GetAttributeAsync("href")).Should().Be("runs/live%3Aoverview-1");
-        await page.FillAsync("#run-search", "nomatch");
-        (await row.IsHiddenAsync()).Should().BeTrue();
-        await page.FillAsync("#run-search", "overview");
-        (await row.IsVisibleAsync()).Should().BeTrue();
-        await Browser.ScreenshotAsync(page, "overview");
-        Browser.Errors.Should().BeEmpty();
-    }
-
     /// <summary>The page's circuit is up and its live subscription open (interactive server rendering).</summary>
     private static Task LiveAsync(IPage page) => page.Locator("#run-page[data-live='on']").WaitForAsync(new() { Timeout = 15000 });
 

@@ -9,11 +9,13 @@ public sealed class PipelinesPageBrowserTests
     private const string Xss = "<img src=x onerror=alert(1)>";
     private static readonly LocatorAssertionsToHaveTextOptions Wait = new() { Timeout = 15_000 };
 
-    private static object Execution(string pipeline, double time, bool success) =>
-        new { type = "pipeline_execution", pipeline, execution_time = time, success };
+    private static object Execution(string pipeline, double time, bool success, string? error = null) =>
+        error is null
+            ? new { type = "pipeline_execution", pipeline, execution_time = time, success }
+            : new { type = "pipeline_execution", pipeline, execution_time = time, success, metadata = new { error } };
 
     [Fact]
-    public async Task PipelinesPage_NewExecutions_UpdateWithoutReloadAndNamesStayText()
+    public async Task PipelinesPage_NewExecutions_UpdateWithoutReload_FailuresShowTheirMetadataAsText()
     {
         await using var factory = new DashboardFactory();
         using var http = factory.CreateHttpClient();
@@ -21,22 +23,42 @@ public sealed class PipelinesPageBrowserTests
         await using var browser = new Browser();
         var page = await browser.NewPageAsync(factory.BaseAddress, 1400, 1600);
 
-        await page.GotoAsync("/pipelines");
-        await Expect(page.Locator("#connection-badge")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
+        await page.GotoAsync("/pipelines?window=1h");
+        await page.Locator("#pipelines-page[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         await Expect(page.Locator("[data-field=overall]")).ToHaveTextAsync("healthy");
+        await page.Locator("#chart-timeline .apexcharts-series").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await page.EvaluateAsync("() => window.__notReloaded = true");
-        (await Json.PostIngestAsync(http, "pipes", Execution("etl", 6, false), Execution("etl", 8, false))).EnsureSuccessStatusCode();
+        (await Json.PostIngestAsync(http, "pipes", Execution("etl", 6, false, "disk full " + Xss), Execution("etl", 8, false))).EnsureSuccessStatusCode();
 
         await Expect(page.Locator("[data-field=overall]")).ToHaveTextAsync("critical", Wait);
-        var etl = page.Locator("[data-field=pipelines] tr").Filter(new() { HasText = "etl" });
-        await Expect(etl.Locator("td")).ToHaveTextAsync(["etl", "3", "33.3%", "66.7%", "6.000 s", "4.000 s", "8.000 s", "critical"], new() { Timeout = 15_000 });
+        var etl = page.Locator("[data-field=pipelines] .stack-row[data-pipeline='etl']");
+        await Expect(etl.Locator("[data-field=last-status]")).ToHaveTextAsync("failed", Wait);
+        await Expect(etl).ToContainTextAsync("66.7%", new() { Timeout = 15_000 });
+        await Expect(page.Locator("[data-field=failures] .failure")).ToHaveCountAsync(2, new() { Timeout = 15_000 });
+        await Expect(page.Locator("[data-field=failures] .meta-value").First).ToHaveTextAsync("disk full " + Xss);
         (await page.EvaluateAsync<bool>("() => window.__notReloaded === true")).Should().BeTrue();
-        await Expect(page.Locator("[data-field=pipelines] td").Filter(new() { HasText = "onerror" })).ToHaveTextAsync(Xss);
-        await page.Locator("#chart-executions .apexcharts-bar-area").First.HoverAsync();
+        await Expect(page.Locator("[data-field=pipelines] .stack-row").Filter(new() { HasText = "onerror" }).Locator("strong")).ToHaveTextAsync(Xss);
         await Browser.ScreenshotAsync(page, "pipelines-live");
 
-        (await page.Locator("img").CountAsync()).Should().Be(0);
+        (await page.Locator("main img").CountAsync()).Should().Be(0);
         browser.Dialogs.Should().BeEmpty();
+        browser.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task PipelinesPage_Narrow420_StackedCardsFitTheScreen()
+    {
+        await using var factory = new DashboardFactory();
+        using var http = factory.CreateHttpClient();
+        (await Json.PostIngestAsync(http, "pipes", Execution("a-pipeline-with-a-rather-long-name", 2, false, "connection reset by peer while copying"))).EnsureSuccessStatusCode();
+        await using var browser = new Browser();
+        var page = await browser.NewPageAsync(factory.BaseAddress, 420, 1200);
+
+        await page.GotoAsync("/pipelines");
+        await page.Locator("[data-field=failures] .failure").WaitForAsync();
+
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(420);
+        await Browser.ScreenshotAsync(page, "pipelines-420");
         browser.Errors.Should().BeEmpty();
     }
 }

@@ -12,6 +12,8 @@ public sealed class PredictionsPageBrowserTests
     private static object Prediction(string label, double confidence) =>
         new { type = "prediction", prediction = label, confidence, processing_time = 0.2 };
 
+    private static ILocator Stat(IPage page, string key) => page.Locator($"[data-stat='{key}'] .stat-value");
+
     [Fact]
     public async Task PredictionsPage_NewEvents_UpdateWithoutReloadAndLabelsStayText()
     {
@@ -21,29 +23,31 @@ public sealed class PredictionsPageBrowserTests
         await using var browser = new Browser();
         var page = await browser.NewPageAsync(factory.BaseAddress, 1400, 1600);
 
-        await page.GotoAsync("/predictions?run=live-clf");
-        await Expect(page.Locator("#connection-badge")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
-        await Expect(page.Locator("[data-field=predictions]")).ToHaveTextAsync("1");
+        await page.GotoAsync("/predictions?run=live-clf&window=1h");
+        await page.Locator("#predictions-page[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+        await Expect(Stat(page, "predictions")).ToHaveTextAsync("1");
+        await page.Locator("#chart-rate .apexcharts-series").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await page.EvaluateAsync("() => window.__notReloaded = true");
         (await Json.PostIngestAsync(http, "live-clf", Prediction("positive", 0.4), Prediction("positive", 0.55),
             new { type = "prediction_error", error_type = "Timeout" })).EnsureSuccessStatusCode();
 
-        await Expect(page.Locator("[data-field=predictions]")).ToHaveTextAsync("3", Wait);
-        await Expect(page.Locator("[data-field=errors]")).ToHaveTextAsync("1", Wait);
-        await Expect(page.Locator("[data-field=error-rate]")).ToHaveTextAsync("25.0%", Wait);
+        await Expect(Stat(page, "predictions")).ToHaveTextAsync("3", Wait);
+        await Expect(Stat(page, "errors")).ToHaveTextAsync("1", Wait);
+        await Expect(Stat(page, "error-rate")).ToHaveTextAsync("25%", Wait);
         await Expect(page.Locator("[data-field=indicators] li")).ToHaveTextAsync("66.7% of predictions below 0.6 confidence", Wait);
         (await page.EvaluateAsync<bool>("() => window.__notReloaded === true")).Should().BeTrue();
-        await Expect(page.Locator("[data-field=labels] td").Filter(new() { HasText = "onerror" })).ToHaveTextAsync(Xss);
-        await page.Locator("#chart-labels .apexcharts-bar-area").First.HoverAsync();
+        await Expect(page.Locator("[data-field=labels] .label-name").Filter(new() { HasText = "onerror" })).ToHaveTextAsync(Xss);
+        (await page.Locator("#hours-card").CountAsync()).Should().Be(0, "hour of day means nothing within one hour");
+        (await page.Locator("[data-field=p95]").CountAsync()).Should().Be(1, "percentiles are shown once");
         await Browser.ScreenshotAsync(page, "predictions-live");
 
-        (await page.Locator("img").CountAsync()).Should().Be(0);
+        (await page.Locator("main img").CountAsync()).Should().Be(0);
         browser.Dialogs.Should().BeEmpty();
         browser.Errors.Should().BeEmpty();
     }
 
     [Fact]
-    public async Task PredictionsPage_NoPredictions_ShowsCurlThenReloadsOnFirstPrediction()
+    public async Task PredictionsPage_NoPredictions_ShowsCurlThenFillsOnFirstPrediction()
     {
         await using var factory = new DashboardFactory();
         using var http = factory.CreateHttpClient();
@@ -52,11 +56,33 @@ public sealed class PredictionsPageBrowserTests
 
         await page.GotoAsync("/predictions");
         await Expect(page.Locator("#predictions-empty")).ToContainTextAsync("curl -X POST");
-        await Expect(page.Locator("#connection-badge")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
+        await page.Locator("#predictions-page[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         await Browser.ScreenshotAsync(page, "predictions-empty");
         (await Json.PostIngestAsync(http, "first", Prediction("a", 0.9))).EnsureSuccessStatusCode();
 
-        await Expect(page.Locator("[data-field=predictions]")).ToHaveTextAsync("1", Wait);
+        await Expect(Stat(page, "predictions")).ToHaveTextAsync("1", Wait);
+        browser.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task PredictionsPage_RangeOverADay_ShowsHourOfDay_Narrow420FitsTheScreen()
+    {
+        await using var factory = new DashboardFactory();
+        using var http = factory.CreateHttpClient();
+        var events = Enumerable.Range(0, 30).Select(i => (object)new
+        {
+            type = "prediction", prediction = "label-" + (i % 7) + "-with-a-long-name", confidence = 0.5 + i % 5 / 10.0, processing_time = 0.1,
+            timestamp = DateTimeOffset.UtcNow.AddHours(-40 + i).ToString("O"),
+        }).ToArray();
+        (await Json.PostIngestAsync(http, "two-days", events)).EnsureSuccessStatusCode();
+        await using var browser = new Browser();
+        var page = await browser.NewPageAsync(factory.BaseAddress, 420, 1200);
+
+        await page.GotoAsync("/predictions?run=two-days&window=7d");
+        await page.Locator("#hours-card").WaitForAsync();
+
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(420);
+        await Browser.ScreenshotAsync(page, "predictions-420");
         browser.Errors.Should().BeEmpty();
     }
 }

@@ -1,11 +1,11 @@
 using System.Net;
 using Dashboard.IntegrationTests.Infrastructure;
-using Microsoft.Playwright;
 
 namespace Dashboard.IntegrationTests.Runs;
 
-/// <summary>The runs overview and GET /api/v1/runs stay bounded: top N most recently active, "N more", server search, paging.</summary>
-public sealed class RunsPagingTests() : HostedTest(new Dictionary<string, string?> { ["Pages:RunsLimit"] = "5" })
+/// <summary>GET /api/v1/runs and /api/v1/overview stay bounded: limit/offset paging in activity order, server search, total header.
+/// (The runs page's own paging is in RunsList/RunsListBrowserTests and RunListReaderTests.)</summary>
+public sealed class RunsPagingTests : HostedTest
 {
     private const int RunCount = 8;
 
@@ -17,24 +17,6 @@ public sealed class RunsPagingTests() : HostedTest(new Dictionary<string, string
             using var response = await Json.PostIngestAsync(Http, $"paged-{i:00}", new { type = "generation", duration = 1.0, success = true });
             response.EnsureSuccessStatusCode();
         }
-    }
-
-    [Fact]
-    public async Task Overview_MoreRunsThanLimit_ShowsLimitAndMoreCount()
-    {
-        var html = await Http.GetStringAsync("/");
-
-        CountRows(html).Should().Be(5);
-        html.Should().Contain("3 more runs").And.Contain("data-run=\"paged-07\"").And.NotContain("data-run=\"paged-00\"");
-    }
-
-    [Fact]
-    public async Task Overview_SearchForRunBeyondLimit_FindsIt()
-    {
-        var html = await Http.GetStringAsync("/?q=PAGED-00");
-
-        CountRows(html).Should().Be(1);
-        html.Should().Contain("data-run=\"paged-00\"").And.NotContain("id=\"runs-more\"");
     }
 
     [Theory]
@@ -67,24 +49,4 @@ public sealed class RunsPagingTests() : HostedTest(new Dictionary<string, string
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         (await Json.ReadAsync(response)).GetProperty("field").GetString().Should().Be(field);
     }
-
-    [Fact]
-    public async Task Overview_NewRunArrives_AppearsLiveAndLimitHolds()
-    {
-        var page = await Browser.OpenAsync(Factory.BaseAddress);
-        await page.Locator("#connection-badge[data-state='live']").WaitForAsync();
-
-        using var response = await Json.PostIngestAsync(Http, "paged-new", new { type = "generation", duration = 1.0, success = true });
-        response.EnsureSuccessStatusCode();
-
-        await page.Locator("tr[data-run='paged-new']").WaitForAsync(new LocatorWaitForOptions { Timeout = 5000 });
-        (await page.Locator("#runs-body tr").CountAsync()).Should().Be(5);
-        (await page.Locator("#runs-more").TextContentAsync()).Should().Contain("4 more runs");
-        await page.FillAsync("#run-search", "paged-00");
-        await page.Locator("tr[data-run='paged-00']").WaitForAsync(new LocatorWaitForOptions { Timeout = 5000 });
-        Browser.Errors.Should().BeEmpty();
-    }
-
-    private static int CountRows(string html) =>
-        System.Text.RegularExpressions.Regex.Matches(html, "<tr data-run=").Count;
 }

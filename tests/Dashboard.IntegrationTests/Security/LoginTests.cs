@@ -75,40 +75,36 @@ public sealed class LoginTests
     }
 
     [Fact]
-    public async Task KeysPage_CreateThenRevoke_ThroughForms()
+    public async Task KeysPage_CreateThenRevoke_InChromium()
     {
         await using var factory = SecuredDashboard.Create();
-        var (browser, _) = SecuredDashboard.Browser(factory);
-        await browser.GetAsync($"/login?t={SecuredDashboard.BrowserToken}");
-        var page = await browser.GetStringAsync("/settings/keys");
+        await using var chromium = new Infrastructure.Browser();
+        var page = await chromium.NewPageAsync(factory.BaseAddress, 1280, 900);
+        await page.GotoAsync($"/login?t={SecuredDashboard.BrowserToken}");
+        await page.GotoAsync("/settings/keys");
+        await page.Locator("#key-name").WaitForAsync();
+        await page.Locator("[data-interactive='true']").First.WaitForAsync();
 
-        using var created = await browser.PostAsync("/settings/keys", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "create-key",
-            ["__RequestVerificationToken"] = SecuredDashboard.AntiforgeryToken(page),
-            ["Create.Name"] = "from the page",
-            ["Create.Role"] = "ingest",
-        }));
-        var html = await created.Content.ReadAsStringAsync();
-        created.StatusCode.Should().Be(HttpStatusCode.OK);
-        var key = System.Text.RegularExpressions.Regex.Match(html, "<code id=\"new-key\">([^<]+)</code>").Groups[1].Value;
+        await page.FillAsync("#key-name", "from the page");
+        await page.Locator("#create-key").ClickAsync();
+        await page.Locator("#new-key").WaitForAsync();
+        var key = (await page.Locator("#new-key").InnerTextAsync()).Trim();
         key.Should().StartWith("dk_");
         using var ingest = SecuredDashboard.Client(factory, key);
         (await ingest.PostAsync("/api/v1/ingest", Json.Content(new { run = "p", events = new[] { new { type = "metric", name = "m", value = 1 } } })))
             .StatusCode.Should().Be(HttpStatusCode.OK);
-        (await browser.GetStringAsync("/settings/keys")).Should().NotContain(key, "the key is shown only once");
+        await page.ReloadAsync();
+        await page.Locator("#key-name").WaitForAsync();
+        (await page.ContentAsync()).Should().NotContain(key, "the key is shown only once");
         var id = factory.Services.GetRequiredService<ApiKeyStore>().Entries.Single(e => e.Name == "from the page").Id;
 
-        using var revoked = await browser.PostAsync("/settings/keys", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "revoke-key",
-            ["__RequestVerificationToken"] = SecuredDashboard.AntiforgeryToken(page),
-            ["RevokeId"] = id,
-        }));
+        await page.Locator($"button[data-key-id='{id}']").ClickAsync();
+        await page.Locator(".mud-dialog button", new() { HasText = "Revoke" }).ClickAsync();
 
-        revoked.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await ingest.PostAsync("/api/v1/ingest", Json.Content(new { run = "p", events = new[] { new { type = "metric", name = "m", value = 1 } } })))
-            .StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        await Infrastructure.WaitFor.ConditionAsync(async () =>
+            (await ingest.PostAsync("/api/v1/ingest", Json.Content(new { run = "p", events = new[] { new { type = "metric", name = "m", value = 1 } } })))
+                .StatusCode == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(10), "the revoked key is refused");
+        chromium.Errors.Should().BeEmpty();
     }
 
     [Fact]

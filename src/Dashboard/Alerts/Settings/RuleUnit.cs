@@ -54,7 +54,7 @@ public sealed record RuleUnit(string Suffix, double Scale)
             error = "A share is between 0 % and 100 %.";
             return false;
         }
-        if (shown < 0)
+        if (shown < 0 && !ReferenceEquals(this, None))
         {
             error = "The value cannot be negative.";
             return false;

@@ -1,0 +1,183 @@
+using Dashboard.Live;
+using Dashboard.Security;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace Dashboard.Alerts;
+
+/// <summary>
+/// The alerts grid of the alerts page (with filters) and of a run's page (one run, no filters). The first view reads
+/// the newest alerts once; then each alert change the notifier pushes is applied in place (no re-read), at most one
+/// render a second.
+/// </summary>
+public sealed partial class AlertsGrid
+{
+    private List<AlertChangedMessage> _alerts = [];
+    private DateTimeOffset _now;
+    private bool _mayAct;
+    private bool _dirty;
+    private PeriodicTimer? _tick;
+    private CancellationTokenSource? _stop;
+    private AlertNotifier? _notifier;
+    private bool _liveOn;
+
+    /// <summary>The run whose alerts are shown; null shows every run's (with filters).</summary>
+    [Parameter] public string? Run { get; set; }
+
+    /// <summary>How many alerts are read, newest first.</summary>
+    [Parameter] public int Limit { get; set; } = 1000;
+
+    [Parameter] public bool ShowFilters { get; set; } = true;
+
+    [Parameter] public string? State { get; set; }
+
+    [Parameter] public string? Severity { get; set; }
+
+    [Parameter] public string? Rule { get; set; }
+
+    [Parameter] public string? FilterRun { get; set; }
+
+    /// <summary>Raised when a filter changes, so the page can keep it in its URL.</summary>
+    [Parameter] public EventCallback<AlertFilters> FiltersChanged { get; set; }
+
+    [CascadingParameter] private Task<AuthenticationState>? AuthState { get; set; }
+
+    /// <summary>Resolving (and acknowledging, silencing) is an admin action, like the API it mirrors.</summary>
+    private bool CanAct => AuthOptions.Value.IsNone || _mayAct;
+
+    private List<AlertChangedMessage> Shown => _alerts
+        .Where(a => string.IsNullOrEmpty(State) || a.State == State)
+        .Where(a => string.IsNullOrEmpty(Severity) || a.Severity == Severity)
+        .Where(a => string.IsNullOrEmpty(Rule) || a.Rule == Rule)
+        .Where(a => string.IsNullOrEmpty(FilterRun) || a.Run == FilterRun)
+        .OrderBy(a => AlertText.StateOrder(a.State)).ThenByDescending(a => a.StartedAt).ThenByDescending(a => a.Id)
+        .ToList();
+
+    protected override async Task OnInitializedAsync()
+    {
+        _now = Time.GetUtcNow();
+        _alerts = await Store.GetAsync(Run, null, null, Limit);
+        if (AuthState is not null)
+        {
+            _mayAct = (await AuthState).User.IsInRole(AccessPolicy.RoleAdmin);
+        }
+        _notifier = Services.GetService<AlertNotifier>();
+        if (RendererInfo.IsInteractive && _notifier is not null)
+        {
+            _notifier.Changed += OnAlertChanged;
+            _stop = new CancellationTokenSource();
+            _tick = new PeriodicTimer(TimeSpan.FromSeconds(1), Time);
+            _ = RenderLoopAsync(_stop.Token);
+        }
+    }
+
+    /// <summary>Marks the page live once the circuit has rendered it (tests wait for data-live="on" before posting).</summary>
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender && RendererInfo.IsInteractive)
+        {
+            _liveOn = true;
+            StateHasChanged();
+        }
+    }
+
+    // Changes arrive on the evaluator's thread: apply them under the renderer's dispatcher, render on the next tick.
+    private void OnAlertChanged(AlertChangedMessage alert)
+    {
+        if (Run is not null && alert.Run != Run)
+        {
+            return;
+        }
+        _ = InvokeAsync(() =>
+        {
+            var i = _alerts.FindIndex(a => a.Id == alert.Id);
+            if (alert.State == AlertState.Inactive)
+            {
+                if (i >= 0)
+                {
+                    _alerts.RemoveAt(i);
+                }
+            }
+            else if (i >= 0)
+            {
+                _alerts[i] = alert;
+            }
+            else
+            {
+                _alerts.Insert(0, alert);
+                if (_alerts.Count > Limit)
+                {
+                    _alerts.RemoveAt(_alerts.Count - 1);
+                }
+            }
+            _dirty = true;
+        });
+    }
+
+    // One render a second at most; durations of open alerts move on with it.
+    private async Task RenderLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (await _tick!.WaitForNextTickAsync(ct))
+            {
+                await InvokeAsync(() =>
+                {
+                    var open = _alerts.Any(a => a.ResolvedAt is null);
+                    if (_dirty || open)
+                    {
+                        _now = Time.GetUtcNow();
+                        _dirty = false;
+                        StateHasChanged();
+                    }
+                });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task SetFilter(Action set)
+    {
+        set();
+        await FiltersChanged.InvokeAsync(new AlertFilters(State, Severity, Rule, FilterRun));
+    }
+
+    private async Task ResolveAsync(AlertChangedMessage alert)
+    {
+        var resolved = await Store.ResolveExternalAsync(alert.Id, Timestamps.ToMicros(Time.GetUtcNow()));
+        if (resolved is null)
+        {
+            Snackbar.Add("That alert is no longer open.", MudBlazor.Severity.Warning);
+            return;
+        }
+        await Sink.OnAlertChangedAsync(new AlertChange(resolved, Notify: true));
+        Snackbar.Add($"Alert {alert.Rule} resolved.", MudBlazor.Severity.Success);
+    }
+
+    private static int SeverityOrder(string severity) => Array.IndexOf(AlertSeverity.All, severity) is var i and >= 0 ? -i : 1;
+
+    public void Dispose()
+    {
+        if (_notifier is not null)
+        {
+            _notifier.Changed -= OnAlertChanged;
+        }
+        _stop?.Cancel();
+        _tick?.Dispose();
+        _stop?.Dispose();
+    }
+}
+
+/// <summary>The alerts grid's filters (empty = any).</summary>
+public sealed record AlertFilters(string? State, string? Severity, string? Rule, string? Run);
+
+/// <summary>Which alerts a person may act on from a page.</summary>
+public static class AlertFeedActions
+{
+    /// <summary>Only external alerts are resolved by hand; rule alerts resolve themselves when their condition clears.</summary>
+    public static bool IsResolvable(AlertChangedMessage a) =>
+        a.State == AlertState.Firing && a.Rule.StartsWith(AlertStore.ExternalPrefix, StringComparison.Ordinal);
+}

@@ -1,0 +1,74 @@
+using Dashboard.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Dashboard.IntegrationTests.Ui;
+
+/// <summary>
+/// The runs, alerts, settings, predictions and pipelines pages at 1440 and 420 px, light and dark, over a generation,
+/// a classifier, a pipeline and the imported afterimage run, with no console errors. The screenshots land in
+/// bin/screenshots (docs/screenshots holds the copies someone looked at).
+/// </summary>
+public sealed class PageScreenshotTests() : HostedTest(new Dictionary<string, string?> { ["Alerts:IntervalSeconds"] = "1" })
+{
+    protected override async Task SeedAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var generations = Enumerable.Range(0, 40).Select(i => (object)new
+        {
+            type = "generation", duration = 0.5 + i % 7 * 0.4, success = i % 5 != 0, model_name = i % 2 == 0 ? "gpt-4o-mini" : "llama-3.1-8b",
+            prompt_token_count = 100 + i, completion_token_count = 30 + i, timestamp = now.AddMinutes(-40 + i).ToString("O"),
+        }).ToArray();
+        (await Json.PostIngestAsync(Http, "chat-eval", generations)).EnsureSuccessStatusCode();
+        var predictions = Enumerable.Range(0, 60).Select(i => (object)(i % 12 == 0
+            ? new { type = "prediction_error", error_type = "Timeout", error_message = "took over 10 s", timestamp = now.AddMinutes(-60 + i).ToString("O") }
+            : new { type = "prediction", prediction = new[] { "positive", "negative", "neutral" }[i % 3], confidence = 0.45 + i % 10 * 0.05,
+                processing_time = 0.05 + i % 4 * 0.02, timestamp = now.AddMinutes(-60 + i).ToString("O") })).ToArray();
+        (await Json.PostIngestAsync(Http, "sentiment-clf", predictions)).EnsureSuccessStatusCode();
+        var executions = Enumerable.Range(0, 30).Select(i => (object)(i % 6 == 5
+            ? new { type = "pipeline_execution", pipeline = i % 2 == 0 ? "ingest-documents" : "embed-chunks", execution_time = 8.0 + i % 3, success = false,
+                timestamp = now.AddMinutes(-30 + i).ToString("O"), metadata = new { error = "connection reset by peer", attempt = 3 } }
+            : new { type = "pipeline_execution", pipeline = i % 2 == 0 ? "ingest-documents" : "embed-chunks", execution_time = 2.0 + i % 5 * 0.5, success = true,
+                timestamp = now.AddMinutes(-30 + i).ToString("O"), metadata = new { error = "", attempt = 1 } })).ToArray();
+        (await Json.PostIngestAsync(Http, "nightly-etl", executions)).EnsureSuccessStatusCode();
+        using var body = new StreamContent(File.OpenRead(Fixtures.Path("afterimage-metrics.jsonl")));
+        body.Headers.ContentType = new("application/x-ndjson");
+        (await Http.PostAsync("/api/v1/runs/afterimage:fixture/import", body)).EnsureSuccessStatusCode();
+        var failures = Enumerable.Range(0, 30).Select(_ => (object)new { type = "generation", duration = 1.2, success = false }).ToArray();
+        (await Json.PostIngestAsync(Http, "chat-eval", failures)).EnsureSuccessStatusCode();
+    }
+
+    [Theory]
+    [InlineData(1440, false)]
+    [InlineData(1440, true)]
+    [InlineData(420, false)]
+    [InlineData(420, true)]
+    public async Task Pages_EachWidthAndTheme_RenderWithoutErrorsOrOverflow(int width, bool dark)
+    {
+        var page = await Browser.NewPageAsync(Factory.BaseAddress, width, 1000);
+        await page.GotoAsync("/");
+        await page.Locator("[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+        if (dark)
+        {
+            await page.ClickAsync("#theme-toggle");
+            await page.Locator("#theme-toggle[data-theme-now='dark']").WaitForAsync();
+        }
+        var theme = dark ? "dark" : "light";
+        foreach (var (path, name, ready) in new[]
+        {
+            ("/", "runs", "a[data-run='nightly-etl']"),
+            ("/?kind=predictions", "runs-predictions", "a[data-run='sentiment-clf']"),
+            ("/alerts", "alerts", "#alert-feed [data-state='firing']"),
+            ("/settings", "settings", "#settings-root[data-live='on']"),
+            ("/predictions?run=sentiment-clf&window=24h", "predictions", "#chart-rate .apexcharts-series"),
+            ("/pipelines?window=24h", "pipelines", "[data-field=failures] .failure"),
+            ("/settings/keys", "keys", "#create-key"),
+        })
+        {
+            await page.GotoAsync(path);
+            await page.Locator(ready).First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 20_000 });
+            (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(width, $"{name} fits {width} px");
+            await Infrastructure.Browser.ScreenshotAsync(page, $"{name}-{width}-{theme}");
+        }
+        Browser.Errors.Should().BeEmpty();
+    }
+}
