@@ -20,7 +20,7 @@ public interface IMetricReader
 
     /// <summary>
     /// count, mean, min, max and percentiles of one metric's finite values in [from, to]. The default is the raw
-    /// computation; a provider with rollups answers from whole buckets plus raw edges (SQLite: SqliteRollupReader.GetStats
+    /// computation; a provider with rollups answers from whole buckets plus raw edges (the SQLite provider: its rollup reader's GetStats
     /// says what stays exact).
     /// </summary>
     MetricStats GetFiniteStats(long runId, string name, long from, long to, CancellationToken ct = default) =>

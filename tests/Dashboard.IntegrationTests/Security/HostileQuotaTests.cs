@@ -116,8 +116,8 @@ public sealed class HostileQuotaTests(ITestOutputHelper output)
         var html = await http.GetStringAsync("/pipelines");
         var api = await Json.GetAsync(http, "/api/v1/pipelines/health");
 
-        Regex.Matches(html, "<td>p-\\d+</td>").Count.Should().Be(100);
-        html.Should().Contain("<td>p-0</td>");
+        Regex.Matches(html, "data-pipeline=\"p-\\d+\"").Count.Should().Be(100);
+        html.Should().Contain("data-pipeline=\"p-0\"");
         html.Should().Contain("<span data-field=\"more\">150</span> more pipelines not shown");
         html.Length.Should().BeLessThan(150_000, "the page is bounded by N, not by the pipelines stored");
         api.GetProperty("pipelines").GetArrayLength().Should().Be(100);
@@ -142,13 +142,13 @@ public sealed class HostileQuotaTests(ITestOutputHelper output)
 
         await page.GotoAsync("/pipelines");
         await Expect(page.Locator("#connection-badge")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
-        await Expect(page.Locator("[data-field=pipelines] tr")).ToHaveCountAsync(100);
+        await Expect(page.Locator("[data-field=pipelines] .stack-row[data-pipeline]")).ToHaveCountAsync(100);
         await Expect(page.Locator("#pipelines-more")).ToContainTextAsync("150 more pipelines not shown");
         (await PostAsync(http, "wide", template, 250, 10)).StatusCode.Should().Be(HttpStatusCode.OK);
         (await PostAsync(http, "wide", template.Replace("{0}", "hot"), 0, 20, unique: true)).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        await Expect(page.Locator("[data-field=pipelines] tr").Filter(new() { HasText = "p-hot" })).ToHaveCountAsync(1, new() { Timeout = 15_000 });
-        await Expect(page.Locator("[data-field=pipelines] tr")).ToHaveCountAsync(100);
+        await Expect(page.Locator("[data-field=pipelines] .stack-row[data-pipeline]").Filter(new() { HasText = "p-hot" })).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Expect(page.Locator("[data-field=pipelines] .stack-row[data-pipeline]")).ToHaveCountAsync(100);
         await Expect(page.Locator("#pipelines-more")).ToContainTextAsync("161 more pipelines not shown", new() { Timeout = 15_000 });
         await Browser.ScreenshotAsync(page, "pipelines-bounded");
         browser.Errors.Should().BeEmpty();
@@ -168,7 +168,7 @@ public sealed class HostileQuotaTests(ITestOutputHelper output)
         var html = await http.GetStringAsync("/predictions?run=labels");
         var api = await Json.GetAsync(http, "/api/v1/runs/labels/predictions/summary");
 
-        Regex.Matches(html, "<td>label-\\d+</td>").Count.Should().Be(100);
+        Regex.Matches(html, "data-label=\"label-\\d+\"").Count.Should().Be(100);
         html.Should().Contain("150</span> more labels not shown");
         html.Length.Should().BeLessThan(150_000);
         api.GetProperty("labels").GetArrayLength().Should().Be(100);
@@ -197,7 +197,7 @@ public sealed class HostileQuotaTests(ITestOutputHelper output)
         await Expect(page.Locator("#labels-more")).ToContainTextAsync("30 more labels not shown", new() { Timeout = 15_000 });
         (await PostAsync(http, "labels", template, 130, 10)).StatusCode.Should().Be(HttpStatusCode.OK);
         await Expect(page.Locator("#labels-more")).ToContainTextAsync("40 more labels not shown", new() { Timeout = 15_000 });
-        await Expect(page.Locator("[data-field=labels] tr")).ToHaveCountAsync(100);
+        await Expect(page.Locator("[data-field=labels] .label-bar")).ToHaveCountAsync(100);
         browser.Errors.Should().BeEmpty();
     }
 

@@ -13,6 +13,8 @@ public sealed record RuleUnit(string Suffix, double Scale)
     public static readonly RuleUnit Tokens = new("tokens", 1);
     public static readonly RuleUnit Turns = new("turns", 1);
     public static readonly RuleUnit None = new("", 1);
+    /// <summary>Money in the price table's currency (one currency per table), never a share.</summary>
+    public static readonly RuleUnit Cost = new("", 1);
 
     public bool IsPercent => ReferenceEquals(this, Percent);
 
@@ -22,6 +24,7 @@ public sealed record RuleUnit(string Suffix, double Scale)
         "s" => Seconds,
         "tokens" => Tokens,
         "turns" => Turns,
+        "currency" => Cost,
         _ => Percent,
     };
 

@@ -170,7 +170,7 @@ public sealed class SqliteToPostgresCopier(SqliteConnection sqlite, NpgsqlDataSo
         while (reader.Read())
         {
             var name = reader.GetString(0);
-            if (!SqliteToPostgresTables.All.Any(t => t.Name == name))
+            if (!SqliteToPostgresTables.All.Any(t => t.Name == name) && !SqliteToPostgresTables.Derived.Contains(name))
             {
                 unknown.Add(name);
             }

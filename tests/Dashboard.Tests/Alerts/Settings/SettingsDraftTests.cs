@@ -27,7 +27,7 @@ public sealed class SettingsDraftTests
 
         var built = draft.BuildRules();
 
-        built.Should().NotBeNull();
+        built.Should().NotBeNull(string.Join("; ", draft.Errors.Select(e => $"{e.Key}: {e.Value}")));
         built!.IntervalSeconds.Should().Be(10);
         built.Rules[BuiltInRules.LowSuccessRate].Threshold.Should().BeApproximately(0.7, 1e-12);
         built.Rules[BuiltInRules.HighGenerationTime].WindowSeconds.Should().Be(5400);
