@@ -150,7 +150,12 @@ public sealed partial class RunsListPage
         });
     }
 
-    private async Task OnImportedAsync() => await ReloadAsync();
+    // Imported runs carry their own (often old) timestamps and may sort far down: filter to the run just imported.
+    private async Task OnImportedAsync(string run)
+    {
+        Search = run;
+        await ReloadAsync();
+    }
 
     private Task FiltersChangedAsync(string _) => ReloadAsync();
 
