@@ -19,7 +19,7 @@ public sealed class PostgresRunStore(IDbContextFactory<DashboardDbContext> conte
         }
         if (!string.IsNullOrEmpty(search))
         {
-            var pattern = "%" + search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            var pattern = SqlText.ContainsPattern(search);
             runs = runs.Where(r => EF.Functions.ILike(r.Name, pattern, "\\"));
         }
         var total = await runs.CountAsync(ct);

@@ -40,24 +40,9 @@ public sealed class SqliteRunListReader(SqliteConnectionFactory connections) : I
         if (!string.IsNullOrEmpty(q.Search))
         {
             where.Add(@"name LIKE $search ESCAPE '\'");
-            cmd.Parameters.AddWithValue("$search", "%" + q.Search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%");
+            cmd.Parameters.AddWithValue("$search", SqlText.ContainsPattern(q.Search));
         }
-        if (q.Kind.HasFlag(RunKinds.Generations))
-        {
-            where.Add("gens > 0");
-        }
-        if (q.Kind.HasFlag(RunKinds.Evaluations))
-        {
-            where.Add("evals > 0");
-        }
-        if (q.Kind.HasFlag(RunKinds.Predictions))
-        {
-            where.Add("preds + pred_errs > 0");
-        }
-        if (q.Kind.HasFlag(RunKinds.Pipelines))
-        {
-            where.Add("execs > 0");
-        }
+        where.AddRange(SqlText.KindClauses(q.Kind));
         var liveSince = Timestamps.ToMicros(now - IRunStore.LiveSpan);
         cmd.Parameters.AddWithValue("$live", liveSince);
         if (q.LiveOnly)

@@ -84,7 +84,7 @@ public sealed class SqliteRunPointReader(SqliteConnectionFactory connections) : 
                 WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to AND metadata LIKE $like ESCAPE '\'
                 ORDER BY ts DESC LIMIT $n
                 """, ("$r", RunId), ("$m", metricId), ("$from", from), ("$to", to), ("$n", limit),
-                ("$like", "%\"" + key.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "\"%"));
+                ("$like", "%\"" + SqlText.LikeEscape(key) + "\"%"));
             using var r = cmd.ExecuteReader();
             var list = new List<PointWithMetadata>();
             while (r.Read())

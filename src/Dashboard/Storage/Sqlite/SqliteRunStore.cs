@@ -16,7 +16,7 @@ public sealed class SqliteRunStore(IDbContextFactory<DashboardDbContext> context
         if (!string.IsNullOrEmpty(search))
         {
             // SQLite's LIKE ignores ASCII case; the escape keeps %, _ and \ in a search literal.
-            var pattern = "%" + search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            var pattern = SqlText.ContainsPattern(search);
             runs = runs.Where(r => EF.Functions.Like(r.Name, pattern, "\\"));
         }
         var total = await runs.CountAsync(ct);
