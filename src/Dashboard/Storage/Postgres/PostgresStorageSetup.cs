@@ -1,4 +1,5 @@
 using Dashboard.Persistence;
+using Dashboard.Storage.Ef;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -42,6 +43,12 @@ public static class PostgresStorageSetup
         services.AddSingleton<IPipelineReader, PostgresPipelineReader>();
         services.AddSingleton<IRunListReader, PostgresRunListReader>();
         services.AddSingleton<IRulePreviewReader, PostgresRulePreviewReader>();
+        services.AddSingleton<PostgresKeyStore>();
+        services.AddSingleton<IKeyStore>(sp => sp.GetRequiredService<PostgresKeyStore>());
+        services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<PostgresKeyStore>());
+        services.AddSingleton<IWebhookStatusStore, PostgresWebhookStatusStore>();
+        services.AddSingleton<IAlertConditionReader, PostgresAlertConditionReader>();
+        services.AddEfStores();
         services.AddDbContextFactory<DashboardDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddHostedService<PostgresMaintenance>();
         return services;
