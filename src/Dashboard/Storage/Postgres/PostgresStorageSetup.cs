@@ -48,6 +48,9 @@ public static class PostgresStorageSetup
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<PostgresKeyStore>());
         services.AddSingleton<IWebhookStatusStore, PostgresWebhookStatusStore>();
         services.AddSingleton<IAlertConditionReader, PostgresAlertConditionReader>();
+        services.AddSingleton<IPriceStore, PostgresPriceStore>();
+        services.AddSingleton<IGoalStore, PostgresGoalStore>();
+        services.AddSingleton<ICostReader, PostgresCostReader>();
         services.AddEfStores();
         services.AddDbContextFactory<DashboardDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddHostedService<PostgresMaintenance>();
