@@ -52,6 +52,11 @@ public static class PostgresStorageSetup
         services.AddSingleton<IGoalStore, PostgresGoalStore>();
         services.AddSingleton<ICostReader, PostgresCostReader>();
         services.AddEfStores();
+        services.AddSingleton<IRunPointReader, PostgresRunPointReader>();
+        services.AddSingleton<IRunPointVisitor, PostgresRunPointVisitor>();
+        services.AddSingleton<IRunDeletionStore, PostgresRunDeletionStore>();
+        services.AddSingleton<IRunNameReader, PostgresRunNameReader>();
+        services.AddSingleton<IPipelineDetailReader, PostgresPipelineDetailReader>();
         services.AddDbContextFactory<DashboardDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddHostedService<PostgresMaintenance>();
         return services;
