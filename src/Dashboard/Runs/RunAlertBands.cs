@@ -63,7 +63,12 @@ public static class RunAlertBands
         return bands;
     }
 
-    /// <summary>The bands of several metrics (a chart drawing more than one, e.g. tokens), in time order.</summary>
-    public static IReadOnlyList<ChartBand> For(Dictionary<string, List<ChartBand>> byMetric, params string[] metrics) =>
-        [.. metrics.SelectMany(m => byMetric.GetValueOrDefault(m) ?? []).OrderBy(b => b.FromMs)];
+    /// <summary>
+    /// The bands of several metrics (a chart drawing more than one, e.g. tokens), in time order. A band narrower
+    /// than <paramref name="minWidthMs"/> (an alert that just fired, on an hour-wide axis) is widened to it from its
+    /// start, so it can be seen at all.
+    /// </summary>
+    public static IReadOnlyList<ChartBand> For(Dictionary<string, List<ChartBand>> byMetric, double minWidthMs, params string[] metrics) =>
+        [.. metrics.SelectMany(m => byMetric.GetValueOrDefault(m) ?? []).OrderBy(b => b.FromMs)
+            .Select(b => b.ToMs - b.FromMs >= minWidthMs ? b : b with { ToMs = b.FromMs + minWidthMs })];
 }

@@ -15,13 +15,26 @@ public static class RunCharts
 
     private static double Ms(long key) => key / 1000d;
 
+    /// <summary>
+    /// ApexCharts sizes time bars by the smallest gap between x values: a lone bucket would be drawn as wide as
+    /// the chart. An empty point one bucket earlier gives it the bucket's width.
+    /// </summary>
+    private static List<ChartPoint> Bars(RunPageState s, List<ChartPoint> points)
+    {
+        if (points.Count == 1)
+        {
+            points.Insert(0, new ChartPoint(points[0].X - s.Width / 1000d, null));
+        }
+        return points;
+    }
+
     public static ChartSpec Generations(RunPageState s, TimeSpanMs span)
     {
         var b = s.Buckets.Where(kv => kv.Value.Generations > 0).ToList();
         return new ChartSpec(ChartKind.Bar,
         [
-            new ChartSeries("Generations", [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Generations - kv.Value.Failures))]),
-            new ChartSeries("Failures", [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Failures))]),
+            new ChartSeries("Generations", Bars(s, [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Generations - kv.Value.Failures))])),
+            new ChartSeries("Failures", Bars(s, [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Failures))])),
             new ChartSeries("Failure share", [.. b.Select(kv => new ChartPoint(Ms(kv.Key), (double)kv.Value.Failures / kv.Value.Generations))], 1, ChartKind.Line),
         ])
         {
@@ -46,7 +59,7 @@ public static class RunCharts
     {
         var perMinute = 60_000_000d / s.Width;
         return new ChartSpec(ChartKind.Bar,
-            [new ChartSeries("Events per minute", [.. s.Buckets.Where(kv => kv.Value.Events > 0).Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Events * perMinute))])])
+            [new ChartSeries("Events per minute", Bars(s, [.. s.Buckets.Where(kv => kv.Value.Events > 0).Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Events * perMinute))]))])
         {
             Axes = [new ChartAxis("Events per minute", Units.PerMinute, Min: 0)],
             Time = span,
@@ -58,7 +71,7 @@ public static class RunCharts
         var models = s.GenerationTokens.OrderByDescending(m => m.Value.Total).Select(m => m.Key).ToList();
         var buckets = s.Buckets.Where(kv => kv.Value.TokensByModel.Count > 0).ToList();
         return new ChartSpec(ChartKind.Bar,
-            [.. models.Select(m => new ChartSeries(m, [.. buckets.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.TokensByModel.GetValueOrDefault(m)))]))])
+            [.. models.Select(m => new ChartSeries(m, Bars(s, [.. buckets.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.TokensByModel.GetValueOrDefault(m)))])))])
         {
             Axes = [new ChartAxis("Tokens per bucket", Units.Tokens, Min: 0)],
             Time = span,

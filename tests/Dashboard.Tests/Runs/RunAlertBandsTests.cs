@@ -37,7 +37,7 @@ public sealed class RunAlertBandsTests
     }
 
     [Fact]
-    public void For_SeveralMetrics_BandsInTimeOrder()
+    public void For_SeveralMetrics_BandsInTimeOrderAtLeastMinimumWidth()
     {
         var alerts = new[]
         {
@@ -46,10 +46,12 @@ public sealed class RunAlertBandsTests
         };
         var byMetric = RunAlertBands.ByMetric(alerts, [], T0.AddHours(1));
 
-        var bands = RunAlertBands.For(byMetric, MetricNames.PromptTokens, MetricNames.CompletionTokens, MetricNames.TotalTokens);
+        var bands = RunAlertBands.For(byMetric, 120_000, MetricNames.PromptTokens, MetricNames.CompletionTokens, MetricNames.TotalTokens);
 
         bands.Select(b => b.Label).Should().Equal(BuiltInRules.PromptTokens, BuiltInRules.TotalTokens);
-        RunAlertBands.For(byMetric, MetricNames.GenerationTime).Should().BeEmpty();
+        (bands[0].ToMs - bands[0].FromMs).Should().Be(120_000, "a one-minute band is widened to the visible minimum");
+        (bands[1].ToMs - bands[1].FromMs).Should().Be(40 * 60_000, "wide enough already");
+        RunAlertBands.For(byMetric, 0, MetricNames.GenerationTime).Should().BeEmpty();
     }
 
     [Fact]
