@@ -17,7 +17,8 @@ public static class RunCharts
 
     /// <summary>
     /// ApexCharts sizes time bars by the smallest gap between x values: a lone bucket would be drawn as wide as
-    /// the chart. An empty point one bucket earlier gives it the bucket's width.
+    /// the chart. An empty point one bucket earlier gives it the bucket's width. (Not for stacked or mixed charts:
+    /// there ApexCharts then loses its x axis labels.)
     /// </summary>
     private static List<ChartPoint> Bars(RunPageState s, List<ChartPoint> points)
     {
@@ -33,8 +34,8 @@ public static class RunCharts
         var b = s.Buckets.Where(kv => kv.Value.Generations > 0).ToList();
         return new ChartSpec(ChartKind.Bar,
         [
-            new ChartSeries("Generations", Bars(s, [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Generations - kv.Value.Failures))])),
-            new ChartSeries("Failures", Bars(s, [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Failures))])),
+            new ChartSeries("Generations", [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Generations - kv.Value.Failures))]),
+            new ChartSeries("Failures", [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Failures))]),
             new ChartSeries("Failure share", [.. b.Select(kv => new ChartPoint(Ms(kv.Key), (double)kv.Value.Failures / kv.Value.Generations))], 1, ChartKind.Line),
         ])
         {
@@ -71,7 +72,7 @@ public static class RunCharts
         var models = s.GenerationTokens.OrderByDescending(m => m.Value.Total).Select(m => m.Key).ToList();
         var buckets = s.Buckets.Where(kv => kv.Value.TokensByModel.Count > 0).ToList();
         return new ChartSpec(ChartKind.Bar,
-            [.. models.Select(m => new ChartSeries(m, Bars(s, [.. buckets.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.TokensByModel.GetValueOrDefault(m)))])))])
+            [.. models.Select(m => new ChartSeries(m, [.. buckets.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.TokensByModel.GetValueOrDefault(m)))]))])
         {
             Axes = [new ChartAxis("Tokens per bucket", Units.Tokens, Min: 0)],
             Time = span,
