@@ -20,11 +20,11 @@ public sealed class RunsGridWidthBrowserTests : HostedTest
         var page = await Browser.OpenAsync(Factory.BaseAddress, 1440, 900);
         await page.Locator("a[data-run]").First.WaitForAsync();
 
+        await Browser.ScreenshotAsync(page, "runs-all-kinds-1440");
         var widths = await page.EvaluateAsync<int[]>("() => { const c = document.querySelector('.runs-grid .mud-table-container'); return [c.scrollWidth, c.clientWidth]; }");
         widths[0].Should().BeLessThanOrEqualTo(widths[1], "every column fits at 1440 px with all kinds shown");
         (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(1440);
         (await page.Locator("tr:has(a[data-run])").InnerTextAsync()).Should().Contain("100% ok").And.Contain("conf. 90%").And.Contain("1 failed");
-        await Browser.ScreenshotAsync(page, "runs-all-kinds-1440");
         Browser.Errors.Should().BeEmpty();
     }
 }
