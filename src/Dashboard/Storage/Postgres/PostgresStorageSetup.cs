@@ -1,4 +1,3 @@
-using Dashboard.Persistence;
 using Dashboard.Storage.Ef;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
