@@ -3,7 +3,6 @@ using Dashboard.Export.Parquet;
 using Dashboard.Hosting;
 using Dashboard.Ingest;
 using Dashboard.Storage;
-using Dashboard.Storage.Sqlite;
 
 namespace Dashboard.Export;
 
@@ -24,7 +23,7 @@ public static class ExportEndpoints
         return app;
     }
 
-    internal static async Task<IResult> GetExport(string run, SqliteConnectionFactory connections, TimeProvider time, IPriceStore prices,
+    internal static async Task<IResult> GetExport(string run, IExportStore exports, TimeProvider time, IPriceStore prices,
         string? format = null, string? window = null, string? from = null, string? to = null, string? names = null,
         string? compression = null)
     {
@@ -35,7 +34,7 @@ public static class ExportEndpoints
         }
         // Read before the export's snapshot opens: a price table edited meanwhile re-prices the next export, not this one.
         var table = new Costs.PriceTable(await prices.GetPricesAsync(CancellationToken.None));
-        var source = new ExportSource(connections.Open());
+        var source = new ExportSource(exports.OpenSnapshot());
         try
         {
             if (source.GetRunId(run) is not { } runId)
