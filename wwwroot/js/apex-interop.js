@@ -24,7 +24,7 @@ function trim(v) {
 
 function money(v) {
   const a = Math.abs(v);
-  return a >= 100 ? v.toFixed(0) : a >= 1 ? v.toFixed(2) : String(Number(v.toFixed(4)));
+  return a >= 100 ? v.toFixed(0) : a >= 1 ? v.toFixed(2) : v.toFixed(Math.abs(v) >= 0.01 || v === 0 ? 2 : 4);
 }
 
 export function format(v, unit) {

@@ -16,7 +16,7 @@ public static class CostText
         var a = Math.Abs(v);
         var text = a >= 100 ? v.ToString("#,0", CultureInfo.InvariantCulture)
             : a >= 1 ? v.ToString("0.00", CultureInfo.InvariantCulture)
-            : v.ToString("0.####", CultureInfo.InvariantCulture);
+            : v.ToString("0.00##", CultureInfo.InvariantCulture);
         return $"{text} {currency}";
     }
 
