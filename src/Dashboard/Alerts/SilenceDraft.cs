@@ -63,13 +63,29 @@ public sealed class SilenceDraft
         {
             body["created_by"] = createdBy;
         }
-        using var doc = JsonDocument.Parse(body.ToJsonString());
-        var (silence, error) = SilenceRequest.Parse(doc.RootElement, nowMicros);
-        if (error is not null)
+        // The parser stops at the first fault; a stand-in for each faulty field lets the next one speak too, so every
+        // field's error shows at once.
+        while (true)
         {
+            using var doc = JsonDocument.Parse(body.ToJsonString());
+            var (silence, error) = SilenceRequest.Parse(doc.RootElement, nowMicros);
+            if (error is null)
+            {
+                return Errors.Count == 0 ? silence : null;
+            }
             // ends_at is not a field here: the duration is what sets it.
-            Errors[error.Field == "ends_at" ? "duration" : error.Field] = error.Message;
+            var field = error.Field == "ends_at" ? "duration" : error.Field;
+            if (!Errors.TryAdd(field, error.Message) || !StandIns.TryGetValue(field, out var standIn))
+            {
+                return null;
+            }
+            body[field] = standIn;
         }
-        return silence;
     }
+
+    private static readonly Dictionary<string, string> StandIns = new(StringComparer.Ordinal)
+    {
+        ["reason"] = "stand-in",
+        ["duration"] = "1h",
+    };
 }
