@@ -90,7 +90,7 @@ public sealed class AlertsGridTests : PageComponentTest
         var cut = RenderGrid(db);
         var before = db.Sink.Changes.Count;
 
-        cut.Find("tr:has([data-rule='low_success_rate']) .alert-ack").Click();
+        await cut.Find("tr:has([data-rule='low_success_rate']) .alert-ack").ClickAsync(new());
 
         var stored = (await db.Store.GetAsync("r1", null, null, 10)).Single(a => a.Rule == "low_success_rate");
         stored.AcknowledgedAt.Should().NotBeNull();
@@ -105,12 +105,12 @@ public sealed class AlertsGridTests : PageComponentTest
 
         cut.Find("tr:has([data-rule='low_success_rate']) .alert-silence").Click();
         Dialogs.Find("#silence-duration").Change("soon");
-        Dialogs.Find("#silence-save").Click();
+        await Dialogs.Find("#silence-save").ClickAsync(new());
 
-        HelperOf("silence-duration").Should().Contain("duration must be a number and a unit", Dialogs.Markup);
+        Dialogs.WaitForAssertion(() => HelperOf("silence-duration").Should().Contain("duration must be a number and a unit", Dialogs.Markup));
         Dialogs.Find("#silence-duration").Change("1h");
-        Dialogs.Find("#silence-save").Click();
-        HelperOf("silence-reason").Should().Contain("reason must be a string");
+        await Dialogs.Find("#silence-save").ClickAsync(new());
+        Dialogs.WaitForAssertion(() => HelperOf("silence-reason").Should().Contain("reason must be a string"));
         (await db.Silences.GetAsync(null)).Should().BeEmpty();
     }
 
@@ -126,7 +126,7 @@ public sealed class AlertsGridTests : PageComponentTest
         radios.Should().HaveCount(4, Dialogs.Find("#silence-by").OuterHtml);
         radios[1].Click();
         Dialogs.Find("#silence-reason").Change(xss);
-        Dialogs.Find("#silence-save").Click();
+        await Dialogs.Find("#silence-save").ClickAsync(new());
 
         var silence = (await db.Silences.GetAsync(Silence.Active)).Should().ContainSingle().Subject;
         silence.Run.Should().Be("r1");
@@ -136,7 +136,7 @@ public sealed class AlertsGridTests : PageComponentTest
         cut.FindAll("script").Should().BeEmpty();
         cut.FindAll(".alert-silence").Should().BeEmpty("a silenced alert offers no second silence");
 
-        cut.Find(".silence-expire").Click();
+        await cut.Find(".silence-expire").ClickAsync(new());
 
         (await db.Silences.GetAsync(Silence.Active)).Should().BeEmpty();
         cut.WaitForAssertion(() => cut.FindAll("#alerts-table [data-silenced]").Should().BeEmpty());

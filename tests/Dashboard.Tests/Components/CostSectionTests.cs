@@ -141,9 +141,9 @@ public sealed class CostSectionTests : PageComponentTest
         Dialogs.Find("#goal-budget").Change("-3");
         Dialogs.Find("#goal-save").Click();
 
-        HelperOf("goal-target").Should().Contain("'target' must be a whole number");
-        HelperOf("goal-deadline-input").Should().Contain("'deadline' must be ISO-8601");
-        HelperOf("goal-budget").Should().Contain("'budget' must be a number of at least 0");
+        Dialogs.WaitForAssertion(() => HelperOf("goal-target").Should().Contain("'target' must be a whole number"));
+        Dialogs.WaitForAssertion(() => HelperOf("goal-deadline-input").Should().Contain("'deadline' must be ISO-8601"));
+        Dialogs.WaitForAssertion(() => HelperOf("goal-budget").Should().Contain("'budget' must be a number of at least 0"));
         _goals.Goals.Should().BeEmpty();
     }
 

@@ -61,15 +61,15 @@ public sealed class PricesSectionTests : PageComponentTest
         Dialogs.Find("#price-currency").Change("EUR");
         Dialogs.Find("#price-save").Click();
 
-        HelperOf("price-input").Should().Contain("'input_per_million' must be a number from 0 to 1000000");
-        HelperOf("price-output").Should().Contain("'output_per_million' must be a number from 0 to 1000000");
+        Dialogs.WaitForAssertion(() => HelperOf("price-input").Should().Contain("'input_per_million' must be a number from 0 to 1000000"));
+        Dialogs.WaitForAssertion(() => HelperOf("price-output").Should().Contain("'output_per_million' must be a number from 0 to 1000000"));
         _store.Prices.Should().ContainSingle();
 
         Dialogs.Find("#price-input").Change("3");
         Dialogs.Find("#price-output").Change("15");
         Dialogs.Find("#price-save").Click();
 
-        HelperOf("price-currency").Should().Contain("Every price must be in one currency");
+        Dialogs.WaitForAssertion(() => HelperOf("price-currency").Should().Contain("Every price must be in one currency"));
         _store.Prices.Should().ContainSingle();
     }
 
