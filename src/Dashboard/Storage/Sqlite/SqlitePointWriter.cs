@@ -17,6 +17,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
     // Per transaction: counts of numeric and other non-null values per (run, metric, metadata key), upserted at commit.
     private readonly Dictionary<(long Run, long Metric, string Key), (long Numeric, long Other)> _keys = [];
     private readonly Rollups.RollupAccumulator _rollups = new();
+    private readonly Rollups.EventTokens _eventTokens = new();
     private SqliteConnection? _connection;
     private SqliteWriteStatements? _sql;
     private Sqlite.SqliteRollupWriter? _rollupWriter;
@@ -140,6 +141,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
                 continue;
             }
             var stored = 0;
+            _eventTokens.Clear();
             foreach (var p in e.Points)
             {
                 // A point without an event id is stored once per content id: replays and backfills add nothing.
@@ -157,6 +159,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
                 }
                 _sql!.InsertPoint(runId, metricId, p);
                 _rollups.Add(runId, metricId, p.Timestamp, p.ModelName, p.Value);
+                _eventTokens.Add(p.Name, p.Timestamp, p.Value, p.ModelName);
                 if (!committed.Metrics.TryGetValue(p.Name, out var delta))
                 {
                     committed.Metrics[p.Name] = delta = new MetricDelta();
@@ -176,6 +179,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
             if (stored > 0)
             {
                 _rollups.AddEvent(runId, e.Timestamp);
+                _eventTokens.FoldInto(_rollups, runId);
             }
             if (e.Log is { } log)
             {
