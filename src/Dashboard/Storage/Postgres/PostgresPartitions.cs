@@ -62,34 +62,84 @@ public sealed class PostgresPartitions
     }
 
     /// <summary>
-    /// Removes every point older than <paramref name="cutoffMicros"/>: whole partitions are dropped (no row-by-row
-    /// delete, no dead tuples to vacuum), the partition holding the cutoff is trimmed. Returns the points removed.
+    /// Removes every point older than <paramref name="cutoffMicros"/>: whole partitions are detached CONCURRENTLY and
+    /// dropped (no row-by-row delete, no dead tuples to vacuum; a plain DROP of a partition would take an exclusive
+    /// lock on <c>points</c> and stall the writer's COPY and every reader behind it), the partition holding the cutoff
+    /// is trimmed one series per statement through the (run_id, metric_id, ts) index. Returns the points removed.
+    /// Must run outside a transaction (DETACH CONCURRENTLY refuses one).
     /// </summary>
-    public long DropBefore(NpgsqlConnection connection, long cutoffMicros)
+    public long DropBefore(NpgsqlConnection connection, long cutoffMicros, CancellationToken stop = default)
     {
-        lock (_gate)
+        var cutoffDay = DayOf(cutoffMicros);
+        long removed = 0;
+        foreach (var (name, day) in List(connection, includeDetaching: true).Where(p => p.Day < cutoffDay))
         {
-            var cutoffDay = DayOf(cutoffMicros);
-            long removed = 0;
-            foreach (var (name, day) in List(connection).Where(p => p.Day < cutoffDay))
+            if (stop.IsCancellationRequested)
             {
-                using var tx = connection.BeginTransaction();
-                using (var count = new NpgsqlCommand($"SELECT COUNT(*) FROM {name}", connection, tx))
-                {
-                    removed += (long)count.ExecuteScalar()!;
-                }
-                using (var drop = new NpgsqlCommand($"DROP TABLE {name}", connection, tx))
-                {
-                    drop.ExecuteNonQuery();
-                }
-                tx.Commit();
+                return removed;
+            }
+            Detach(connection, name);
+            using (var count = new NpgsqlCommand($"SELECT COUNT(*) FROM {name}", connection))
+            {
+                removed += (long)count.ExecuteScalar()!;
+            }
+            using (var drop = new NpgsqlCommand($"DROP TABLE {name}", connection))
+            {
+                drop.ExecuteNonQuery();
+            }
+            lock (_gate)
+            {
                 _known.Remove(day);
             }
-            using var trim = new NpgsqlCommand("DELETE FROM points WHERE ts < $1", connection);
-            trim.Parameters.Add(new NpgsqlParameter { Value = cutoffMicros });
-            removed += trim.ExecuteNonQuery();
+        }
+        if (!List(connection).Any(p => p.Day == cutoffDay))
+        {
             return removed;
         }
+        var series = new List<(long Run, long Metric)>();
+        using (var select = new NpgsqlCommand("SELECT run_id, metric_id FROM run_metrics", connection))
+        using (var reader = select.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                series.Add((reader.GetInt64(0), reader.GetInt64(1)));
+            }
+        }
+        // Points of runs deleted but not purged yet have no run_metrics row: the purge takes them.
+        var partition = NameOf(cutoffDay);
+        foreach (var (run, metric) in series)
+        {
+            if (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            using var trim = new NpgsqlCommand($"DELETE FROM {partition} WHERE run_id = $1 AND metric_id = $2 AND ts < $3", connection);
+            trim.Parameters.Add(new NpgsqlParameter { Value = run });
+            trim.Parameters.Add(new NpgsqlParameter { Value = metric });
+            trim.Parameters.Add(new NpgsqlParameter { Value = cutoffMicros });
+            removed += trim.ExecuteNonQuery();
+        }
+        return removed;
+    }
+
+    private static void Detach(NpgsqlConnection connection, string name)
+    {
+        using var pending = new NpgsqlCommand("""
+            SELECT i.inhdetachpending FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'points'::regclass AND c.relname = $1
+            """, connection);
+        pending.Parameters.Add(new NpgsqlParameter { Value = name });
+        var state = pending.ExecuteScalar();
+        if (state is null)
+        {
+            return;
+        }
+        // A detach interrupted earlier (crash, stop) leaves the partition "pending": only FINALIZE completes it.
+        var sql = (bool)state
+            ? $"ALTER TABLE points DETACH PARTITION {name} FINALIZE"
+            : $"ALTER TABLE points DETACH PARTITION {name} CONCURRENTLY";
+        using var detach = new NpgsqlCommand(sql, connection);
+        detach.ExecuteNonQuery();
     }
 
     /// <summary>Forgets what is cached (after a failure, or when another process may have dropped partitions).</summary>
@@ -115,11 +165,11 @@ public sealed class PostgresPartitions
         _loaded = true;
     }
 
-    internal static List<(string Name, long Day)> List(NpgsqlConnection connection)
+    internal static List<(string Name, long Day)> List(NpgsqlConnection connection, bool includeDetaching = false)
     {
-        using var list = new NpgsqlCommand("""
+        using var list = new NpgsqlCommand($"""
             SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-            WHERE i.inhparent = 'points'::regclass ORDER BY c.relname
+            WHERE i.inhparent = 'points'::regclass {(includeDetaching ? "" : "AND NOT i.inhdetachpending")} ORDER BY c.relname
             """, connection);
         using var reader = list.ExecuteReader();
         var result = new List<(string, long)>();

@@ -26,7 +26,16 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
         {
             try
             {
-                return WriteLocked(writes);
+                try
+                {
+                    return WriteLocked(writes);
+                }
+                catch (StaleRunException)
+                {
+                    // Rolled back; with the caches dropped the runs are looked up (or created anew) by name.
+                    _runIds.Clear();
+                    return WriteLocked(writes);
+                }
             }
             catch
             {

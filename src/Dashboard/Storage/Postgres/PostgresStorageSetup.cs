@@ -42,6 +42,11 @@ public static class PostgresStorageSetup
         services.AddSingleton<IPipelineReader, PostgresPipelineReader>();
         services.AddSingleton<IRunListReader, PostgresRunListReader>();
         services.AddSingleton<IRulePreviewReader, PostgresRulePreviewReader>();
+        services.AddSingleton<IRunPointReader, PostgresRunPointReader>();
+        services.AddSingleton<IRunPointVisitor, PostgresRunPointVisitor>();
+        services.AddSingleton<IRunDeletionStore, PostgresRunDeletionStore>();
+        services.AddSingleton<IRunNameReader, PostgresRunNameReader>();
+        services.AddSingleton<IPipelineDetailReader, PostgresPipelineDetailReader>();
         services.AddDbContextFactory<DashboardDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddHostedService<PostgresMaintenance>();
         return services;

@@ -104,6 +104,7 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
         Dictionary<(long Run, long Metric, string Key), (long Numeric, long Other)> keys, Dictionary<long, RunTouch> touches, long now)
     {
         using var batch = new NpgsqlBatch(connection, tx);
+        var touched = new List<NpgsqlBatchCommand>(touches.Count);
         foreach (var (runId, t) in touches)
         {
             var touch = new NpgsqlBatchCommand("""
@@ -119,6 +120,7 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
             touch.Parameters.Add(new NpgsqlParameter { Value = t.Events > 0 ? t.Last : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
             touch.Parameters.Add(new NpgsqlParameter { Value = now });
             batch.BatchCommands.Add(touch);
+            touched.Add(touch);
         }
         var rows = runs.SelectMany(r => r.Value.Metrics.Select(m => (Run: r.Key, Metric: metricIds[r.Key][m.Key], Delta: m.Value))).ToList();
         if (rows.Count > 0)
@@ -166,6 +168,12 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
         {
             batch.ExecuteNonQuery();
         }
+        // The UPDATE holds each run's row until commit, so a delete elsewhere either waits for this batch (and its
+        // purge then takes these points) or went first and the row is gone: then a cached run id is stale.
+        if (touched.Any(t => t.RecordsAffected == 0))
+        {
+            throw new StaleRunException();
+        }
     }
 
     private static void WriteText(NpgsqlBinaryImporter copy, string? value)
@@ -186,3 +194,6 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
     /// </summary>
     internal static string NoNul(string value) => value.Contains('\0') ? value.Replace('\0', '\uFFFD') : value;
 }
+
+/// <summary>A run this batch wrote to was deleted (by another instance) after its id was cached: the batch is retried.</summary>
+internal sealed class StaleRunException() : Exception("A run of the batch was deleted while the batch was written.");

@@ -35,6 +35,10 @@ public sealed class ProviderPair : IDisposable
 
     public SqliteConnectionFactory Sqlite { get; }
 
+    public SqlitePointWriter SqliteWriter => _sqliteWriter;
+
+    public PostgresPointWriter PostgresWriter => _postgresWriter;
+
     public NpgsqlDataSource Postgres { get; }
 
     /// <summary>Writes the batch to both; the outcomes must agree too.</summary>
