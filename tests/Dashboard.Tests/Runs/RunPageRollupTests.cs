@@ -67,7 +67,7 @@ public sealed class RunPageRollupTests : IDisposable
             + "completion || '|' || total || '|' || printf('%.6f', total_value) || '|' || events || '|' || derived, ';') FROM "
             + "(SELECT * FROM token_rollups ORDER BY run_id, width, bucket, model, judge)";
         var kept = Text(Rows);
-        var step = SchemaMigrations.Steps.Single(s => s.Version == 14).Sql;
+        var step = SchemaMigrations.Steps.Single(s => s.Version == 13).Sql;
         var backfill = step[step.IndexOf("INSERT INTO token_rollups", StringComparison.Ordinal)..];
 
         Execute("DELETE FROM token_rollups;" + backfill);

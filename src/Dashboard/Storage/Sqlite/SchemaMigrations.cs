@@ -263,7 +263,7 @@ internal static class SchemaMigrations
         // generation/judge, folded per event as the page does (TokenCell), so its first view reads no token points. The
         // writer keeps them in the points' transaction; the backfill regroups stored token points into events by
         // (run, time, model), and an event is a judge's when its time has an evaluation time and no generation time.
-        (14, """
+        (13, """
             CREATE TABLE token_rollups (
                 run_id INTEGER NOT NULL,
                 width INTEGER NOT NULL,
