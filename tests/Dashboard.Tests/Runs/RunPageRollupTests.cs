@@ -16,13 +16,15 @@ public sealed class RunPageRollupTests : IDisposable
     public void Dispose() => _store.Dispose();
 
     [Theory]
-    [InlineData(1, false)]
-    [InlineData(2, true)]
-    [InlineData(3, false)]
-    public void Load_AnyRange_RollupsEqualRawPoints(int seed, bool wide)
+    [InlineData(1, false, false)]
+    [InlineData(2, true, true)]
+    [InlineData(3, false, true)]
+    public void Load_AnyRange_RollupsEqualRawPoints(int seed, bool wide, bool onePointPerEvent)
     {
         var random = new Random(seed);
-        _store.WriteEvents("r", Events(random, 12_000, wide));
+        var events = Events(random, 12_000, wide);
+        // afterimage sends one line per metric: an event's tokens and times arrive as separate events, across batches.
+        _store.WriteEvents("r", onePointPerEvent ? events.SelectMany(Split) : events, batch: onePointPerEvent ? 777 : 2_000);
         var raw = new RunPageLoader(_store.Points, new SqliteRunPointVisitor(_store.Connections));
         var fast = new RunPageLoader(_store.Points, new SqliteRunPointVisitor(_store.Connections), new SqliteRunBucketReader(_store.Connections));
         var now = Timestamps.FromMicros(Base + 3 * RollupLevels.Hour);
@@ -62,7 +64,7 @@ public sealed class RunPageRollupTests : IDisposable
     [Fact]
     public void Migrate_TokenRollupBackfill_EqualsWhatTheWriterKept()
     {
-        _store.WriteEvents("r", Events(new Random(5), 6_000, wide: true));
+        _store.WriteEvents("r", Events(new Random(5), 6_000, wide: true).SelectMany(Split), batch: 500);
         const string Rows = "SELECT group_concat(run_id || '|' || width || '|' || bucket || '|' || model || '|' || judge || '|' || prompt || '|' || "
             + "completion || '|' || total || '|' || printf('%.6f', total_value) || '|' || events || '|' || derived, ';') FROM "
             + "(SELECT * FROM token_rollups ORDER BY run_id, width, bucket, model, judge)";
@@ -145,8 +147,8 @@ public sealed class RunPageRollupTests : IDisposable
     /// <summary>
     /// Generations (tokens with and without totals, fractional and negative counts, failures, latencies over many
     /// magnitudes), judge evaluations with scores and their own tokens, predictions, pipeline runs and a custom metric
-    /// whose points share timestamps, around bucket boundaries of every width. Events have distinct times, as the raw
-    /// view regroups token points into events by time.
+    /// around bucket boundaries of every width; some events share a time (their token counts then count as one event per
+    /// model, as the raw view regroups token points by time and model).
     /// </summary>
     internal static IEnumerable<ExpandedEvent> Events(Random random, int n, bool wide)
     {
@@ -156,7 +158,7 @@ public sealed class RunPageRollupTests : IDisposable
         {
             ts += random.Next(10) switch
             {
-                0 => 1,
+                0 => random.Next(2),
                 1 => random.Next(1, 3) * RollupLevels.Minute,
                 2 => random.NextInt64(1, 2_000_000),
                 _ => random.Next(1, 400_000),
@@ -199,6 +201,13 @@ public sealed class RunPageRollupTests : IDisposable
             yield return e;
         }
     }
+
+    private static IEnumerable<ExpandedEvent> Split(ExpandedEvent e) => e.Points.Select(p =>
+    {
+        var one = new ExpandedEvent { Id = null, Timestamp = e.Timestamp, Type = "metric" };
+        one.Points.Add(p);
+        return one;
+    });
 
     private static void Tokens(ExpandedEvent e, long ts, string? model, Random random)
     {

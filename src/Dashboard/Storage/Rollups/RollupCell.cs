@@ -88,8 +88,8 @@ public sealed class RollupAccumulator
         _tokens.Clear();
     }
 
-    /// <summary>One event's token counts for one model (see <see cref="TokenCell.AddEvent"/>), at every width.</summary>
-    public void AddTokens(long runId, long ts, string model, bool judge, double? prompt, double? completion, double? total)
+    /// <summary>One event's token counts for one model (see <see cref="TokenCell.AddEvent"/>; sign -1 takes one back), at every width.</summary>
+    public void AddTokens(long runId, long ts, string model, bool judge, double? prompt, double? completion, double? total, int sign = 1)
     {
         if (prompt is null && completion is null && total is null)
         {
@@ -102,7 +102,7 @@ public sealed class RollupAccumulator
             {
                 _tokens[key] = cell = new TokenCell();
             }
-            cell.AddEvent(prompt, completion, total);
+            cell.AddEvent(prompt, completion, total, sign);
         }
     }
 

@@ -154,8 +154,8 @@ public sealed class SqliteRunBucketReader(SqliteConnectionFactory connections) :
     }
 
     /// <summary>
-    /// Token points in a raw sliver regrouped into events by (time, model), as the writer folds them: an event is a
-    /// judge's when its time has an evaluation time and no generation time.
+    /// Token points in a raw sliver regrouped into events by (time, model), as the writer folds them
+    /// (<see cref="TokenTimeState"/>): an event is a judge's when its time has an evaluation time and no generation time.
     /// </summary>
     private static void ReadRawTokens(SqliteConnection c, SqliteTransaction tx, long runId, RawPiece piece, long width, Dictionary<(long, string, bool), TokenCell> tokens)
     {
@@ -190,7 +190,8 @@ public sealed class SqliteRunBucketReader(SqliteConnectionFactory connections) :
             {
                 events[key] = counts = new double?[3];
             }
-            counts[slot] = r.GetDouble(3);
+            // The largest of a repeated count, as the writer's TokenTimeState keeps it.
+            counts[slot] = counts[slot] is { } old ? Math.Max(old, r.GetDouble(3)) : r.GetDouble(3);
         }
         foreach (var ((ts, model), t) in events)
         {
