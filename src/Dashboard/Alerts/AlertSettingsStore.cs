@@ -1,25 +1,23 @@
 using System.Text.Json;
 using Dashboard.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Alerts;
 
 /// <summary>Reads and saves the runtime settings document; the evaluator reads it afresh at every evaluation.</summary>
-public sealed class AlertSettingsStore(IDbContextFactory<DashboardDbContext> contexts, IOptions<AlertsOptions> options, TimeProvider time)
+public sealed class AlertSettingsStore(IAlertSettingsStore store, IOptions<AlertsOptions> options, TimeProvider time)
 {
     /// <summary>The settings document's JSON: the wire shape (<see cref="WireJson"/>).</summary>
     public static readonly JsonSerializerOptions Json = WireJson.Options;
 
     public async Task<AlertSettings> GetAsync(CancellationToken ct = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var row = await db.Set<AlertSettingsEntity>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == 1, ct);
-        if (row is null)
+        var document = await store.GetSettingsDocumentAsync(ct);
+        if (document is null)
         {
             return AlertSettings.CreateDefault(options.Value.IntervalSeconds);
         }
-        var settings = JsonSerializer.Deserialize<AlertSettings>(row.Document, Json) ?? AlertSettings.CreateDefault(options.Value.IntervalSeconds);
+        var settings = JsonSerializer.Deserialize<AlertSettings>(document, Json) ?? AlertSettings.CreateDefault(options.Value.IntervalSeconds);
         return settings.WithMissingDefaults();
     }
 
@@ -32,20 +30,8 @@ public sealed class AlertSettingsStore(IDbContextFactory<DashboardDbContext> con
             return errors;
         }
         settings.WithMissingDefaults();
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var row = await db.Set<AlertSettingsEntity>().FirstOrDefaultAsync(s => s.Id == 1, ct);
         var document = JsonSerializer.Serialize(settings, Json);
-        var now = Timestamps.ToMicros(time.GetUtcNow());
-        if (row is null)
-        {
-            db.Add(new AlertSettingsEntity { Id = 1, Document = document, UpdatedAt = now });
-        }
-        else
-        {
-            row.Document = document;
-            row.UpdatedAt = now;
-        }
-        await db.SaveChangesAsync(ct);
+        await store.SaveSettingsDocumentAsync(document, Timestamps.ToMicros(time.GetUtcNow()), ct);
         Changed?.Invoke();
         return errors;
     }

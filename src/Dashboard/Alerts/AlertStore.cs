@@ -1,7 +1,6 @@
 using Dashboard.Ingest;
 using Dashboard.Live;
 using Dashboard.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Alerts;
@@ -10,7 +9,7 @@ namespace Dashboard.Alerts;
 public sealed record AlertChange(AlertChangedMessage Alert, bool Notify);
 
 /// <summary>The alert history: the evaluator's state transitions, external alerts and the list the API and pages read.</summary>
-public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, IOptions<AlertsOptions> options)
+public sealed class AlertStore(IAlertStore store, IOptions<AlertsOptions> options)
 {
     public const string ExternalPrefix = "external";
 
@@ -23,17 +22,21 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
     public async Task<List<AlertChange>> ApplyAsync(IReadOnlyList<AlertCondition> conditions, long now,
         Func<string, int> keepFiringForSeconds, ActiveSilences silences, CancellationToken ct = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var active = await db.Set<AlertEntity>()
-            .Where(a => (a.State == AlertState.Pending || a.State == AlertState.Firing) && !a.Rule.StartsWith(ExternalPrefix))
-            .ToListAsync(ct);
+        var changed = await store.EditAlertsAsync([AlertState.Pending, AlertState.Firing], ExternalPrefix, options.Value.MaxAlertsPerRun,
+            (active, edits) => Apply(active, edits, conditions, now, keepFiringForSeconds, silences), ct);
+        // After the save, so an inserted alert carries its id.
+        return changed.Select(x => new AlertChange(ToMessage(x.Alert, silences) with { State = x.SentState ?? x.Alert.State }, x.Notify)).ToList();
+    }
+
+    private static List<(AlertEntity Alert, bool Notify, string? SentState)> Apply(IReadOnlyList<AlertEntity> active, IAlertEdits db, IReadOnlyList<AlertCondition> conditions, long now,
+        Func<string, int> keepFiringForSeconds, ActiveSilences silences)
+    {
         var byKey = new Dictionary<(string, string?), AlertEntity>();
         foreach (var a in active)
         {
             byKey[(a.Rule, a.Run)] = a;
         }
         var changed = new List<(AlertEntity Alert, bool Notify, string? SentState)>();
-        var inserted = new HashSet<string?>();
         var seen = new HashSet<(string, string?)>();
         foreach (var c in conditions)
         {
@@ -70,7 +73,6 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
                 };
                 Update(alert, c, now);
                 db.Add(alert);
-                inserted.Add(c.Run);
                 changed.Add((alert, alert.State == AlertState.Firing && Fire(alert, silences), null));
             }
         }
@@ -101,12 +103,7 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
                 changed.Add((a, notify, null));
             }
         }
-        await db.SaveChangesAsync(ct);
-        if (inserted.Count > 0)
-        {
-            await CapAsync(db, inserted, ct);
-        }
-        return changed.Select(x => new AlertChange(ToMessage(x.Alert, silences) with { State = x.SentState ?? x.Alert.State }, x.Notify)).ToList();
+        return changed;
     }
 
     /// <summary>Whether the fire of a just-firing alert is sent; a silenced one is held back and remembered.</summary>
@@ -130,85 +127,56 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
     /// <summary>Records who took the alert; null when there is no such alert.</summary>
     public async Task<AlertChangedMessage?> AcknowledgeAsync(long id, string? by, string? comment, long now, ActiveSilences silences, CancellationToken ct = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var alert = await db.Set<AlertEntity>().FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (alert is null)
+        var alert = await store.EditAlertAsync(id, a =>
         {
-            return null;
-        }
-        alert.AcknowledgedAt = now;
-        alert.AcknowledgedBy = by;
-        alert.AckComment = comment;
-        await db.SaveChangesAsync(ct);
-        return ToMessage(alert, silences);
+            a.AcknowledgedAt = now;
+            a.AcknowledgedBy = by;
+            a.AckComment = comment;
+            return true;
+        }, ct);
+        return alert is null ? null : ToMessage(alert, silences);
     }
 
     public async Task<AlertChangedMessage?> UnacknowledgeAsync(long id, ActiveSilences silences, CancellationToken ct = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var alert = await db.Set<AlertEntity>().FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (alert is null)
+        var alert = await store.EditAlertAsync(id, a =>
         {
-            return null;
-        }
-        alert.AcknowledgedAt = null;
-        alert.AcknowledgedBy = null;
-        alert.AckComment = null;
-        await db.SaveChangesAsync(ct);
-        return ToMessage(alert, silences);
+            a.AcknowledgedAt = null;
+            a.AcknowledgedBy = null;
+            a.AckComment = null;
+            return true;
+        }, ct);
+        return alert is null ? null : ToMessage(alert, silences);
     }
 
     public async Task<AlertChangedMessage> AddExternalAsync(AlertEntity alert, CancellationToken ct = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        db.Add(alert);
-        await db.SaveChangesAsync(ct);
-        await CapAsync(db, [alert.Run], ct);
+        await store.AddAlertAsync(alert, options.Value.MaxAlertsPerRun, ct);
         return ToMessage(alert);
     }
 
     /// <summary>Resolves an external alert; null when there is no such alert, or it is not external.</summary>
     public async Task<AlertChangedMessage?> ResolveExternalAsync(long id, long now, CancellationToken ct = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var alert = await db.Set<AlertEntity>().FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (alert is null || !alert.Rule.StartsWith(ExternalPrefix, StringComparison.Ordinal))
+        var alert = await store.EditAlertAsync(id, a =>
         {
-            return null;
-        }
-        if (alert.State != AlertState.Resolved)
-        {
-            alert.State = AlertState.Resolved;
-            alert.ResolvedAt = now;
-            alert.UpdatedAt = now;
-            await db.SaveChangesAsync(ct);
-        }
-        return ToMessage(alert);
+            if (!a.Rule.StartsWith(ExternalPrefix, StringComparison.Ordinal) || a.State == AlertState.Resolved)
+            {
+                return false;
+            }
+            a.State = AlertState.Resolved;
+            a.ResolvedAt = now;
+            a.UpdatedAt = now;
+            return true;
+        }, ct);
+        return alert is null || !alert.Rule.StartsWith(ExternalPrefix, StringComparison.Ordinal) ? null : ToMessage(alert);
     }
 
     /// <summary>Newest first; each marked silenced when an active silence matches it.</summary>
     public async Task<List<AlertChangedMessage>> GetAsync(string? run, string? severity, string? state, int limit, CancellationToken ct = default,
         string? rule = null, ActiveSilences? silences = null)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var q = db.Set<AlertEntity>().AsNoTracking();
-        if (rule is not null)
-        {
-            q = q.Where(a => a.Rule == rule);
-        }
-        if (run is not null)
-        {
-            q = q.Where(a => a.Run == run);
-        }
-        if (severity is not null)
-        {
-            q = q.Where(a => a.Severity == severity);
-        }
-        if (state is not null)
-        {
-            q = q.Where(a => a.State == state);
-        }
-        var rows = await q.OrderByDescending(a => a.Id).Take(limit).ToListAsync(ct);
+        var rows = await store.GetAlertsAsync(new AlertFilter(rule, run, severity, state), limit, ct);
         return rows.Select(a => ToMessage(a, silences ?? ActiveSilences.None)).ToList();
     }
 
@@ -237,25 +205,5 @@ public sealed class AlertStore(IDbContextFactory<DashboardDbContext> contexts, I
         a.Value = c.Value;
         a.Threshold = c.Threshold;
         a.UpdatedAt = now;
-    }
-
-    /// <summary>Keeps the newest MaxAlertsPerRun alerts of each run; active ones are never dropped.</summary>
-    private async Task CapAsync(DashboardDbContext db, HashSet<string?> runs, CancellationToken ct)
-    {
-        var max = options.Value.MaxAlertsPerRun;
-        var named = runs.Where(r => r is not null).ToList();
-        var includeNull = runs.Contains(null);
-        var over = await db.Set<AlertEntity>()
-            .Where(a => named.Contains(a.Run) || (includeNull && a.Run == null))
-            .GroupBy(a => a.Run)
-            .Where(g => g.Count() > max)
-            .Select(g => g.Key)
-            .ToListAsync(ct);
-        foreach (var run in over)
-        {
-            var q = db.Set<AlertEntity>().Where(a => a.Run == run);
-            var keepFrom = await q.OrderByDescending(a => a.Id).Skip(max - 1).Select(a => a.Id).FirstAsync(ct);
-            await q.Where(a => a.Id < keepFrom && a.State == AlertState.Resolved).ExecuteDeleteAsync(ct);
-        }
     }
 }

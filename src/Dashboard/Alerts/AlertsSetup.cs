@@ -23,7 +23,6 @@ public static class AlertsSetup
         services.TryAddSingleton<Cluster.ILeadership, Cluster.SingleInstanceLeadership>();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
-        services.AddSingleton<Storage.WebhookStatusStore>();
         services.AddSingleton<WebhookStatus>();
         // Each attempt has its own timeout (Webhooks:TimeoutSeconds); the client's own is only a backstop.
         services.AddHttpClient(WebhookSender.ClientName, c => c.Timeout = TimeSpan.FromMinutes(10));

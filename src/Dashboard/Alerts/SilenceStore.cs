@@ -1,12 +1,11 @@
 using System.Text.Json;
 using Dashboard.Ingest;
 using Dashboard.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dashboard.Alerts;
 
 /// <summary>Silences, kept in the database (so every instance and restart sees them); expired ones stay as history.</summary>
-public sealed class SilenceStore(IDbContextFactory<DashboardDbContext> contexts, TimeProvider time)
+public sealed class SilenceStore(ISilenceStore store, TimeProvider time)
 {
     public const int MaxListed = 1000;
 
@@ -15,16 +14,14 @@ public sealed class SilenceStore(IDbContextFactory<DashboardDbContext> contexts,
     {
         var now = time.GetUtcNow();
         var micros = Timestamps.ToMicros(now);
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var q = db.Set<SilenceEntity>().AsNoTracking();
-        q = state switch
+        var filter = state switch
         {
-            Silence.Active => q.Where(s => s.StartsAt <= micros && s.EndsAt > micros),
-            Silence.Pending => q.Where(s => s.StartsAt > micros),
-            Silence.Expired => q.Where(s => s.EndsAt <= micros),
-            _ => q,
+            Silence.Active => SilenceFilter.Active,
+            Silence.Pending => SilenceFilter.Pending,
+            Silence.Expired => SilenceFilter.Expired,
+            _ => SilenceFilter.All,
         };
-        var rows = await q.OrderByDescending(s => s.Id).Take(MaxListed).ToListAsync(ct);
+        var rows = await store.GetSilencesAsync(filter, micros, MaxListed, ct);
         return rows.Select(r => ToSilence(r, now)).ToList();
     }
 
@@ -33,17 +30,13 @@ public sealed class SilenceStore(IDbContextFactory<DashboardDbContext> contexts,
     {
         var now = time.GetUtcNow();
         var micros = Timestamps.ToMicros(now);
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var rows = await db.Set<SilenceEntity>().AsNoTracking()
-            .Where(s => s.EndsAt > micros && s.StartsAt <= micros).OrderBy(s => s.Id).ToListAsync(ct);
+        var rows = await store.GetActiveSilencesAsync(micros, ct);
         return new ActiveSilences(rows.Select(r => ToSilence(r, now)).ToList(), now);
     }
 
     public async Task<Silence> AddAsync(SilenceEntity silence, CancellationToken ct = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        db.Add(silence);
-        await db.SaveChangesAsync(ct);
+        await store.AddSilenceAsync(silence, ct);
         return ToSilence(silence, time.GetUtcNow());
     }
 
@@ -52,17 +45,10 @@ public sealed class SilenceStore(IDbContextFactory<DashboardDbContext> contexts,
     {
         var now = time.GetUtcNow();
         var micros = Timestamps.ToMicros(now);
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var row = await db.Set<SilenceEntity>().FirstOrDefaultAsync(s => s.Id == id, ct);
+        var row = await store.ExpireSilenceAsync(id, micros, ct);
         if (row is null)
         {
             return null;
-        }
-        if (row.EndsAt > micros)
-        {
-            row.EndsAt = micros;
-            row.StartsAt = Math.Min(row.StartsAt, micros);
-            await db.SaveChangesAsync(ct);
         }
         return ToSilence(row, now);
     }

@@ -13,7 +13,7 @@ public sealed record WebhookResult(bool Succeeded, DateTimeOffset At, string? La
 /// Delivery status per webhook URL: in memory for the page, written through to webhook_status so a restart
 /// keeps it. A failed write is logged and the in-memory status still updates: status must never stop delivery.
 /// </summary>
-public sealed class WebhookStatus(WebhookStatusStore store, TimeProvider time, ILogger<WebhookStatus> logger)
+public sealed class WebhookStatus(IWebhookStatusStore store, TimeProvider time, ILogger<WebhookStatus> logger)
 {
     private readonly object _gate = new();
     private ConcurrentDictionary<string, WebhookResult>? _results;

@@ -36,6 +36,7 @@ public static class ClusterSetup
         services.Replace(ServiceDescriptor.Singleton<IAlertSink>(sp => new AlertPeerRelay(sp.GetRequiredService<AlertNotifier>(),
             sp.GetRequiredService<ClusterBus>(), sp.GetRequiredService<Microsoft.AspNetCore.SignalR.IHubContext<MetricsHub, IMetricsClient>>(),
             sp.GetRequiredService<ILogger<AlertPeerRelay>>())));
+        services.AddSingleton<Runs.RunPeerRelay>();
         services.AddSingleton<LivePeerRelay>();
         services.AddSingleton<Storage.ICommittedBatchSink>(sp => sp.GetRequiredService<LivePeerRelay>());
         services.AddHostedService(sp => sp.GetRequiredService<LivePeerRelay>());
@@ -44,6 +45,7 @@ public static class ClusterSetup
         {
             // The relays register their handlers when built; build the alert one before the bus starts listening.
             sp.GetRequiredService<IAlertSink>();
+            sp.GetRequiredService<Runs.RunPeerRelay>();
             sp.GetRequiredService<ILogger<ClusterBus>>().LogInformation(
                 "Cluster: instance {Instance} on PostgreSQL channel {Channel}; live updates, keys, sessions and alerts are shared",
                 instanceId, ClusterBus.Channel);

@@ -3,6 +3,7 @@ using Dashboard.Ingest;
 using Dashboard.Live;
 using Dashboard.Persistence;
 using Dashboard.Storage;
+using Dashboard.Storage.Ef;
 using Dashboard.Storage.Postgres;
 using Dashboard.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -42,6 +43,12 @@ public static class DashboardServices
         builder.Services.AddSingleton<IPriceStore, SqlitePriceStore>();
         builder.Services.AddSingleton<IGoalStore, SqliteGoalStore>();
         builder.Services.AddSingleton<ICostReader, SqliteCostReader>();
+        builder.Services.AddSingleton<SqliteKeyStore>();
+        builder.Services.AddSingleton<IKeyStore>(sp => sp.GetRequiredService<SqliteKeyStore>());
+        builder.Services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SqliteKeyStore>());
+        builder.Services.AddSingleton<IWebhookStatusStore, SqliteWebhookStatusStore>();
+        builder.Services.AddSingleton<IAlertConditionReader, SqliteAlertConditionReader>();
+        builder.Services.AddEfStores();
         builder.Services.AddDbContextFactory<DashboardDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<SqliteConnectionFactory>().ConnectionString));
         return builder;

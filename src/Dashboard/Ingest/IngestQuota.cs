@@ -75,6 +75,16 @@ public sealed class IngestQuota(IRunNameReader reader, IOptions<IngestOptions> o
         }
     }
 
+    /// <summary>Drops every cached set (another instance may have changed runs): each is read again on next use.</summary>
+    public void ForgetAll()
+    {
+        lock (_gate)
+        {
+            _runs = null;
+            _names.Clear();
+        }
+    }
+
     internal static int Limit(IngestOptions limits, NameKind kind) => kind switch
     {
         NameKind.Metric => limits.MaxMetricNamesPerRun,

@@ -14,6 +14,16 @@ namespace Dashboard.Runs;
 public sealed class RunMaintenance(IRunDeletionStore store, IngestQuota quota, RunPurger purger, IOptions<StorageOptions> storage,
     TimeProvider time, ILogger<RunMaintenance> logger, Metrics.RunMetricsFolder runMetrics)
 {
+    /// <summary>Raised after a run was marked deleted here (admin or retention), with its name: other instances forget it too.</summary>
+    public event Action<string>? RunDeleted;
+
+    /// <summary>Drops what this process caches about a run deleted elsewhere (another instance on the same PostgreSQL).</summary>
+    public void ForgetRun(string run)
+    {
+        quota.Forget(run);
+        runMetrics.Forget(run);
+    }
+
     /// <summary>Marks a run deleted (see the type's summary); false when no such run exists.</summary>
     public bool DeleteRun(string run)
     {
@@ -21,8 +31,8 @@ public sealed class RunMaintenance(IRunDeletionStore store, IngestQuota quota, R
         {
             return false;
         }
-        quota.Forget(run);
-        runMetrics.Forget(run);
+        ForgetRun(run);
+        RunDeleted?.Invoke(run);
         purger.Wake();
         logger.LogInformation("Run {Run} deleted; its points are purged in the background", run);
         return true;
@@ -46,8 +56,8 @@ public sealed class RunMaintenance(IRunDeletionStore store, IngestQuota quota, R
             // Checked again inside the marking transaction: a run that received an event since the select stays.
             if (store.MarkDeleted(name, now, receivedBefore: cutoff))
             {
-                quota.Forget(name);
-                runMetrics.Forget(name);
+                ForgetRun(name);
+                RunDeleted?.Invoke(name);
                 removed++;
             }
         }

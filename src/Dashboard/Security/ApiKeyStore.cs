@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Dashboard.Ingest;
 using Dashboard.Storage;
-using Dashboard.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Security;
@@ -19,7 +18,7 @@ public sealed record ApiKeyEntry(string Id, string Name, string Role, string Kin
 /// api_keys table). Lookups hash the presented key and compare it with every active hash in
 /// constant time, so the answer's timing says nothing about how close a guess was.
 /// </summary>
-public sealed class ApiKeyStore(SqliteConnectionFactory connections, IOptions<AuthOptions> options, AccessRevocations revocations, TimeProvider time)
+public sealed class ApiKeyStore(IKeyStore keys, IOptions<AuthOptions> options, AccessRevocations revocations, TimeProvider time)
 {
     public const string KindKey = "key";
     public const string KindBrowser = "browser";
@@ -108,18 +107,7 @@ public sealed class ApiKeyStore(SqliteConnectionFactory connections, IOptions<Au
         var key = NewSecret();
         var hash = Hash(key);
         var now = time.GetUtcNow();
-        using var connection = connections.Open();
-        using var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO api_keys (name, role, kind, hash, prefix, created_at) VALUES ($n, $r, $k, $h, $p, $c) RETURNING id
-            """;
-        insert.Parameters.AddWithValue("$n", name);
-        insert.Parameters.AddWithValue("$r", role);
-        insert.Parameters.AddWithValue("$k", kind);
-        insert.Parameters.AddWithValue("$h", hash);
-        insert.Parameters.AddWithValue("$p", Prefix(key));
-        insert.Parameters.AddWithValue("$c", Timestamps.ToMicros(now));
-        var id = (long)insert.ExecuteScalar()!;
+        var id = keys.AddKey(name, role, kind, hash, Prefix(key), Timestamps.ToMicros(now));
         var entry = new ApiKeyEntry(StoredId(id), name, role, kind, hash, Prefix(key), now, null, Configured: false);
         Add(entry);
         Created?.Invoke(entry.Id);
@@ -148,12 +136,7 @@ public sealed class ApiKeyStore(SqliteConnectionFactory connections, IOptions<Au
             return false;
         }
         var now = time.GetUtcNow();
-        using var connection = connections.Open();
-        using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE api_keys SET revoked_at = $t WHERE id = $id AND revoked_at IS NULL";
-        update.Parameters.AddWithValue("$t", Timestamps.ToMicros(now));
-        update.Parameters.AddWithValue("$id", rowId);
-        update.ExecuteNonQuery();
+        keys.RevokeKey(rowId, Timestamps.ToMicros(now));
         lock (_gate)
         {
             _entries = [.. _entries.Select(e => e.Id == id ? e with { RevokedAt = now } : e)];
@@ -195,19 +178,7 @@ public sealed class ApiKeyStore(SqliteConnectionFactory connections, IOptions<Au
         }
     }
 
-    private List<ApiKeyEntry> LoadStored()
-    {
-        var list = new List<ApiKeyEntry>();
-        using var connection = connections.Open();
-        using var select = connection.CreateCommand();
-        select.CommandText = "SELECT id, name, role, kind, hash, prefix, created_at, revoked_at FROM api_keys ORDER BY id";
-        using var reader = select.ExecuteReader();
-        while (reader.Read())
-        {
-            list.Add(new ApiKeyEntry(StoredId(reader.GetInt64(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                (byte[])reader[4], reader.GetString(5), Timestamps.FromMicros(reader.GetInt64(6)),
-                reader.IsDBNull(7) ? null : Timestamps.FromMicros(reader.GetInt64(7)), Configured: false));
-        }
-        return list;
-    }
+    private List<ApiKeyEntry> LoadStored() =>
+        keys.GetKeys().Select(k => new ApiKeyEntry(StoredId(k.Id), k.Name, k.Role, k.Kind, k.Hash, k.Prefix, Timestamps.FromMicros(k.CreatedAt),
+            k.RevokedAt is { } at ? Timestamps.FromMicros(at) : null, Configured: false)).ToList();
 }

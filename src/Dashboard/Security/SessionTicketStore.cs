@@ -3,7 +3,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Dashboard.Ingest;
 using Dashboard.Storage;
-using Dashboard.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -14,7 +13,7 @@ namespace Dashboard.Security;
 /// signing out or revoking the key deletes the session and a saved copy of the cookie opens nothing.
 /// Sessions survive a restart. Reads are served from memory after the first; writes go through to SQLite.
 /// </summary>
-public sealed class SessionTicketStore(SqliteConnectionFactory connections, AccessRevocations revocations, TimeProvider time) : ITicketStore
+public sealed class SessionTicketStore(ISessionStore sessions, AccessRevocations revocations, TimeProvider time) : ITicketStore
 {
     /// <summary>The claim that names the session on the principal of every cookie-authenticated request.</summary>
     public const string SessionIdClaim = "sid";
@@ -28,35 +27,17 @@ public sealed class SessionTicketStore(SqliteConnectionFactory connections, Acce
         {
             identity.AddClaim(new Claim(SessionIdClaim, id));
         }
-        using var connection = connections.Open();
-        using (var purge = connection.CreateCommand())
-        {
-            purge.CommandText = "DELETE FROM sessions WHERE expires_at < $now";
-            purge.Parameters.AddWithValue("$now", Timestamps.ToMicros(time.GetUtcNow()));
-            purge.ExecuteNonQuery();
-        }
-        using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO sessions (id, key_id, ticket, expires_at, created_at) VALUES ($id, $key, $t, $e, $c)";
-        insert.Parameters.AddWithValue("$id", id);
-        insert.Parameters.AddWithValue("$key", ticket.Principal.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim) ?? "");
-        insert.Parameters.AddWithValue("$t", TicketSerializer.Default.Serialize(ticket));
-        insert.Parameters.AddWithValue("$e", Expires(ticket));
-        insert.Parameters.AddWithValue("$c", Timestamps.ToMicros(time.GetUtcNow()));
-        insert.ExecuteNonQuery();
+        var now = Timestamps.ToMicros(time.GetUtcNow());
+        sessions.AddSession(id, ticket.Principal.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim) ?? "",
+            TicketSerializer.Default.Serialize(ticket), Expires(ticket), now);
         _cache[id] = ticket;
         return Task.FromResult(id);
     }
 
     public Task RenewAsync(string key, AuthenticationTicket ticket)
     {
-        using var connection = connections.Open();
-        using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE sessions SET ticket = $t, expires_at = $e WHERE id = $id";
-        update.Parameters.AddWithValue("$id", key);
-        update.Parameters.AddWithValue("$t", TicketSerializer.Default.Serialize(ticket));
-        update.Parameters.AddWithValue("$e", Expires(ticket));
         // A renewal racing a sign-out must not bring the session back: only an existing row is updated.
-        if (update.ExecuteNonQuery() > 0)
+        if (sessions.RenewSession(key, TicketSerializer.Default.Serialize(ticket), Expires(ticket)))
         {
             _cache[key] = ticket;
         }
@@ -69,12 +50,7 @@ public sealed class SessionTicketStore(SqliteConnectionFactory connections, Acce
         {
             return Task.FromResult<AuthenticationTicket?>(cached);
         }
-        using var connection = connections.Open();
-        using var select = connection.CreateCommand();
-        select.CommandText = "SELECT ticket FROM sessions WHERE id = $id AND expires_at >= $now";
-        select.Parameters.AddWithValue("$id", key);
-        select.Parameters.AddWithValue("$now", Timestamps.ToMicros(time.GetUtcNow()));
-        if (select.ExecuteScalar() is not byte[] bytes || TicketSerializer.Default.Deserialize(bytes) is not { } ticket)
+        if (sessions.GetSession(key, Timestamps.ToMicros(time.GetUtcNow())) is not { } bytes || TicketSerializer.Default.Deserialize(bytes) is not { } ticket)
         {
             return Task.FromResult<AuthenticationTicket?>(null);
         }
@@ -84,7 +60,7 @@ public sealed class SessionTicketStore(SqliteConnectionFactory connections, Acce
 
     public Task RemoveAsync(string key)
     {
-        Delete("id", key);
+        End(key, sessions.DeleteSession(key));
         return Task.CompletedTask;
     }
 
@@ -95,30 +71,19 @@ public sealed class SessionTicketStore(SqliteConnectionFactory connections, Acce
     public void ForgetAll() => _cache.Clear();
 
     /// <summary>Ends every session opened with key <paramref name="keyId"/> (called when the key is revoked).</summary>
-    public void RemoveByKey(string keyId) => Delete("key_id", keyId);
+    public void RemoveByKey(string keyId) => End(null, sessions.DeleteSessionsOfKey(keyId));
 
-    private void Delete(string column, string value)
+    private void End(string? id, IReadOnlyList<string> deleted)
     {
-        var ended = new List<string>();
-        using (var connection = connections.Open())
-        using (var delete = connection.CreateCommand())
+        var ended = deleted.ToList();
+        if (id is not null && !ended.Contains(id))
         {
-            delete.CommandText = $"DELETE FROM sessions WHERE {column} = $v RETURNING id";
-            delete.Parameters.AddWithValue("$v", value);
-            using var reader = delete.ExecuteReader();
-            while (reader.Read())
-            {
-                ended.Add(reader.GetString(0));
-            }
+            ended.Add(id);
         }
-        if (column == "id" && !ended.Contains(value))
+        foreach (var session in ended)
         {
-            ended.Add(value);
-        }
-        foreach (var id in ended)
-        {
-            _cache.TryRemove(id, out _);
-            revocations.OnSessionEnded(id);
+            _cache.TryRemove(session, out _);
+            revocations.OnSessionEnded(session);
         }
     }
 

@@ -1,6 +1,7 @@
 using Dashboard.Alerts;
 using Dashboard.Ingest;
 using Dashboard.Storage;
+using Dashboard.Storage.Ef;
 using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -37,6 +38,8 @@ public sealed class AlertTestDb : IDisposable
         services.AddDbContextFactory<DashboardDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<SqliteConnectionFactory>().ConnectionString));
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton<IAlertSink>(Sink);
+        services.AddEfStores();
+        services.AddSingleton<IAlertConditionReader, SqliteAlertConditionReader>();
         services.AddSingleton<AlertSettingsStore>();
         services.AddSingleton<AlertQueries>();
         services.AddSingleton<AlertStore>();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dashboard.Alerts;
 using Dashboard.Ingest;
+using Dashboard.Storage;
 
 namespace Dashboard.Tests.Alerts;
 

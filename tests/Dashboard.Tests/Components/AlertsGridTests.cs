@@ -1,6 +1,7 @@
 using Bunit;
 using Dashboard.Alerts;
 using Dashboard.Security;
+using Dashboard.Storage;
 using Dashboard.Tests.Alerts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

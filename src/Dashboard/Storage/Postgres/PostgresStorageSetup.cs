@@ -1,4 +1,5 @@
 using Dashboard.Persistence;
+using Dashboard.Storage.Ef;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -42,6 +43,15 @@ public static class PostgresStorageSetup
         services.AddSingleton<IPipelineReader, PostgresPipelineReader>();
         services.AddSingleton<IRunListReader, PostgresRunListReader>();
         services.AddSingleton<IRulePreviewReader, PostgresRulePreviewReader>();
+        services.AddSingleton<PostgresKeyStore>();
+        services.AddSingleton<IKeyStore>(sp => sp.GetRequiredService<PostgresKeyStore>());
+        services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<PostgresKeyStore>());
+        services.AddSingleton<IWebhookStatusStore, PostgresWebhookStatusStore>();
+        services.AddSingleton<IAlertConditionReader, PostgresAlertConditionReader>();
+        services.AddSingleton<IPriceStore, PostgresPriceStore>();
+        services.AddSingleton<IGoalStore, PostgresGoalStore>();
+        services.AddSingleton<ICostReader, PostgresCostReader>();
+        services.AddEfStores();
         services.AddSingleton<IRunPointReader, PostgresRunPointReader>();
         services.AddSingleton<IRunPointVisitor, PostgresRunPointVisitor>();
         services.AddSingleton<IRunDeletionStore, PostgresRunDeletionStore>();

@@ -1,14 +1,9 @@
-using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
-namespace Dashboard.Storage;
+namespace Dashboard.Storage.Sqlite;
 
-/// <summary>One webhook target's delivery record as stored; times are Unix microseconds.</summary>
-public sealed record WebhookStatusRow(string Url, bool Succeeded, long At, string? LastFailure,
-    long? LastFailureAt, long Delivered, long Failed);
-
-/// <summary>The webhook_status table: the last outcome per target URL, so /settings tells the truth after a restart.</summary>
-public sealed class WebhookStatusStore(SqliteConnectionFactory connections)
+/// <summary>The webhook_status table in SQLite (schema step 6).</summary>
+public sealed class SqliteWebhookStatusStore(SqliteConnectionFactory connections) : IWebhookStatusStore
 {
     public List<WebhookStatusRow> GetAll()
     {

@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Dashboard.Alerts;
+namespace Dashboard.Storage;
 
-/// <summary>One alert: a rule for one run from pending or firing to resolved. Times are Unix microseconds, UTC.</summary>
+/// <summary>One alert (the Alerts feature decides its states; storage keeps the rows): a rule for one run from pending or firing to resolved. Times are Unix microseconds, UTC.</summary>
 public sealed class AlertEntity
 {
     public long Id { get; set; }
