@@ -23,6 +23,7 @@ public static class PagesSetup
         builder.Services.AddScoped<ThemeState>();
         builder.Services.AddSingleton<RunPageBuilder>();
         builder.Services.AddSingleton<RunPageLoader>();
+        builder.Services.AddSingleton<RunFeedback>();
         builder.Services.AddSingleton<RunsOverviewBuilder>();
         return builder;
     }

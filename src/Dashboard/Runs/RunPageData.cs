@@ -39,7 +39,5 @@ public sealed record DistributionData(string Metric, MetricStats Stats, IReadOnl
 /// <summary>Count of one model_usage:* or finish_reason:* metric in range, and its share of the group.</summary>
 public sealed record NamedCount(string Name, long Count, double Share);
 
-public sealed record JudgeFeedback(DateTimeOffset Timestamp, string Metric, double Score, string? Evaluator, string Text);
-
 /// <summary>One metric as a rolling-mean line over its raw points (afterimage's plot_metric).</summary>
 public sealed record RollingSeriesResponse(string Name, string Range, int Rolling, long Count, IReadOnlyList<double[]> Points);

@@ -78,7 +78,11 @@ public sealed class PagesBrowserTests : HostedTest
         await page.SelectOptionAsync("#range-select", "custom");
         await page.FillAsync("#range-from", "2026-11-20T09:00");
         await page.FillAsync("#range-to", "2026-11-20T09:30");
-        await page.ClickAsync("#range-apply");
+        await WaitFor.ConditionAsync(() => Task.FromResult(page.Url.Contains("from=2026-11-20T09%3A00%3A00Z&to=2026-11-20T09%3A30%3A00Z", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10), "the custom range applies as soon as both fields hold times (no Apply button)");
+        (await page.Locator("#range-apply").CountAsync()).Should().Be(0);
+        var to = DateTimeOffset.Parse("2026-11-20T09:30:00Z", CultureInfo.InvariantCulture).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        await page.Locator($"#latency-chart[data-to='{to}']").WaitForAsync(new() { Timeout = 10_000 });
         await page.Locator("#generations-chart[data-rendered='1']").WaitForAsync();
 
         (await StatAsync(page, "generations")).Should().Be("246");

@@ -86,18 +86,6 @@ public class ComponentRenderTests
     }
 
     [Fact]
-    public async Task RangePicker_RunWithColon_EncodesLinksAndExportsFollowRange()
-    {
-        RunRange.TryParse("1h", null, null, DateTimeOffset.UnixEpoch.AddDays(1), out var range);
-
-        var doc = await RenderAsync<RangePicker>(new() { ["Run"] = "exp:1/a", ["Range"] = range });
-
-        doc.QuerySelector("#range-form")!.GetAttribute("action").Should().Be("runs/exp%3A1%2Fa");
-        var links = doc.QuerySelectorAll("#downloads a").Select(a => a.GetAttribute("href")).ToList();
-        links.Should().HaveCount(5).And.Contain("api/v1/runs/exp%3A1%2Fa/export?format=parquet&window=1h");
-    }
-
-    [Fact]
     public async Task Percentiles_Seconds_FormatsMillisecondsAndSeconds()
     {
         var stats = MetricStats.From([0.35, 7.463, 1.25]);

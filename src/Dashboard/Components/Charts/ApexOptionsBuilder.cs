@@ -31,6 +31,8 @@ public static class ApexOptionsBuilder
             new ApexTooltip(Shared: !histogram, Intersect: false, histogram ? "histogram" : spec.Time is null ? "value" : "time"))
         {
             Legend = new ApexLegend(ShowForSingleSeries: false),
+            // A line of a few points (one bucket so far) is invisible without markers; a long one is cleaner without.
+            Markers = new ApexMarkers(spec.Series.Any(s => (s.Type ?? spec.Kind) is ChartKind.Line && s.Points.Count(p => p.Y is not null) is > 0 and < 30) ? 4 : 0),
         };
     }
 
