@@ -20,7 +20,7 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
     {
         DatabasePath = databasePath ?? TempFiles.NewDatabasePath();
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
-        // A test may name its own store (two instances on one PostgreSQL database); else the file at DatabasePath.
+        // A test that chose its store (e.g. one PostgreSQL database for several instances) keeps it.
         _settings.TryAdd("ConnectionStrings:Dashboard", $"Data Source={DatabasePath}");
         // The suite's PostgreSQL pass: the same path names the same database, so restart tests keep their data.
         if (TestPostgres.IsProvider && !_settings.ContainsKey("Storage:Provider"))
