@@ -25,6 +25,36 @@ public sealed class QuantileSketch
 
     public long Count { get; private set; }
     public long ZeroCount { get; private set; }
+
+    /// <summary>Counts per bin of the positive values (bin i: magnitudes in (gamma^(i-1), gamma^i]).</summary>
+    public IReadOnlyDictionary<int, long> PositiveBins => _positive;
+
+    /// <summary>Counts per bin of the negative values' magnitudes.</summary>
+    public IReadOnlyDictionary<int, long> NegativeBins => _negative;
+
+    /// <summary>
+    /// How many values are below <paramref name="threshold"/> (a positive value), exactly, or null when the threshold's
+    /// own bin holds values (they may lie on either side of it). Bins are monotonic in the value, so every value of a
+    /// lower bin is below the threshold and every value of a higher bin above it.
+    /// </summary>
+    public long? CountBelow(double threshold)
+    {
+        var edge = IndexOf(threshold);
+        if (_positive.ContainsKey(edge))
+        {
+            return null;
+        }
+        var below = ZeroCount;
+        foreach (var n in _negative.Values)
+        {
+            below += n;
+        }
+        foreach (var (i, n) in _positive)
+        {
+            below += i < edge ? n : 0;
+        }
+        return below;
+    }
     public double Min { get; private set; } = double.PositiveInfinity;
     public double Max { get; private set; } = double.NegativeInfinity;
 

@@ -30,6 +30,7 @@ public static class DashboardServices
         builder.Services.AddSingleton<IPointWriter>(sp => sp.GetRequiredService<SqlitePointWriter>());
         builder.Services.AddSingleton<IMetricReader, SqliteMetricReader>();
         builder.Services.AddSingleton<IRunPointVisitor, SqliteRunPointVisitor>();
+        builder.Services.AddSingleton<IRunBucketReader, SqliteRunBucketReader>();
         builder.Services.AddSingleton<IRunStore, SqliteRunStore>();
         builder.Services.AddSingleton<IPredictionReader, SqlitePredictionReader>();
         builder.Services.AddSingleton<IPipelineReader, SqlitePipelineReader>();

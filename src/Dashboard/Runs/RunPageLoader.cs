@@ -2,8 +2,12 @@ using Dashboard.Storage;
 
 namespace Dashboard.Runs;
 
-/// <summary>The run page's first view for a range: reads the run's points once and fills a <see cref="RunPageState"/>.</summary>
-public sealed class RunPageLoader(IMetricReader metrics, IRunPointVisitor points)
+/// <summary>
+/// The run page's first view for a range: fills a <see cref="RunPageState"/> from the provider's rollups per page bucket
+/// when it has them (<see cref="IRunBucketReader"/>: cost grows with the buckets, not the points), otherwise by reading
+/// the run's points once.
+/// </summary>
+public sealed class RunPageLoader(IMetricReader metrics, IRunPointVisitor points, IRunBucketReader? buckets = null)
 {
     public sealed record Loaded(long RunId, IReadOnlyList<MetricSummary> Metrics, RunPageState State);
 
@@ -33,6 +37,11 @@ public sealed class RunPageLoader(IMetricReader metrics, IRunPointVisitor points
         var spanTo = to == long.MaxValue ? Math.Max(nowMicros, last) : to;
         var state = new RunPageState(from, to, BucketWidth.For(Math.Max(1, spanTo - spanFrom)));
 
+        if (buckets is not null)
+        {
+            LoadBuckets(buckets, runId, from, to, summaries, state, ct);
+            return new Loaded(runId, summaries, state);
+        }
         var tokenNames = new HashSet<string>(MetricNames.TokenCounts, StringComparer.Ordinal);
         foreach (var m in summaries.Where(m => !tokenNames.Contains(m.Name)))
         {
@@ -40,6 +49,37 @@ public sealed class RunPageLoader(IMetricReader metrics, IRunPointVisitor points
         }
         LoadTokens(runId, from, to, summaries, state, ct);
         return new Loaded(runId, summaries, state);
+    }
+
+    /// <summary>
+    /// The same state from per-bucket cells: counts, sums and sketches merge exactly; failed generations (success_rate
+    /// below 0.5) come from the sketch's bins, or from the points of a bucket whose sketch bin straddles 0.5.
+    /// </summary>
+    private static void LoadBuckets(IRunBucketReader reader, long runId, long from, long to, IReadOnlyList<MetricSummary> summaries,
+        RunPageState state, CancellationToken ct)
+    {
+        var names = summaries.Select(m => m.Name).Where(n => !MetricNames.TokenCounts.Contains(n)).ToList();
+        var read = reader.Read(runId, names, from, to, state.Width, ct);
+        foreach (var (name, cells) in read.Metrics)
+        {
+            foreach (var (start, cell) in cells)
+            {
+                var below = name != MetricNames.SuccessRate ? 0
+                    : cell.Sketch.CountBelow(0.5) ?? reader.CountBelow(runId, name, Math.Max(from, start), Math.Min(to, start + state.Width - 1), 0.5, ct);
+                state.AddBucket(name, start, cell, below);
+            }
+        }
+        if (read.Extent is { } extent)
+        {
+            state.Cover(extent.First, extent.Last);
+        }
+        if (summaries.Any(m => MetricNames.TokenCounts.Contains(m.Name)))
+        {
+            foreach (var ((start, model, judge), cell) in read.Tokens)
+            {
+                state.AddTokenBucket(start, model, judge, cell);
+            }
+        }
     }
 
     /// <summary>

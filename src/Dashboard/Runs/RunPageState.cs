@@ -60,40 +60,75 @@ public sealed class RunPageState
         }
         FirstTs = Math.Min(FirstTs, ts);
         LastTs = Math.Max(LastTs, ts);
+        Fold(name, ts, 1, value, value < 0.5 ? 1 : 0, null, value);
+    }
+
+    /// <summary>
+    /// Many points of one metric at once, all inside this state's range and inside the bucket starting at
+    /// <paramref name="bucketStart"/> (a rollup's cell): the same as adding each point. <paramref name="belowHalf"/> is how
+    /// many of them are below 0.5 (failed generations, for success_rate). The time extent comes apart: <see cref="Cover"/>.
+    /// </summary>
+    public void AddBucket(string name, long bucketStart, Storage.Rollups.RollupCell cell, long belowHalf)
+    {
+        if (cell.Count > 0)
+        {
+            Fold(name, bucketStart, cell.Count, cell.Sum, belowHalf, cell.Sketch, 0);
+        }
+    }
+
+    /// <summary>Widens the time extent to hold points at <paramref name="first"/> and <paramref name="last"/>.</summary>
+    public void Cover(long first, long last)
+    {
+        FirstTs = Math.Min(FirstTs, first);
+        LastTs = Math.Max(LastTs, last);
+    }
+
+    /// <summary>
+    /// Folds <paramref name="n"/> points of one metric at <paramref name="ts"/>'s bucket: their sum, how many are below 0.5
+    /// and their distribution (<paramref name="sketch"/>, or the single <paramref name="value"/> when it is null).
+    /// </summary>
+    private void Fold(string name, long ts, long n, double sum, long belowHalf, QuantileSketch? sketch, double value)
+    {
         switch (name)
         {
             case MetricNames.SuccessRate:
                 var b = Bucket(ts);
-                b.Generations++;
-                b.Events++;
-                Generations++;
-                if (value < 0.5)
-                {
-                    b.Failures++;
-                    Failures++;
-                }
+                b.Generations += n;
+                b.Events += n;
+                Generations += n;
+                b.Failures += belowHalf;
+                Failures += belowHalf;
                 return;
             case MetricNames.GenerationTime:
-                Bucket(ts).Latency.Add(value);
-                GenerationTime.Add(value);
+                var latency = Bucket(ts).Latency;
+                if (sketch is null)
+                {
+                    latency.Add(value);
+                    GenerationTime.Add(value);
+                }
+                else
+                {
+                    latency.Merge(sketch);
+                    GenerationTime.Merge(sketch);
+                }
                 return;
             case MetricNames.EvaluationTime:
                 var e = Bucket(ts);
-                e.Evaluations++;
-                e.Events++;
-                Evaluations++;
-                EvaluationTime.Add(value);
+                e.Evaluations += n;
+                e.Events += n;
+                Evaluations += n;
+                AddTo(EvaluationTime, sketch, value);
                 return;
             case "conversation_length":
-                ConversationLength.Add(value);
+                AddTo(ConversationLength, sketch, value);
                 return;
             case MetricNames.PredictionConfidence:
-                Bucket(ts).Events++;
-                Predictions++;
+                Bucket(ts).Events += n;
+                Predictions += n;
                 return;
             case MetricNames.PipelineExecutionTime:
-                Bucket(ts).Events++;
-                PipelineExecutions++;
+                Bucket(ts).Events += n;
+                PipelineExecutions += n;
                 return;
             case MetricNames.ErrorRate or MetricNames.EvaluationErrorRate or MetricNames.PipelineSuccess
                 or MetricNames.PredictionError or MetricNames.PredictionProcessingTime:
@@ -104,20 +139,32 @@ public sealed class RunPageState
             var score = name[ScorePrefix.Length..];
             Scores.Add(score);
             var s = Bucket(ts).Scores;
-            var (sum, count) = s.GetValueOrDefault(score);
-            s[score] = (sum + value, count + 1);
+            var (total, count) = s.GetValueOrDefault(score);
+            s[score] = (total + sum, count + n);
         }
         else if (name.StartsWith("model_usage:", StringComparison.Ordinal))
         {
-            ModelUsage[name["model_usage:".Length..]] = ModelUsage.GetValueOrDefault(name["model_usage:".Length..]) + 1;
+            ModelUsage[name["model_usage:".Length..]] = ModelUsage.GetValueOrDefault(name["model_usage:".Length..]) + n;
         }
         else if (name.StartsWith("finish_reason:", StringComparison.Ordinal))
         {
-            FinishReasons[name["finish_reason:".Length..]] = FinishReasons.GetValueOrDefault(name["finish_reason:".Length..]) + 1;
+            FinishReasons[name["finish_reason:".Length..]] = FinishReasons.GetValueOrDefault(name["finish_reason:".Length..]) + n;
         }
         else
         {
             CustomMetrics.Add(name);
+        }
+    }
+
+    private static void AddTo(ValueHistogram histogram, QuantileSketch? sketch, double value)
+    {
+        if (sketch is null)
+        {
+            histogram.Add(value);
+        }
+        else
+        {
+            histogram.Merge(sketch);
         }
     }
 
@@ -147,6 +194,30 @@ public sealed class RunPageState
             var b = Bucket(ts).TokensByModel;
             b[model] = b.GetValueOrDefault(model) + t;
         }
+    }
+
+    /// <summary>
+    /// Many token events of one model and kind inside the bucket starting at <paramref name="bucketStart"/> (a token
+    /// rollup's cell, folded per event exactly as <see cref="AddTokens"/> folds one): the same as adding each event.
+    /// </summary>
+    public void AddTokenBucket(long bucketStart, string model, bool judge, Storage.Rollups.TokenCell cell)
+    {
+        if (cell.Events == 0)
+        {
+            return;
+        }
+        model = string.IsNullOrEmpty(model) ? "unknown" : model;
+        var sums = judge ? JudgeTokens : GenerationTokens;
+        var mine = sums.GetValueOrDefault(model);
+        sums[model] = new TokenSums(mine.Prompt + cell.Prompt, mine.Completion + cell.Completion, mine.Total + cell.Total, mine.Events + cell.Events);
+        if (judge)
+        {
+            DerivedJudgeTotals += cell.Derived;
+            return;
+        }
+        DerivedTotals += cell.Derived;
+        var b = Bucket(bucketStart).TokensByModel;
+        b[model] = b.GetValueOrDefault(model) + cell.TotalValue;
     }
 
     /// <summary>Folds one committed event: its points and, once per model, its token counts.</summary>

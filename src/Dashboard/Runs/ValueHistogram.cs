@@ -25,7 +25,8 @@ public sealed class ValueHistogram
         Min = Math.Min(Min, value);
         Max = Math.Max(Max, value);
         Sketch.Add(value);
-        if (value <= QuantileSketch.MinIndexable)
+        // Below MinIndexable exactly as the sketch counts zeros, so Merge(sketch) equals adding its values one by one.
+        if (value < QuantileSketch.MinIndexable)
         {
             _zeros++;
         }
@@ -33,6 +34,24 @@ public sealed class ValueHistogram
         {
             var i = QuantileSketch.IndexOf(value);
             _fine[i] = _fine.GetValueOrDefault(i) + 1;
+        }
+    }
+
+    /// <summary>Folds a sketch of finite values (a rollup's): the same as adding each of them (zeros and negatives as zeros).</summary>
+    public void Merge(QuantileSketch sketch)
+    {
+        if (sketch.Count == 0)
+        {
+            return;
+        }
+        Count += sketch.Count;
+        Min = Math.Min(Min, sketch.Min);
+        Max = Math.Max(Max, sketch.Max);
+        Sketch.Merge(sketch);
+        _zeros += sketch.ZeroCount + sketch.NegativeBins.Values.Sum();
+        foreach (var (i, n) in sketch.PositiveBins)
+        {
+            _fine[i] = _fine.GetValueOrDefault(i) + n;
         }
     }
 

@@ -46,6 +46,15 @@ public sealed class RollupStore : IDisposable
         }
     }
 
+    /// <summary>Writes whole events (several points each), in batches as the writer would receive them.</summary>
+    public void WriteEvents(string run, IEnumerable<ExpandedEvent> events, int batch = 2_000)
+    {
+        foreach (var chunk in events.Chunk(batch))
+        {
+            Writer.Write([new PendingWrite(run, "default", [.. chunk], 0)]);
+        }
+    }
+
     public long Scalar(string sql)
     {
         using var c = Connections.Open();

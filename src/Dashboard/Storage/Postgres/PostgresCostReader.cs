@@ -102,7 +102,7 @@ public sealed class PostgresCostReader(NpgsqlDataSource dataSource) : ICostReade
 
     private static async Task<Dictionary<long, string>> MetricIdsAsync(NpgsqlConnection c, IReadOnlyList<string> names, CancellationToken ct)
     {
-        await using var cmd = Command(c, "SELECT id, name FROM metric_names WHERE name = ANY($1)", names.ToArray());
+        await using var cmd = Command(c, "SELECT id, name FROM metric_names WHERE name = ANY($1)", (object)names.ToArray());
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var map = new Dictionary<long, string>();
         while (await r.ReadAsync(ct))

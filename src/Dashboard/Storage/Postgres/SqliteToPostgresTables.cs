@@ -60,7 +60,7 @@ internal static class SqliteToPostgresTables
 
     /// <summary>SQLite's rollup tables (schema step 12): derived from the points, so not copied. PostgreSQL has no
     /// rollups yet and answers from the points themselves.</summary>
-    public static readonly IReadOnlySet<string> Derived = new HashSet<string>(StringComparer.Ordinal) { "point_rollups", "run_event_seconds" };
+    public static readonly IReadOnlySet<string> Derived = new HashSet<string>(StringComparer.Ordinal) { "point_rollups", "run_event_seconds", "token_rollups" };
 
     /// <summary>Identity columns whose sequences must continue after the copied ids (runs also after purged ids).</summary>
     public static readonly (string Table, string MaxSql)[] Sequences =

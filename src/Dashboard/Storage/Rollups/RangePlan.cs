@@ -11,36 +11,45 @@ public sealed record RangePlan(IReadOnlyList<RollupPiece> Rollups, IReadOnlyList
     /// <summary>Bounds far beyond any stored time (micros since 1970), so open ranges need no overflow checks.</summary>
     private const long Lowest = -(1L << 60), Highest = 1L << 60;
 
-    public static RangePlan For(long from, long to)
+    public static RangePlan For(long from, long to) => For(from, to, RollupLevels.Widths);
+
+    /// <summary>
+    /// The plan using only the given widths (coarsest first): a caller grouping the answer into its own buckets passes
+    /// the widths that divide its bucket width, so every rollup row read lies inside one of its buckets.
+    /// </summary>
+    public static RangePlan For(long from, long to, IReadOnlyList<long> widths)
     {
         var rollups = new List<RollupPiece>();
         var raw = new List<RawPiece>();
-        Split(Math.Max(from, Lowest), Math.Min(to, Highest), 0, rollups, raw);
+        Split(Math.Max(from, Lowest), Math.Min(to, Highest), 0, widths, rollups, raw);
         return new RangePlan(rollups, raw);
     }
 
-    private static void Split(long lo, long hi, int level, List<RollupPiece> rollups, List<RawPiece> raw)
+    /// <summary>The rollup widths that divide <paramref name="bucketWidth"/>, coarsest first (none below a second).</summary>
+    public static long[] WidthsDividing(long bucketWidth) => [.. RollupLevels.Widths.Where(w => bucketWidth % w == 0)];
+
+    private static void Split(long lo, long hi, int level, IReadOnlyList<long> widths, List<RollupPiece> rollups, List<RawPiece> raw)
     {
         if (lo > hi)
         {
             return;
         }
-        if (level == RollupLevels.Widths.Length)
+        if (level == widths.Count)
         {
             raw.Add(new RawPiece(lo, hi));
             return;
         }
-        var width = RollupLevels.Widths[level];
+        var width = widths[level];
         var first = -RollupLevels.BucketOf(-lo, width); // lo rounded up to a bucket start
         var end = RollupLevels.BucketOf(hi + 1, width); // one past the last whole bucket
         if (first >= end)
         {
-            Split(lo, hi, level + 1, rollups, raw);
+            Split(lo, hi, level + 1, widths, rollups, raw);
             return;
         }
         rollups.Add(new RollupPiece(width, first, end));
-        Split(lo, first - 1, level + 1, rollups, raw);
-        Split(end, hi, level + 1, rollups, raw);
+        Split(lo, first - 1, level + 1, widths, rollups, raw);
+        Split(end, hi, level + 1, widths, rollups, raw);
     }
 }
 

@@ -71,16 +71,39 @@ public sealed class RollupAccumulator
 {
     private readonly Dictionary<RollupKey, RollupCell> _cells = [];
     private readonly Dictionary<(long RunId, long Second), long> _events = [];
+    private readonly Dictionary<TokenKey, TokenCell> _tokens = [];
 
     public IReadOnlyDictionary<RollupKey, RollupCell> Cells => _cells;
 
     /// <summary>Stored events per run and second of their timestamp (the overview's events/min).</summary>
     public IReadOnlyDictionary<(long RunId, long Second), long> Events => _events;
 
+    /// <summary>Token counts per event folded per run, bucket, model and generation/judge (the run page's token charts).</summary>
+    public IReadOnlyDictionary<TokenKey, TokenCell> Tokens => _tokens;
+
     public void Clear()
     {
         _cells.Clear();
         _events.Clear();
+        _tokens.Clear();
+    }
+
+    /// <summary>One event's token counts for one model (see <see cref="TokenCell.AddEvent"/>; sign -1 takes one back), at every width.</summary>
+    public void AddTokens(long runId, long ts, string model, bool judge, double? prompt, double? completion, double? total, int sign = 1)
+    {
+        if (prompt is null && completion is null && total is null)
+        {
+            return;
+        }
+        foreach (var width in RollupLevels.Widths)
+        {
+            var key = new TokenKey(runId, width, RollupLevels.BucketOf(ts, width), model, judge);
+            if (!_tokens.TryGetValue(key, out var cell))
+            {
+                _tokens[key] = cell = new TokenCell();
+            }
+            cell.AddEvent(prompt, completion, total, sign);
+        }
     }
 
     public void AddEvent(long runId, long ts)

@@ -259,5 +259,47 @@ internal static class SchemaMigrations
                 SELECT run_id, ts, ts - (((ts % 1000000) + 1000000) % 1000000) AS s FROM points WHERE run_id IN (SELECT id FROM runs))
             GROUP BY run_id, s;
             """),
+        // Token rollups (issue 14): the run page's token charts per run, bucket (1 s, 1 min, 1 h), model and
+        // generation/judge, folded per event as the page does (TokenCell), so its first view reads no token points. The
+        // writer keeps them in the points' transaction; the backfill regroups stored token points into events by
+        // (run, time, model), and an event is a judge's when its time has an evaluation time and no generation time.
+        (13, """
+            CREATE TABLE token_rollups (
+                run_id INTEGER NOT NULL,
+                width INTEGER NOT NULL,
+                bucket INTEGER NOT NULL,
+                model TEXT NOT NULL,
+                judge INTEGER NOT NULL,
+                prompt INTEGER NOT NULL,
+                completion INTEGER NOT NULL,
+                total INTEGER NOT NULL,
+                total_value REAL NOT NULL,
+                events INTEGER NOT NULL,
+                derived INTEGER NOT NULL,
+                PRIMARY KEY (run_id, width, bucket, model, judge)
+            ) WITHOUT ROWID;
+            INSERT INTO token_rollups (run_id, width, bucket, model, judge, prompt, completion, total, total_value, events, derived)
+            SELECT e.run_id, w.width, e.ts - (((e.ts % w.width) + w.width) % w.width), e.model, e.judge,
+                SUM(CAST(COALESCE(e.p, 0) AS INTEGER)), SUM(CAST(COALESCE(e.c, 0) AS INTEGER)),
+                SUM(CAST(COALESCE(e.t, COALESCE(e.p, 0) + COALESCE(e.c, 0)) AS INTEGER)),
+                SUM(COALESCE(e.t, COALESCE(e.p, 0) + COALESCE(e.c, 0))), COUNT(*), SUM(e.t IS NULL)
+            FROM (
+                SELECT g.*,
+                    EXISTS (SELECT 1 FROM points q JOIN metric_names qn ON qn.id = q.metric_id
+                        WHERE q.run_id = g.run_id AND qn.name = 'evaluation_time' AND q.ts = g.ts)
+                    AND NOT EXISTS (SELECT 1 FROM points q JOIN metric_names qn ON qn.id = q.metric_id
+                        WHERE q.run_id = g.run_id AND qn.name = 'generation_time' AND q.ts = g.ts) AS judge
+                FROM (
+                    SELECT p.run_id, p.ts, COALESCE(p.model_name, '') AS model,
+                        MAX(CASE WHEN n.name = 'prompt_token_count' THEN p.value END) AS p,
+                        MAX(CASE WHEN n.name = 'completion_token_count' THEN p.value END) AS c,
+                        MAX(CASE WHEN n.name = 'total_token_count' THEN p.value END) AS t
+                    FROM points p JOIN metric_names n ON n.id = p.metric_id
+                    WHERE n.name IN ('prompt_token_count', 'completion_token_count', 'total_token_count')
+                        AND p.run_id IN (SELECT id FROM runs)
+                    GROUP BY p.run_id, p.ts, 3) g
+            ) e, (SELECT 1000000 AS width UNION ALL SELECT 60000000 UNION ALL SELECT 3600000000) w
+            GROUP BY e.run_id, w.width, 3, e.model, e.judge;
+            """),
     ];
 }

@@ -97,21 +97,46 @@ public sealed class SqliteMetricReader(SqliteConnectionFactory connections) : IM
         {
             return null;
         }
-        using var cmd = SqliteCommands.Command(c, "SELECT MIN(ts), MAX(ts) FROM points WHERE run_id = $r AND metric_id = $m", ("$r", runId), ("$m", metricId));
-        using var r = cmd.ExecuteReader();
-        return r.Read() && !r.IsDBNull(0) ? (r.GetInt64(0), r.GetInt64(1)) : null;
+        // Two index seeks: MIN and MAX in one query would read every point of the metric.
+        long? Seek(string order)
+        {
+            using var cmd = SqliteCommands.Command(c, $"SELECT ts FROM points WHERE run_id = $r AND metric_id = $m ORDER BY ts {order} LIMIT 1",
+                ("$r", runId), ("$m", metricId));
+            return cmd.ExecuteScalar() as long?;
+        }
+        return Seek("ASC") is { } first && Seek("DESC") is { } last ? (first, last) : null;
     }
 
-    /// <summary>Points grouped into buckets of <paramref name="stepMicros"/>; empty buckets are left out.</summary>
+    /// <summary>
+    /// Points grouped into buckets of <paramref name="stepMicros"/>; empty buckets are left out. From rollups plus raw
+    /// slivers when the step is whole seconds (counts, minima and maxima exact; means summed per bucket, equal to the
+    /// point-by-point mean up to floating-point rounding), else from the raw points.
+    /// </summary>
     public IReadOnlyList<SeriesBucket> GetSeries(long runId, string name, long from, long to, long stepMicros, CancellationToken ct = default)
     {
         using var c = connections.Open();
-        var metricId = GetMetricId(c, name);
-        var list = new List<SeriesBucket>();
-        if (metricId is null)
+        if (GetMetricId(c, name) is not { } id)
         {
-            return list;
+            return [];
         }
+        if (SqliteRollupSeries.Applies(from, to, stepMicros))
+        {
+            using var tx = c.BeginTransaction(deferred: true);
+            return SqliteRollupSeries.Read(c, tx, runId, id, from, to, stepMicros);
+        }
+        return GetSeriesFromPoints(c, runId, id, from, to, stepMicros);
+    }
+
+    /// <summary>The raw computation <see cref="GetSeries"/> must equal (also its path for sub-second steps).</summary>
+    public IReadOnlyList<SeriesBucket> GetSeriesFromPoints(long runId, string name, long from, long to, long stepMicros)
+    {
+        using var c = connections.Open();
+        return GetMetricId(c, name) is { } id ? GetSeriesFromPoints(c, runId, id, from, to, stepMicros) : [];
+    }
+
+    private static List<SeriesBucket> GetSeriesFromPoints(SqliteConnection c, long runId, long metricId, long from, long to, long stepMicros)
+    {
+        var list = new List<SeriesBucket>();
         using var cmd = SqliteCommands.Command(c, """
             SELECT (ts - $from) / $step AS b, COUNT(*), AVG(value), MIN(value), MAX(value)
             FROM points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to

@@ -17,6 +17,8 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
     // Per transaction: counts of numeric and other non-null values per (run, metric, metadata key), upserted at commit.
     private readonly Dictionary<(long Run, long Metric, string Key), (long Numeric, long Other)> _keys = [];
     private readonly Rollups.RollupAccumulator _rollups = new();
+    private readonly Rollups.TokenEventTracker _tokens = new();
+    private SqliteTokenTimes? _tokenTimes;
     private SqliteConnection? _connection;
     private SqliteWriteStatements? _sql;
     private Sqlite.SqliteRollupWriter? _rollupWriter;
@@ -79,6 +81,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
             {
                 _runIds.Clear();
                 _metricIds.Clear();
+                _tokens.Reset();
             }
         }
     }
@@ -95,6 +98,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
         try
         {
             _sql!.Use(tx);
+            _tokenTimes!.Use(tx);
             for (var i = 0; i < writes.Count; i++)
             {
                 outcomes[i] = WriteOne(writes[i], now, runs);
@@ -110,11 +114,14 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
             {
                 _sql.UpsertKey(runId, metricId, key, numeric, other);
             }
+            _tokens.FoldInto(_rollups);
             _rollupWriter!.Write(tx, _rollups);
             tx.Commit();
+            _tokens.Committed();
         }
         catch
         {
+            _tokens.Reset();
             // Ids cached during a rolled-back transaction may not exist in the file.
             _runIds.Clear();
             _metricIds.Clear();
@@ -154,6 +161,11 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
                     _sql!.InsertNonFinite(runId, metricId, p);
                     points++;
                     continue;
+                }
+                if (Rollups.TokenEventTracker.Tracks(p.Name))
+                {
+                    // Before the insert: a first look at this run and time reads what was stored there before.
+                    _tokens.Add(runId, p.Timestamp, p.Name, p.Value, p.ModelName, _tokenTimes!.Latest, _tokenTimes!.Stored);
                 }
                 _sql!.InsertPoint(runId, metricId, p);
                 _rollups.Add(runId, metricId, p.Timestamp, p.ModelName, p.Value);
@@ -241,10 +253,12 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
         }
         _sql?.Dispose();
         _rollupWriter?.Dispose();
+        _tokenTimes?.Dispose();
         _connection?.Dispose();
         _connection = connections.Open();
         _sql = new SqliteWriteStatements(_connection);
         _rollupWriter = new Sqlite.SqliteRollupWriter(_connection);
+        _tokenTimes = new SqliteTokenTimes(_connection);
     }
 
     /// <summary>Drops the connection after a failure so the next write starts clean (disk freed, lock gone).</summary>
@@ -252,9 +266,12 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
     {
         _sql?.Dispose();
         _rollupWriter?.Dispose();
+        _tokenTimes?.Dispose();
         _connection?.Dispose();
         _sql = null;
         _rollupWriter = null;
+        _tokenTimes = null;
+        _tokens.Reset();
         _connection = null;
         _runIds.Clear();
         _metricIds.Clear();

@@ -12,6 +12,7 @@ internal sealed class SqliteRollupWriter : IDisposable
 {
     private readonly SqliteCommand _upsertRollup;
     private readonly SqliteCommand _upsertEvents;
+    private readonly SqliteCommand _upsertTokens;
 
     public SqliteRollupWriter(SqliteConnection connection)
     {
@@ -40,6 +41,19 @@ internal sealed class SqliteRollupWriter : IDisposable
             _upsertEvents.Parameters.Add(new SqliteParameter { ParameterName = name, Value = DBNull.Value });
         }
         _upsertEvents.Prepare();
+        _upsertTokens = connection.CreateCommand();
+        _upsertTokens.CommandText = """
+            INSERT INTO token_rollups (run_id, width, bucket, model, judge, prompt, completion, total, total_value, events, derived)
+            VALUES ($r, $w, $b, $model, $j, $p, $c, $t, $tv, $e, $d)
+            ON CONFLICT (run_id, width, bucket, model, judge) DO UPDATE SET
+                prompt = prompt + excluded.prompt, completion = completion + excluded.completion, total = total + excluded.total,
+                total_value = total_value + excluded.total_value, events = events + excluded.events, derived = derived + excluded.derived
+            """;
+        foreach (var name in new[] { "$r", "$w", "$b", "$model", "$j", "$p", "$c", "$t", "$tv", "$e", "$d" })
+        {
+            _upsertTokens.Parameters.Add(new SqliteParameter { ParameterName = name, Value = DBNull.Value });
+        }
+        _upsertTokens.Prepare();
     }
 
     /// <summary>The SQL functions rollup maintenance and backfill use: rollup_merge(a, b) and the aggregate rollup_sketch(value).</summary>
@@ -91,11 +105,29 @@ internal sealed class SqliteRollupWriter : IDisposable
             es[2].Value = n;
             _upsertEvents.ExecuteNonQuery();
         }
+        _upsertTokens.Transaction = tx;
+        var ts = _upsertTokens.Parameters;
+        foreach (var (key, cell) in rollups.Tokens)
+        {
+            ts[0].Value = key.RunId;
+            ts[1].Value = key.Width;
+            ts[2].Value = key.Bucket;
+            ts[3].Value = key.Model;
+            ts[4].Value = key.Judge ? 1 : 0;
+            ts[5].Value = cell.Prompt;
+            ts[6].Value = cell.Completion;
+            ts[7].Value = cell.Total;
+            ts[8].Value = cell.TotalValue;
+            ts[9].Value = cell.Events;
+            ts[10].Value = cell.Derived;
+            _upsertTokens.ExecuteNonQuery();
+        }
     }
 
     public void Dispose()
     {
         _upsertRollup.Dispose();
         _upsertEvents.Dispose();
+        _upsertTokens.Dispose();
     }
 }

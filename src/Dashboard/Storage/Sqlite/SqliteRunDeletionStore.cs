@@ -29,6 +29,10 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer) : IRunDelet
             (SELECT run_id, metric_id, width, bucket, model FROM point_rollups WHERE run_id = $a LIMIT $n)
         """,
         "DELETE FROM run_event_seconds WHERE (run_id, second) IN (SELECT run_id, second FROM run_event_seconds WHERE run_id = $a LIMIT $n)",
+        """
+        DELETE FROM token_rollups WHERE (run_id, width, bucket, model, judge) IN
+            (SELECT run_id, width, bucket, model, judge FROM token_rollups WHERE run_id = $a LIMIT $n)
+        """,
     ];
 
     public bool MarkDeleted(string run, long now, long? receivedBefore = null) =>
@@ -64,6 +68,10 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer) : IRunDelet
             """, pointCutoff, stop);
         DeleteInBatches("DELETE FROM run_event_seconds WHERE (run_id, second) IN (SELECT run_id, second FROM run_event_seconds WHERE second < $a LIMIT $n)",
             pointCutoff, stop);
+        DeleteInBatches("""
+            DELETE FROM token_rollups WHERE (run_id, width, bucket, model, judge) IN
+                (SELECT run_id, width, bucket, model, judge FROM token_rollups WHERE bucket < $a LIMIT $n)
+            """, pointCutoff, stop);
         var logs = DeleteInBatches("DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < $a LIMIT $n)", cutoff, stop);
         if (points > 0)
         {

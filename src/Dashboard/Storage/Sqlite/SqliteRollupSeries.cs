@@ -1,0 +1,119 @@
+using Dashboard.Storage.Rollups;
+using Microsoft.Data.Sqlite;
+
+namespace Dashboard.Storage.Sqlite;
+
+/// <summary>
+/// A series (buckets of a step counted from the range's start) from rollups: each series bucket is split like any range
+/// (<see cref="RangePlan"/>), so every rollup row read lies inside one series bucket and raw points are read only in the
+/// sub-second slivers around its edges. Pieces of neighbouring buckets that touch are read in one query.
+/// </summary>
+internal static class SqliteRollupSeries
+{
+    /// <summary>Beyond this many series buckets the plan costs more than it saves; the caller reads raw points.</summary>
+    public const long MaxBuckets = 20_000;
+
+    /// <summary>True when the rollups can answer: steps of whole seconds over a bounded number of buckets.</summary>
+    public static bool Applies(long from, long to, long step) =>
+        step >= RollupLevels.Second && from > -(1L << 60) && to < 1L << 60 && to >= from && (to - from) / step < MaxBuckets;
+
+    public static IReadOnlyList<SeriesBucket> Read(SqliteConnection c, SqliteTransaction tx, long runId, long metricId, long from, long to, long step)
+    {
+        var count = (to - from) / step + 1;
+        var rollups = new List<RollupPiece>();
+        var raw = new List<RawPiece>();
+        for (long k = 0; k < count; k++)
+        {
+            var lo = from + k * step;
+            var plan = RangePlan.For(lo, Math.Min(to, lo + step - 1));
+            rollups.AddRange(plan.Rollups);
+            raw.AddRange(plan.Raw);
+        }
+        var sums = new (long Count, double Sum, double Min, double Max)[count];
+        foreach (var piece in Touching(rollups))
+        {
+            using var cmd = SqliteCommands.Command(c, """
+                SELECT bucket, count, sum, min, max FROM point_rollups
+                WHERE run_id = $r AND metric_id = $m AND width = $w AND bucket >= $from AND bucket < $to
+                """, ("$r", runId), ("$m", metricId), ("$w", piece.Width), ("$from", piece.From), ("$to", piece.To));
+            cmd.Transaction = tx;
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                Fold(ref sums[(r.GetInt64(0) - from) / step], r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4));
+            }
+        }
+        foreach (var piece in TouchingRaw(raw))
+        {
+            using var cmd = SqliteCommands.Command(c, "SELECT ts, value FROM points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to",
+                ("$r", runId), ("$m", metricId), ("$from", piece.From), ("$to", piece.To));
+            cmd.Transaction = tx;
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var v = r.GetDouble(1);
+                Fold(ref sums[(r.GetInt64(0) - from) / step], 1, v, v, v);
+            }
+        }
+        var list = new List<SeriesBucket>();
+        for (var k = 0; k < count; k++)
+        {
+            if (sums[k] is { Count: > 0 } s)
+            {
+                list.Add(new SeriesBucket(Timestamps.FromMicros(from + k * step), s.Count, s.Sum / s.Count, s.Min, s.Max));
+            }
+        }
+        return list;
+    }
+
+    private static void Fold(ref (long Count, double Sum, double Min, double Max) into, long count, double sum, double min, double max) =>
+        into = into.Count == 0 ? (count, sum, min, max) : (into.Count + count, into.Sum + sum, Math.Min(into.Min, min), Math.Max(into.Max, max));
+
+    /// <summary>Pieces of one width that touch (the end of one is the start of the next) joined, so aligned steps cost one query per width.</summary>
+    private static IEnumerable<RollupPiece> Touching(List<RollupPiece> pieces)
+    {
+        foreach (var group in pieces.GroupBy(p => p.Width))
+        {
+            RollupPiece? open = null;
+            foreach (var p in group.OrderBy(p => p.From))
+            {
+                if (open is { } o && o.To == p.From)
+                {
+                    open = o with { To = p.To };
+                    continue;
+                }
+                if (open is { } done)
+                {
+                    yield return done;
+                }
+                open = p;
+            }
+            if (open is { } last)
+            {
+                yield return last;
+            }
+        }
+    }
+
+    private static IEnumerable<RawPiece> TouchingRaw(List<RawPiece> pieces)
+    {
+        RawPiece? open = null;
+        foreach (var p in pieces.OrderBy(p => p.From))
+        {
+            if (open is { } o && o.To + 1 == p.From)
+            {
+                open = o with { To = p.To };
+                continue;
+            }
+            if (open is { } done)
+            {
+                yield return done;
+            }
+            open = p;
+        }
+        if (open is { } last)
+        {
+            yield return last;
+        }
+    }
+}
