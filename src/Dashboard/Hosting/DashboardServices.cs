@@ -49,6 +49,7 @@ public static class DashboardServices
         builder.Services.AddSingleton<IWebhookStatusStore, SqliteWebhookStatusStore>();
         builder.Services.AddSingleton<IAlertConditionReader, SqliteAlertConditionReader>();
         builder.Services.AddSingleton<IExportStore, SqliteExportStore>();
+        builder.Services.AddSingleton<IExplorerReader, SqliteExplorerReader>();
         builder.Services.AddEfStores();
         builder.Services.AddDbContextFactory<DashboardDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<SqliteConnectionFactory>().ConnectionString));
