@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Dashboard.Components.Charts;
 
 // ApexCharts' option object as C# records: only the parts the pages use. Property names serialize in
-// camelCase to ApexCharts' own keys; "unit" and "integer" are ours, read by wwwroot/js/charts.js to set
+// camelCase to ApexCharts' own keys; "unit" and "integer" are ours, read by wwwroot/js/apex-interop.js to set
 // label and tooltip formatters (functions cannot travel as JSON). Nulls are left out, so ApexCharts keeps
 // its defaults.
 

@@ -3,7 +3,7 @@ namespace Dashboard.Components.Charts;
 /// <summary>
 /// What a page asks <see cref="ApexChart"/> to draw, in the page's terms: series of points, axes with units,
 /// the time span the x axis must cover (the chosen range, not the data's extent) and shaded bands.
-/// <see cref="ApexOptionsBuilder"/> turns it into ApexCharts options; wwwroot/js/charts.js only draws.
+/// <see cref="ApexOptionsBuilder"/> turns it into ApexCharts options; wwwroot/js/apex-interop.js only draws.
 /// </summary>
 public sealed record ChartSpec(ChartKind Kind, IReadOnlyList<ChartSeries> Series)
 {
