@@ -226,7 +226,7 @@ public sealed partial class RunsListPage
 
     private static string DurationText(TimeSpan? d) => d switch
     {
-        null => Dashboard.Components.Format.Dash,
+        null => Dashboard.Core.Format.Dash,
         { TotalSeconds: < 1 } => "< 1s",
         { TotalMinutes: < 1 } v => $"{(int)v.TotalSeconds}s",
         { TotalHours: < 1 } v => $"{(int)v.TotalMinutes}m {v.Seconds}s",
