@@ -22,6 +22,11 @@ function trim(v) {
   return String(Number(v.toFixed(digits)));
 }
 
+function money(v) {
+  const a = Math.abs(v);
+  return a >= 100 ? v.toFixed(0) : a >= 1 ? v.toFixed(2) : v.toFixed(Math.abs(v) >= 0.01 || v === 0 ? 2 : 4);
+}
+
 export function format(v, unit) {
   if (v === null || v === undefined || Number.isNaN(v)) return '–';
   switch (unit) {
@@ -30,7 +35,8 @@ export function format(v, unit) {
     case 'tokens': return compact(v) + ' tokens';
     case 'count': return compact(Math.round(v));
     case '/min': return compact(v) + '/min';
-    default: return compact(v);
+    // 'money:USD': cost figures are small (0.0023 USD a generation), so keep four decimals below one unit.
+    default: return typeof unit === 'string' && unit.startsWith('money:') ? money(v) + ' ' + unit.slice(6) : compact(v);
   }
 }
 

@@ -21,6 +21,10 @@ public sealed partial class AlertsGrid
     private CancellationTokenSource? _stop;
     private AlertNotifier? _notifier;
     private bool _liveOn;
+    private List<Silence> _silences = [];
+    private SilenceDraft? _silenceDraft;
+    private string? _userName;
+    private int _ticks;
 
     /// <summary>The run whose alerts are shown; null shows every run's (with filters).</summary>
     [Parameter] public string? Run { get; set; }
@@ -58,9 +62,12 @@ public sealed partial class AlertsGrid
     {
         _now = Time.GetUtcNow();
         _alerts = await Store.GetAsync(Run, null, null, Limit);
+        await LoadSilencesAsync();
         if (AuthState is not null)
         {
-            _mayAct = (await AuthState).User.IsInRole(AccessPolicy.RoleAdmin);
+            var user = (await AuthState).User;
+            _mayAct = user.IsInRole(AccessPolicy.RoleAdmin);
+            _userName = user.Identity?.Name;
         }
         _notifier = Services.GetService<AlertNotifier>();
         if (RendererInfo.IsInteractive && _notifier is not null)
@@ -122,8 +129,14 @@ public sealed partial class AlertsGrid
         {
             while (await _tick!.WaitForNextTickAsync(ct))
             {
-                await InvokeAsync(() =>
+                await InvokeAsync(async () =>
                 {
+                    // Silences end by themselves: re-read the few active ones now and then so marks follow.
+                    if (++_ticks % SilenceRecheckTicks == 0 && _silences.Count > 0)
+                    {
+                        await LoadSilencesAsync();
+                        _dirty = true;
+                    }
                     var open = _alerts.Any(a => a.ResolvedAt is null);
                     if (_dirty || open)
                     {
@@ -155,6 +168,45 @@ public sealed partial class AlertsGrid
         }
         await Sink.OnAlertChangedAsync(new AlertChange(resolved, Notify: true));
         Snackbar.Add($"Alert {alert.Rule} resolved.", MudBlazor.Severity.Success);
+    }
+
+    /// <summary>Every this many render ticks (seconds) the silences are re-read, so an ended one unmarks its alerts.</summary>
+    private const int SilenceRecheckTicks = 15;
+
+    /// <summary>Active and pending silences, and each alert marked by the active ones (a resolved alert is never silenced).</summary>
+    private async Task LoadSilencesAsync()
+    {
+        var now = Time.GetUtcNow();
+        _silences = [.. (await Silences.GetAsync(null)).Where(s => s.StateAt(now) != Silence.Expired)];
+        var active = new ActiveSilences(_silences, now);
+        for (var i = 0; i < _alerts.Count; i++)
+        {
+            var a = _alerts[i];
+            var silence = a.State == AlertState.Resolved ? null : active.For(a.Rule, a.Run, a.Severity);
+            _alerts[i] = a with { Silenced = silence is not null, SilenceId = silence?.Id };
+        }
+    }
+
+    private async Task ReloadSilencesAsync()
+    {
+        await LoadSilencesAsync();
+        StateHasChanged();
+    }
+
+    private Silence? SilenceOf(AlertChangedMessage a) => a.SilenceId is { } id ? _silences.FirstOrDefault(s => s.Id == id) : null;
+
+    /// <summary>Takes the alert: it stays firing and shown, marked acknowledged; an acknowledgement notifies nobody.</summary>
+    private async Task AcknowledgeAsync(AlertChangedMessage alert)
+    {
+        var active = await Silences.GetActiveAsync();
+        var acked = await Store.AcknowledgeAsync(alert.Id, _userName, null, Timestamps.ToMicros(Time.GetUtcNow()), active);
+        if (acked is null)
+        {
+            Snackbar.Add("That alert no longer exists.", MudBlazor.Severity.Warning);
+            return;
+        }
+        await Sink.OnAlertChangedAsync(new AlertChange(acked, Notify: false));
+        Snackbar.Add($"Alert {alert.Rule} acknowledged.", MudBlazor.Severity.Success);
     }
 
     private static int SeverityOrder(string severity) => Array.IndexOf(AlertSeverity.All, severity) is var i and >= 0 ? -i : 1;

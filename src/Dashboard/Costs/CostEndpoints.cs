@@ -51,21 +51,32 @@ public static class CostEndpoints
         }
         if (merge)
         {
-            var stored = await prices.GetPricesAsync(ct);
-            var combined = stored.Where(s => !rows.Any(r => Same(r, s))).Concat(rows).ToList();
-            var tableErrors = new List<FieldError>();
-            PriceTableParser.CheckTable(combined, tableErrors);
-            if (tableErrors.Count > 0)
+            if (await MergePricesAsync(rows, prices, ct) is { } refused)
             {
-                return Invalid([new FieldError("prices[0].currency", $"The imported prices must be in the table's currency, {stored[0].Currency}.")]);
+                return Invalid([refused]);
             }
-            await prices.MergePricesAsync(rows, ct);
         }
         else
         {
             await prices.ReplacePricesAsync(rows, ct);
         }
         return TypedResults.Ok(Response(await prices.GetPricesAsync(ct)));
+    }
+
+    /// <summary>Merges imported rows into the table (the import endpoint and the settings page's file import); the fault
+    /// when they would mix currencies, else null.</summary>
+    public static async Task<FieldError?> MergePricesAsync(IReadOnlyList<PriceEntry> rows, IPriceStore prices, CancellationToken ct)
+    {
+        var stored = await prices.GetPricesAsync(ct);
+        var combined = stored.Where(s => !rows.Any(r => Same(r, s))).Concat(rows).ToList();
+        var tableErrors = new List<FieldError>();
+        PriceTableParser.CheckTable(combined, tableErrors);
+        if (tableErrors.Count > 0)
+        {
+            return new FieldError("prices[0].currency", $"The imported prices must be in the table's currency, {stored[0].Currency}.");
+        }
+        await prices.MergePricesAsync(rows, ct);
+        return null;
     }
 
     internal static async Task<IResult> GetAcceptanceAsync(IGoalStore goals, CancellationToken ct) =>

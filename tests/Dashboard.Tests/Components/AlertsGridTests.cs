@@ -10,12 +10,20 @@ namespace Dashboard.Tests.Components;
 
 public sealed class AlertsGridTests : PageComponentTest
 {
+    private IRenderedComponent<MudBlazor.MudDialogProvider>? _dialogs;
+
+    private IRenderedComponent<MudBlazor.MudDialogProvider> Dialogs => _dialogs!;
+
     private IRenderedComponent<AlertsGrid> RenderGrid(AlertTestDb db, Action<ComponentParameterCollectionBuilder<AlertsGrid>>? parameters = null)
     {
         Services.AddSingleton(db.Store);
+        Services.AddSingleton(db.Silences);
         Services.AddSingleton<IAlertSink>(db.Sink);
         Services.AddSingleton<TimeProvider>(db.Clock);
         Services.AddSingleton(Options.Create(new AuthOptions { Mode = "None" }));
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
+        Render<MudBlazor.MudPopoverProvider>();
+        _dialogs = Render<MudBlazor.MudDialogProvider>();
         return RenderInteractive<AlertsGrid>(p => parameters?.Invoke(p));
     }
 
@@ -66,4 +74,75 @@ public sealed class AlertsGridTests : PageComponentTest
         cut.Find("#alerts-table .message").TextContent.Should().Be(xss);
         cut.FindAll(".alert-resolve").Should().ContainSingle("external alerts are resolved by hand");
     }
+
+    private static async Task<AlertTestDb> FiringDbAsync()
+    {
+        var db = new AlertTestDb();
+        db.AddPoints("r1", "success_rate", Enumerable.Repeat(0.0, 30));
+        await db.EvaluateAsync();
+        return db;
+    }
+
+    [Fact]
+    public async Task Acknowledge_FiringAlert_MarkedAcknowledgedAndNotNotified()
+    {
+        using var db = await FiringDbAsync();
+        var cut = RenderGrid(db);
+        var before = db.Sink.Changes.Count;
+
+        await cut.Find("tr:has([data-rule='low_success_rate']) .alert-ack").ClickAsync(new());
+
+        var stored = (await db.Store.GetAsync("r1", null, null, 10)).Single(a => a.Rule == "low_success_rate");
+        stored.AcknowledgedAt.Should().NotBeNull();
+        db.Sink.Changes.Skip(before).Should().ContainSingle().Which.Notify.Should().BeFalse("an acknowledgement notifies nobody");
+    }
+
+    [Fact]
+    public async Task SilenceDialog_NoReasonAndBadDuration_ErrorsNextToFieldsNothingStored()
+    {
+        using var db = await FiringDbAsync();
+        var cut = RenderGrid(db);
+
+        cut.Find("tr:has([data-rule='low_success_rate']) .alert-silence").Click();
+        Dialogs.Find("#silence-duration").Change("soon");
+        await Dialogs.Find("#silence-save").ClickAsync(new());
+
+        Dialogs.WaitForAssertion(() => HelperOf("silence-duration").Should().Contain("duration must be a number and a unit", Dialogs.Markup));
+        Dialogs.Find("#silence-duration").Change("1h");
+        await Dialogs.Find("#silence-save").ClickAsync(new());
+        Dialogs.WaitForAssertion(() => HelperOf("silence-reason").Should().Contain("reason must be a string"));
+        (await db.Silences.GetAsync(null)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task SilenceDialog_ByRunWithHostileReason_RowsMarkedSilencedReasonShownAsTextThenExpired()
+    {
+        using var db = await FiringDbAsync();
+        const string xss = "<script>alert(1)</script> load test";
+        var cut = RenderGrid(db);
+
+        cut.Find("tr:has([data-rule='low_success_rate']) .alert-silence").Click();
+        var radios = Dialogs.FindAll("#silence-by input[type='radio']");
+        radios.Should().HaveCount(4, Dialogs.Find("#silence-by").OuterHtml);
+        radios[1].Click();
+        Dialogs.Find("#silence-reason").Change(xss);
+        await Dialogs.Find("#silence-save").ClickAsync(new());
+
+        var silence = (await db.Silences.GetAsync(Silence.Active)).Should().ContainSingle().Subject;
+        silence.Run.Should().Be("r1");
+        silence.Rule.Should().BeNull();
+        cut.WaitForAssertion(() => cut.FindAll("#alerts-table [data-silenced]").Should().HaveCount(cut.FindAll("#alerts-table [data-state='firing']").Count));
+        cut.Find(".silence-reason").TextContent.Should().Be(xss);
+        cut.FindAll("script").Should().BeEmpty();
+        cut.FindAll(".alert-silence").Should().BeEmpty("a silenced alert offers no second silence");
+
+        await cut.Find(".silence-expire").ClickAsync(new());
+
+        (await db.Silences.GetAsync(Silence.Active)).Should().BeEmpty();
+        cut.WaitForAssertion(() => cut.FindAll("#alerts-table [data-silenced]").Should().BeEmpty());
+        cut.Find("#silences-empty").Should().NotBeNull();
+    }
+
+    private string HelperOf(string inputId) =>
+        Dialogs.Find($"#{inputId}").Closest(".mud-input-control")!.QuerySelector(".mud-input-helper-text")!.TextContent;
 }

@@ -62,4 +62,7 @@ public static class Units
     public const string Tokens = "tokens";
     public const string Count = "count";
     public const string PerMinute = "/min";
+
+    /// <summary>An amount of money in an ISO 4217 currency, e.g. "money:USD".</summary>
+    public static string Money(string currency) => "money:" + currency;
 }
