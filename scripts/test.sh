@@ -39,9 +39,14 @@ for project in tests/Dashboard.Tests tests/Dashboard.IntegrationTests; do
     --results-directory "$results" || status=1
 done
 # The integration suite again with every host on PostgreSQL (a database per host, tests/.../Infrastructure/TestPostgres).
-# Classes that check the SQLite file itself skip themselves there ([SqliteFact]). POSTGRES_PASS_FILTER selects the
-# classes whose areas run on PostgreSQL so far (README, "PostgreSQL": what is not ported yet).
-POSTGRES_PASS_FILTER="FullyQualifiedName~.Storage.Postgres."
+# Tests that check SQLite itself (its file, PRAGMAs, locks) skip themselves there ([SqliteFact], [SqliteTheory]).
+# POSTGRES_PASS_FILTER leaves out only what waits for a PostgreSQL twin (README, "PostgreSQL": status): exports
+# and whatever reads one, costs and goals.
+POSTGRES_PASS_FILTER="FullyQualifiedName!~.Export.&FullyQualifiedName!~CostApiTests&FullyQualifiedName!~GoalApiTests&FullyQualifiedName!~ExportCostTests\
+&FullyQualifiedName!~XlsxHostileNameTests&FullyQualifiedName!~ClientBatchingTests.FlushInterval_FewEvents_SentWithoutFlushOrDispose\
+&FullyQualifiedName!~ClientAccuracyTests.Replay_RecordedAfterimageCalls&FullyQualifiedName!~NoneModeHostTests.ForgedHostAndOrigin_ExportSettingsDelete\
+&FullyQualifiedName!~AlertLifecycleHostTests.BudgetRules&FullyQualifiedName!~AlertsFlowTests.FailedGenerationBurst\
+&FullyQualifiedName!~LimitsAndRetentionTests.RetentionSweep_RemovesOldPointsAndRuns_KeepsRecent"
 DASHBOARD_TEST_PROVIDER=PostgreSQL dotnet test tests/Dashboard.IntegrationTests --no-build -nologo \
   --filter "$POSTGRES_PASS_FILTER" --logger "trx;LogFilePrefix=Dashboard.IntegrationTests.PostgreSQL" \
   --results-directory "$results" || status=1

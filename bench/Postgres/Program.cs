@@ -2,7 +2,10 @@
 //  1. ingest points/s over HTTP (batches of 1,000 points, 4 clients, 2xx only after commit) into a dashboard on
 //     PostgreSQL and one on SQLite, and raw binary COPY of the same rows into the same PostgreSQL points table
 //     (same indexes, same partitions): the database's own ceiling on this machine;
-//  2. stats, series and run-page latency at N points (default 10,000,000) in one run, on both providers.
+//  2. two dashboards on one PostgreSQL (2 clients each) against one (4 clients), same batches;
+//  3. stats, series and run-page latency at N points (default 10,000,000) in one run, on both providers, the run
+//     filled over HTTP (generation events with timestamps), so each store holds exactly what its writer keeps
+//     (SQLite's rollups included).
 // Needs a PostgreSQL server: DASHBOARD_TEST_POSTGRES (scripts/pg-throwaway.sh start prints it); each phase makes
 // its own database there. Usage:
 //   eval "$(bash scripts/pg-throwaway.sh start)"; dotnet build -c Release src/Dashboard
@@ -12,7 +15,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -40,24 +42,32 @@ await using (var sqlite = await Dashboard(dll, "Sqlite", $"Data Source={sqlitePa
     Console.WriteLine($"SQLite over HTTP: {http.PointsPerSecond:N0} points/s ({http.Points:N0} acknowledged)");
 }
 
-Console.WriteLine($"\n== Reads at {readPoints:N0} points in one run (median of 5, after one warm-up) ==");
+Console.WriteLine("\n== Two dashboards on one PostgreSQL (2 clients each) against one (4 clients) ==");
+var pgTwo = NewDatabase(server, "two");
+await using (var a = await Dashboard(dll, "PostgreSQL", pgTwo))
+await using (var b = await Dashboard(dll, "PostgreSQL", pgTwo))
+{
+    var both = await Task.WhenAll(IngestAsync(a.Http, seconds, clients: 2, run: "two-a"), IngestAsync(b.Http, seconds, clients: 2, run: "two-b"));
+    Console.WriteLine($"two instances: {both.Sum(r => r.PointsPerSecond):N0} points/s together ({both[0].PointsPerSecond:N0} + {both[1].PointsPerSecond:N0})");
+}
+
+Console.WriteLine($"\n== Reads at about {readPoints:N0} points in one run (median of 5, after one warm-up) ==");
 var pgRead = NewDatabase(server, "read");
 var sqliteRead = Path.Combine(Path.GetTempPath(), $"pg-bench-read-{Guid.NewGuid():N}.db");
-// Each dashboard creates its schema; the points are then loaded straight into the store, as a long run would leave them.
-await using (var pg = await Dashboard(dll, "PostgreSQL", pgRead))
+foreach (var (provider, connection) in new[] { ("PostgreSQL", pgRead), ("Sqlite", $"Data Source={sqliteRead}") })
 {
-    await Json(pg.Http, "{\"type\":\"metric\",\"name\":\"warm\",\"value\":1}");
+    await using var d = await Dashboard(dll, provider, connection);
+    var fill = Stopwatch.StartNew();
+    var stored = await FillAsync(d.Http, readPoints, dayStart);
+    Console.WriteLine($"filled {provider} over HTTP with {stored:N0} points in {fill.Elapsed.TotalSeconds:N1} s ({stored / fill.Elapsed.TotalSeconds:N0} points/s)");
 }
-await using (var sqlite = await Dashboard(dll, "Sqlite", $"Data Source={sqliteRead}"))
+if (PgScalar(pgRead, "SELECT 1") is not null)
 {
-    await Json(sqlite.Http, "{\"type\":\"metric\",\"name\":\"warm\",\"value\":1}");
+    using var c = new NpgsqlConnection(pgRead);
+    c.Open();
+    // A long-lived store has been vacuumed: the visibility map lets series reads stay index-only.
+    PgExec(c, "VACUUM ANALYZE points");
 }
-var fill = Stopwatch.StartNew();
-FillPostgres(pgRead, readPoints, dayStart);
-Console.WriteLine($"filled PostgreSQL in {fill.Elapsed.TotalSeconds:N1} s");
-fill.Restart();
-FillSqlite(sqliteRead, readPoints, dayStart);
-Console.WriteLine($"filled SQLite in {fill.Elapsed.TotalSeconds:N1} s");
 string[] urls =
 [
     "/api/v1/runs/big/stats?name=generation_time&window=all",
@@ -74,13 +84,13 @@ foreach (var (provider, connection) in new[] { ("PostgreSQL", pgRead), ("Sqlite"
 }
 return 0;
 
-static async Task<(long Points, double PointsPerSecond)> IngestAsync(HttpClient http, int seconds)
+static async Task<(long Points, double PointsPerSecond)> IngestAsync(HttpClient http, int seconds, int clients = 4, string run = "ingest")
 {
-    var body = Encoding.UTF8.GetBytes("{\"run\":\"ingest\",\"events\":[" + string.Join(",", Enumerable.Range(0, 1000)
+    var body = Encoding.UTF8.GetBytes("{\"run\":\"" + run + "\",\"events\":[" + string.Join(",", Enumerable.Range(0, 1000)
         .Select(i => $"{{\"type\":\"metric\",\"name\":\"latency_{i % 20}\",\"value\":{i}.5}}")) + "]}");
     long ok = 0;
     var clock = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
     {
         while (clock.Elapsed.TotalSeconds < seconds)
         {
@@ -126,72 +136,67 @@ static double RawCopy(string connection, int seconds, long dayStart)
     return rows / clock.Elapsed.TotalSeconds;
 }
 
-static IEnumerable<(long Ts, int Metric, double Value)> Points(int total, long dayStart)
+// Generation events of 6 points each (generation_time, success_rate, three token counts, evaluation...), one every
+// 10 ms of one day, posted by 4 clients in batches of 2,000 events; returns the points stored.
+static async Task<long> FillAsync(HttpClient http, int points, long dayStart)
 {
-    var random = new Random(7);
-    // 8 metrics per generation, one generation every 10 ms: 10M points span about 3.5 hours of one day.
-    for (var i = 0; i < total; i++)
+    const int batch = 2_000;
+    var events = 0;
+    var sent = 0;
+    var perEvent = 0;
+    var gate = new object();
+    await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
     {
-        var m = i % 8;
-        yield return (dayStart + (i / 8) * 10_000L, m + 1, m == 0 ? random.NextDouble() * 10 : m == 1 ? (random.NextDouble() < 0.93 ? 1 : 0) : random.Next(1, 900));
-    }
-}
-
-static string[] MetricNames() => ["generation_time", "success_rate", "prompt_token_count", "completion_token_count", "total_token_count",
-    "conversation_length", "evaluation_time", "latency"];
-
-static void FillPostgres(string connection, int total, long dayStart)
-{
-    using var c = new NpgsqlConnection(connection);
-    c.Open();
-    PgExec(c, "INSERT INTO runs (name, project, created_at, last_received_at) VALUES ('big', 'bench', 0, 0)");
-    var runId = (long)PgScalar(c, "SELECT id FROM runs WHERE name = 'big'");
-    var ids = MetricNames().Select(m => (long)PgScalar(c, $"INSERT INTO metric_names (name) VALUES ('{m}') ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id")).ToArray();
-    using (var copy = c.BeginBinaryImport("COPY points (run_id, metric_id, ts, value) FROM STDIN (FORMAT BINARY)"))
-    {
-        foreach (var (ts, m, v) in Points(total, dayStart))
+        while (true)
         {
-            copy.StartRow();
-            copy.Write(runId, NpgsqlDbType.Bigint);
-            copy.Write(ids[m - 1], NpgsqlDbType.Bigint);
-            copy.Write(ts, NpgsqlDbType.Bigint);
-            copy.Write(v, NpgsqlDbType.Double);
+            int first;
+            lock (gate)
+            {
+                if (perEvent > 0 && (long)sent * perEvent >= points)
+                {
+                    return;
+                }
+                first = sent;
+                sent += batch;
+            }
+            var random = new Random(first);
+            var body = new StringBuilder("{\"run\":\"big\",\"events\":[");
+            for (var i = first; i < first + batch; i++)
+            {
+                var ts = DateTimeOffset.FromUnixTimeMilliseconds((dayStart / 1000) + i * 10L).ToString("O", CultureInfo.InvariantCulture);
+                body.Append(i > first ? "," : "").Append(CultureInfo.InvariantCulture, $$"""
+                    {"type":"generation","timestamp":"{{ts}}","duration":{{random.NextDouble() * 10:F4}},"success":{{(random.NextDouble() < 0.93 ? "true" : "false")}},"model_name":"m{{i % 3}}","prompt_token_count":{{random.Next(1, 900)}},"completion_token_count":{{random.Next(1, 900)}},"total_token_count":{{random.Next(2, 1800)}}}
+                    """);
+            }
+            body.Append("]}");
+            var text = body.ToString();
+            HttpResponseMessage response;
+            while (true)
+            {
+                using var content = new StringContent(text, Encoding.UTF8, "application/json");
+                response = await http.PostAsync("/api/v1/ingest", content);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    break;
+                }
+                // Back-pressure (429/503): the same batch again, a little later.
+                response.Dispose();
+                await Task.Delay(50);
+            }
+            var reply = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            response.Dispose();
+            lock (gate)
+            {
+                events += batch;
+                if (perEvent == 0 && reply.TryGetProperty("points", out var p))
+                {
+                    perEvent = p.GetInt32() / batch;
+                }
+            }
         }
-        copy.Complete();
-    }
-    PgExec(c, $"""
-        INSERT INTO run_metrics (run_id, metric_id, count, sum, min, max, last_value, last_ts)
-        SELECT run_id, metric_id, COUNT(*), SUM(value), MIN(value), MAX(value), 0, MAX(ts) FROM points WHERE run_id = {runId} GROUP BY run_id, metric_id;
-        UPDATE runs SET first_ts = {dayStart}, last_ts = (SELECT MAX(ts) FROM points WHERE run_id = {runId}), event_count = {total / 8} WHERE id = {runId};
-        VACUUM ANALYZE points;
-        """);
-}
-
-static void FillSqlite(string path, int total, long dayStart)
-{
-    using var c = new SqliteConnection($"Data Source={path}");
-    c.Open();
-    using var tx = c.BeginTransaction();
-    SqliteExec(c, "INSERT INTO runs (name, project, created_at, last_received_at) VALUES ('big', 'bench', 0, 0)");
-    var runId = (long)SqliteScalar(c, "SELECT id FROM runs WHERE name = 'big'");
-    var ids = MetricNames().Select(m => (long)SqliteScalar(c, $"INSERT INTO metric_names (name) VALUES ('{m}') ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id")).ToArray();
-    using var insert = c.CreateCommand();
-    insert.CommandText = "INSERT INTO points (run_id, metric_id, ts, value) VALUES ($r, $m, $t, $v)";
-    var (pr, pm, pt, pv) = (insert.Parameters.Add("$r", SqliteType.Integer), insert.Parameters.Add("$m", SqliteType.Integer),
-        insert.Parameters.Add("$t", SqliteType.Integer), insert.Parameters.Add("$v", SqliteType.Real));
-    insert.Prepare();
-    pr.Value = runId;
-    foreach (var (ts, m, v) in Points(total, dayStart))
-    {
-        (pm.Value, pt.Value, pv.Value) = (ids[m - 1], ts, v);
-        insert.ExecuteNonQuery();
-    }
-    SqliteExec(c, $"""
-        INSERT INTO run_metrics (run_id, metric_id, count, sum, min, max, last_value, last_ts)
-        SELECT run_id, metric_id, COUNT(*), SUM(value), MIN(value), MAX(value), 0, MAX(ts) FROM points WHERE run_id = {runId} GROUP BY run_id, metric_id;
-        UPDATE runs SET first_ts = {dayStart}, last_ts = (SELECT MAX(ts) FROM points WHERE run_id = {runId}), event_count = {total / 8} WHERE id = {runId};
-        """);
-    tx.Commit();
+    }));
+    var metrics = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/v1/runs/big/metrics")).RootElement;
+    return metrics.EnumerateArray().Sum(m => m.GetProperty("count").GetInt64());
 }
 
 static async Task<double> MedianMsAsync(HttpClient http, string url)
@@ -207,12 +212,6 @@ static async Task<double> MedianMsAsync(HttpClient http, string url)
         times.Add(clock.Elapsed.TotalMilliseconds);
     }
     return times.Order().ElementAt(2);
-}
-
-static async Task Json(HttpClient http, string evt)
-{
-    using var content = new StringContent("{\"run\":\"warm\",\"events\":[" + evt + "]}", Encoding.UTF8, "application/json");
-    (await http.PostAsync("/api/v1/ingest", content)).EnsureSuccessStatusCode();
 }
 
 static async Task<RunningDashboard> Dashboard(string dll, string provider, string connection)
@@ -255,19 +254,6 @@ static void PgExec(NpgsqlConnection c, string sql)
     cmd.ExecuteNonQuery();
 }
 
-static object SqliteScalar(SqliteConnection c, string sql)
-{
-    using var cmd = c.CreateCommand();
-    cmd.CommandText = sql;
-    return cmd.ExecuteScalar()!;
-}
-
-static void SqliteExec(SqliteConnection c, string sql)
-{
-    using var cmd = c.CreateCommand();
-    cmd.CommandText = sql;
-    cmd.ExecuteNonQuery();
-}
 
 sealed record RunningDashboard(Process Process, HttpClient Http) : IAsyncDisposable
 {

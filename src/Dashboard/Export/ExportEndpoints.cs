@@ -24,10 +24,16 @@ public static class ExportEndpoints
         return app;
     }
 
-    internal static async Task<IResult> GetExport(string run, SqliteConnectionFactory connections, TimeProvider time, IPriceStore prices,
+    internal static async Task<IResult> GetExport(string run, IServiceProvider services, TimeProvider time, IPriceStore prices,
         string? format = null, string? window = null, string? from = null, string? to = null, string? names = null,
         string? compression = null)
     {
+        // Exports read SQLite directly until their PostgreSQL twin lands: on PostgreSQL the rest of the host still starts.
+        if (services.GetService<SqliteConnectionFactory>() is not { } connections)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status501NotImplemented, title: "Exports are not available on PostgreSQL yet.",
+                detail: "Run exports from a dashboard on SQLite (README, PostgreSQL: status).");
+        }
         var (request, problem) = ParseRequest(run, time.GetUtcNow(), format, window, from, to, names, compression);
         if (problem is not null)
         {

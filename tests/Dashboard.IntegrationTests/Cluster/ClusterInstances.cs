@@ -7,11 +7,16 @@ namespace Dashboard.IntegrationTests.Cluster;
 /// <summary>Settings and waits shared by the tests that run several instances on one PostgreSQL.</summary>
 public static class ClusterInstances
 {
-    /// <summary>Instance <paramref name="name"/> joined to <paramref name="postgres"/>; each host still gets its own SQLite file unless told otherwise.</summary>
+    /// <summary>
+    /// Instance <paramref name="name"/> storing in <paramref name="postgres"/> and joined to the others through it: every
+    /// instance given the same database shares one store, as several instances behind a proxy do.
+    /// </summary>
     public static Dictionary<string, string?> Settings(ClusterDatabase postgres, string name, IDictionary<string, string?>? more = null)
     {
         var settings = new Dictionary<string, string?>
         {
+            ["Storage:Provider"] = "PostgreSQL",
+            ["ConnectionStrings:Dashboard"] = postgres.ConnectionString,
             ["Cluster:ConnectionString"] = postgres.ConnectionString,
             ["Cluster:InstanceId"] = name,
             ["Cluster:LeaseCheckSeconds"] = "1",

@@ -183,7 +183,7 @@ public sealed class ExportPlanTests : HostedTest
 /// <summary>Schema step 5 fills run_metric_keys and run_metrics.model_points from the points of an older database.</summary>
 public sealed class ExportPlanMigrationTests
 {
-    [Fact]
+    [SqliteFact]
     public async Task Migrate_FromVersion4_BackfillsKeysAndModelPoints()
     {
         var path = TempFiles.NewDatabasePath();

@@ -19,10 +19,9 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
         Action<IServiceCollection>? services = null)
     {
         DatabasePath = databasePath ?? TempFiles.NewDatabasePath();
-        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
-        {
-            ["ConnectionStrings:Dashboard"] = $"Data Source={DatabasePath}",
-        };
+        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        // A test that chose its store (e.g. one PostgreSQL database for several instances) keeps it.
+        _settings.TryAdd("ConnectionStrings:Dashboard", $"Data Source={DatabasePath}");
         // The suite's PostgreSQL pass: the same path names the same database, so restart tests keep their data.
         if (TestPostgres.IsProvider && !_settings.ContainsKey("Storage:Provider"))
         {

@@ -66,6 +66,18 @@ public sealed class PostgresFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that checks SQLite itself (PRAGMAs, locks, the file); skipped in the PostgreSQL pass.</summary>
+public sealed class SqliteTheoryAttribute : TheoryAttribute
+{
+    public SqliteTheoryAttribute()
+    {
+        if (TestPostgres.IsProvider)
+        {
+            Skip = "Checks SQLite itself; this pass runs on PostgreSQL.";
+        }
+    }
+}
+
 /// <summary>
 /// A fact that reads or checks the SQLite file itself (PRAGMAs, file damage, the file's bytes); skipped in the
 /// PostgreSQL pass of the suite, where there is no file.

@@ -65,7 +65,7 @@ public sealed class DurabilityTests
         StoredPoints.Count(factory.DatabasePath, "SELECT COUNT(*) FROM event_ids").Should().Be(200);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task PostIngest_QueueFull_Returns503WithRetryAfter()
     {
         await using var factory = new DashboardFactory(settings: new Dictionary<string, string?>

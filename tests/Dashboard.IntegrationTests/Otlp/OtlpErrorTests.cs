@@ -159,7 +159,7 @@ public sealed class OtlpErrorTests() : HostedTest(new Dictionary<string, string?
         second.Headers.RetryAfter.Should().NotBeNull();
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task PostMetrics_QueueFull_Returns503WithRetryAfterAndStoresNothingOfIt()
     {
         await using var factory = new DashboardFactory(settings: new Dictionary<string, string?>

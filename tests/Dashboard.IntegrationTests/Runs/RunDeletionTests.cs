@@ -96,12 +96,5 @@ public sealed class RunDeletionTests(ITestOutputHelper output)
         return http.PostAsync("/api/v1/ingest", new StringContent($$"""{"run":"{{run}}","events":[{{events}}]}""", Encoding.UTF8, "application/json"));
     }
 
-    private static long Count(string path, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static long Count(string path, string sql) => StoredPoints.Count(path, sql);
 }

@@ -163,6 +163,19 @@ public sealed class AccessTests
 
     private static List<string> StoredKeyColumns(string databasePath)
     {
+        if (TestPostgres.IsProvider && !File.Exists(databasePath))
+        {
+            using var pg = new Npgsql.NpgsqlConnection(TestPostgres.Database(databasePath));
+            pg.Open();
+            using var command = new Npgsql.NpgsqlCommand("SELECT name || '|' || prefix || '|' || upper(encode(hash, 'hex')) FROM api_keys", pg);
+            using var pgReader = command.ExecuteReader();
+            var pgRows = new List<string>();
+            while (pgReader.Read())
+            {
+                pgRows.Add(pgReader.GetString(0));
+            }
+            return pgRows;
+        }
         using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly");
         connection.Open();
         using var select = connection.CreateCommand();

@@ -61,7 +61,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         await dashboard.DisposeAsync();
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task DatabaseLocked_Answers503ThenRecoversWithoutRestart()
     {
         await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Storage:BusyTimeoutMilliseconds"] = "200" });
@@ -94,7 +94,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         stored.Should().Contain(["before", "after"]).And.NotContain("during");
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task DatabaseFull_Answers503ThenRecoversWhenSpaceIsFreed()
     {
         await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Storage:MaxDatabaseMegabytes"] = "1" });
@@ -131,7 +131,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         DashboardProcess.StoredEventIds(factory.DatabasePath).Should().Contain("after-free");
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task DatabaseReadOnly_Answers503ThenRecoversWithoutRestart()
     {
         await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Storage:BusyTimeoutMilliseconds"] = "200" });
@@ -174,7 +174,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
 
 public sealed class SynchronousModeTests
 {
-    [Theory]
+    [SqliteTheory]
     [InlineData("Normal", 1)]
     [InlineData("Full", 2)]
     public async Task StorageSynchronous_IsAppliedToEveryConnection(string mode, long expected)

@@ -127,6 +127,20 @@ public sealed class DashboardProcess : IAsyncDisposable
 
     public static HashSet<string> StoredEventIds(string databasePath)
     {
+        if (Infrastructure.TestPostgres.IsProvider && !File.Exists(databasePath))
+        {
+            // A DashboardFactory host in the suite's PostgreSQL pass: its database is named after the path.
+            using var pg = new Npgsql.NpgsqlConnection(Infrastructure.TestPostgres.Database(databasePath));
+            pg.Open();
+            using var command = new Npgsql.NpgsqlCommand("SELECT event_id FROM event_ids", pg);
+            using var pgReader = command.ExecuteReader();
+            var pgIds = new HashSet<string>(StringComparer.Ordinal);
+            while (pgReader.Read())
+            {
+                pgIds.Add(pgReader.GetString(0));
+            }
+            return pgIds;
+        }
         using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var select = connection.CreateCommand();

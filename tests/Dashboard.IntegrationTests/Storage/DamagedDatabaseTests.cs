@@ -13,7 +13,7 @@ namespace Dashboard.IntegrationTests.Storage;
 /// </summary>
 public sealed class DamagedDatabaseTests
 {
-    [Fact]
+    [SqliteFact]
     public async Task Start_ZeroByteFile_RefusesAndKeepsTheFile()
     {
         var path = TempFiles.NewDatabasePath();
@@ -25,7 +25,7 @@ public sealed class DamagedDatabaseTests
         new FileInfo(path).Length.Should().Be(0, "an existing file is never replaced silently");
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Start_TruncatedFile_RefusesNamingTheFile()
     {
         var path = await StoredDatabaseAsync();
@@ -41,7 +41,7 @@ public sealed class DamagedDatabaseTests
         new FileInfo(path).Length.Should().Be(original / 3);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Start_OverwrittenFile_RefusesNamingTheFile()
     {
         var path = await StoredDatabaseAsync();
@@ -55,7 +55,7 @@ public sealed class DamagedDatabaseTests
         AssertRefused(exitCode, output, path, "not a SQLite database");
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Start_CorruptMiddlePages_RefusesNamingTheFile()
     {
         var path = await StoredDatabaseAsync();
@@ -73,7 +73,7 @@ public sealed class DamagedDatabaseTests
         AssertRefused(exitCode, output, path, "damaged", "cannot be read");
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Start_SoundFile_StartsAndKeepsItsData()
     {
         var path = await StoredDatabaseAsync();
