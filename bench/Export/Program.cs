@@ -30,9 +30,9 @@ Console.WriteLine($"{"format",-14} {"source",-7} {"rows",10} {"wall s",7} {"rows
 foreach (var format in Enumerable.Repeat(formats, 30).SelectMany(f => f))
 {
     var (f, c) = Parse(format);
-    using var warm = new ExportSource(connections.Open());
+    using var warm = new ExportSource(new SqliteExportStore(connections).OpenSnapshot());
     var warmPlan = warm.GetPlan(runId, new ExportRequest("bench", f, long.MinValue, 1_790_000_000_000_000L + 5_000_000L, "warm", null, c));
-    using var warmReader = new SqliteExportReader(warm, runId, warmPlan, CancellationToken.None);
+    using var warmReader = new ExportStreamReader(warm, runId, warmPlan, CancellationToken.None);
     Create(format, f, c).Write(warmPlan, warmReader, new CountingStream(), CancellationToken.None);
 }
 Thread.Sleep(500);
@@ -41,9 +41,9 @@ foreach (var (format, fromMemory) in formats.SelectMany(f => new[] { (f, false),
 {
     if (fromMemory && memory is null)
     {
-        using var loader = new ExportSource(connections.Open());
+        using var loader = new ExportSource(new SqliteExportStore(connections).OpenSnapshot());
         var all = loader.GetPlan(runId, new ExportRequest("bench", ExportFormat.Json, long.MinValue, long.MaxValue, "all", null));
-        using var reader = new SqliteExportReader(loader, runId, all, CancellationToken.None);
+        using var reader = new ExportStreamReader(loader, runId, all, CancellationToken.None);
         memory = all.Metrics.ToDictionary(m => m.Id, m => reader.Points(m).Select(p => p with { Metadata = p.Metadata.ToArray() }).ToList());
     }
     var (exporterFormat, codec) = Parse(format);
@@ -64,7 +64,7 @@ foreach (var (format, fromMemory) in formats.SelectMany(f => new[] { (f, false),
     });
     var cpu = process.TotalProcessorTime;
     var watch = Stopwatch.StartNew();
-    using var source = new ExportSource(connections.Open());
+    using var source = new ExportSource(new SqliteExportStore(connections).OpenSnapshot());
     var request = new ExportRequest("bench", exporterFormat, long.MinValue, long.MaxValue, "all", null, codec);
     var plan = source.GetPlan(runId, request);
     var firstPass = watch.Elapsed.TotalSeconds;
@@ -77,7 +77,7 @@ foreach (var (format, fromMemory) in formats.SelectMany(f => new[] { (f, false),
     }
     var sink = new CountingStream();
     var exporter = Create(format, exporterFormat, codec);
-    using (var reader = fromMemory ? null : new SqliteExportReader(source, runId, plan, CancellationToken.None))
+    using (var reader = fromMemory ? null : new ExportStreamReader(source, runId, plan, CancellationToken.None))
     using (var buffered = new BufferedStream(sink, 64 * 1024))
     {
         exporter.Write(plan, reader ?? (IExportReader)new DelegateExportReader(plan, m => memory![m.Id]), buffered, CancellationToken.None);

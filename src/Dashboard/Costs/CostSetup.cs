@@ -7,6 +7,7 @@ public static class CostSetup
     {
         builder.Services.AddSingleton<CostService>();
         builder.Services.AddSingleton<GoalService>();
+        builder.Services.AddTransient<RunListCosts>();
         return builder;
     }
 

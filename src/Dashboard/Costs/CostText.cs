@@ -11,7 +11,7 @@ public static class CostText
     {
         if (amount is not { } v || currency is null)
         {
-            return Components.Format.Dash;
+            return Format.Dash;
         }
         var a = Math.Abs(v);
         var text = a >= 100 ? v.ToString("#,0", CultureInfo.InvariantCulture)
@@ -22,7 +22,7 @@ public static class CostText
 
     /// <summary>"3 points unpriced" (a point is one token count of one event): why a cost is partial or absent.</summary>
     public static string? Unpriced(long? points) => points is > 0 and var n
-        ? $"{Components.Format.Count(n)} {(n == 1 ? "point" : "points")} unpriced"
+        ? $"{Format.Count(n)} {(n == 1 ? "point" : "points")} unpriced"
         : null;
 
     /// <summary>Cost per model over time, stacked bars: each bucket's total reads off the stack's top.</summary>

@@ -3,7 +3,6 @@ using Dashboard.Export.Parquet;
 using Dashboard.Hosting;
 using Dashboard.Ingest;
 using Dashboard.Storage;
-using Dashboard.Storage.Sqlite;
 
 namespace Dashboard.Export;
 
@@ -24,16 +23,10 @@ public static class ExportEndpoints
         return app;
     }
 
-    internal static async Task<IResult> GetExport(string run, IServiceProvider services, TimeProvider time, IPriceStore prices,
+    internal static async Task<IResult> GetExport(string run, IExportStore exports, TimeProvider time, IPriceStore prices,
         string? format = null, string? window = null, string? from = null, string? to = null, string? names = null,
         string? compression = null)
     {
-        // Exports read SQLite directly until their PostgreSQL twin lands: on PostgreSQL the rest of the host still starts.
-        if (services.GetService<SqliteConnectionFactory>() is not { } connections)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status501NotImplemented, title: "Exports are not available on PostgreSQL yet.",
-                detail: "Run exports from a dashboard on SQLite (README, PostgreSQL: status).");
-        }
         var (request, problem) = ParseRequest(run, time.GetUtcNow(), format, window, from, to, names, compression);
         if (problem is not null)
         {
@@ -41,7 +34,7 @@ public static class ExportEndpoints
         }
         // Read before the export's snapshot opens: a price table edited meanwhile re-prices the next export, not this one.
         var table = new Costs.PriceTable(await prices.GetPricesAsync(CancellationToken.None));
-        var source = new ExportSource(connections.Open());
+        var source = new ExportSource(exports.OpenSnapshot());
         try
         {
             if (source.GetRunId(run) is not { } runId)

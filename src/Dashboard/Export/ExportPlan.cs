@@ -35,20 +35,20 @@ public sealed record ExportPlan(ExportRequest Request, IReadOnlyList<ExportMetri
     public string? CostColumn { get; init; }
 
     /// <summary>Whether a metric's rows can carry a cost: a priced token count with model names.</summary>
-    public bool HasCost(ExportMetric metric) => CostColumn is not null && metric.HasModel && Costs.TokenMetrics.KindOf(metric.Name) is not null;
+    public bool HasCost(ExportMetric metric) => CostColumn is not null && metric.HasModel && TokenMetrics.KindOf(metric.Name) is not null;
 
     /// <summary>What one stored point costs at the price valid at its time, or null where no price applies (another metric,
     /// no model, an unpriced model). A cached_token_count row carries the (negative) difference to the input price its
     /// tokens were already counted at as prompt tokens, so the column sums to the run's cost.</summary>
     public double? CostOf(ExportMetric metric, in ExportPoint point) =>
-        Prices is not null && Costs.TokenMetrics.KindOf(metric.Name) is { } kind && Prices.Find(point.ModelName, point.Timestamp) is { } price
+        Prices is not null && TokenMetrics.KindOf(metric.Name) is { } kind && Prices.Find(point.ModelName, point.Timestamp) is { } price
             ? price.Cost(kind, point.Value)
             : null;
 
     /// <summary>Adds the cost column when any exported metric can carry a cost and the price table is not empty.</summary>
     public ExportPlan WithPrices(Costs.PriceTable prices)
     {
-        if (prices.Currency is not { } currency || !Metrics.Any(m => m.Count > 0 && m.HasModel && Costs.TokenMetrics.KindOf(m.Name) is not null))
+        if (prices.Currency is not { } currency || !Metrics.Any(m => m.Count > 0 && m.HasModel && TokenMetrics.KindOf(m.Name) is not null))
         {
             return this;
         }

@@ -31,7 +31,7 @@ internal sealed class ExportResult(ExportSource source, long runId, ExportPlan p
         {
             await Task.Run(() =>
             {
-                using var reader = new SqliteExportReader(source, runId, plan, ct);
+                using var reader = new ExportStreamReader(source, runId, plan, ct);
                 using var buffered = new BufferedStream(response.Body, 64 * 1024);
                 exporter.Write(plan, reader, buffered, ct);
                 buffered.Flush();

@@ -48,6 +48,7 @@ public static class DashboardServices
         builder.Services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SqliteKeyStore>());
         builder.Services.AddSingleton<IWebhookStatusStore, SqliteWebhookStatusStore>();
         builder.Services.AddSingleton<IAlertConditionReader, SqliteAlertConditionReader>();
+        builder.Services.AddSingleton<IExportStore, SqliteExportStore>();
         builder.Services.AddSingleton<IExplorerReader, SqliteExplorerReader>();
         builder.Services.AddEfStores();
         builder.Services.AddDbContextFactory<DashboardDbContext>((sp, o) =>

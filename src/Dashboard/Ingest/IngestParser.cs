@@ -6,7 +6,7 @@ namespace Dashboard.Ingest;
 public sealed record ParsedIngest(string Run, string Project, IReadOnlyList<ExpandedEvent> Events, IReadOnlyList<IngestError> Errors, int EventCount)
 {
     /// <summary>The batch's <c>run_goal</c> (issue 16), saved once the batch is committed; null when absent.</summary>
-    public Costs.RunGoal? RunGoal { get; init; }
+    public RunGoal? RunGoal { get; init; }
 
     /// <summary>Each top-level field a typed event did not define (stored as metadata), once per batch, sorted.</summary>
     public IReadOnlyList<string>? IgnoredFields =>
@@ -63,11 +63,11 @@ internal static partial class IngestParser
             {
                 return (null, new IngestRejection("events", "'events' is required and must be an array of 1 or more events."));
             }
-            Costs.RunGoal? goal = null;
+            RunGoal? goal = null;
             if (root.TryGetProperty("run_goal", out var goalElement) && goalElement.ValueKind != JsonValueKind.Null)
             {
                 // A bad goal refuses the batch: storing the events without the goal the sender asked for would pass unnoticed.
-                var (parsedGoal, goalErrors) = Costs.RunGoal.Parse(goalElement, "run_goal");
+                var (parsedGoal, goalErrors) = RunGoal.Parse(goalElement, "run_goal");
                 if (parsedGoal is null)
                 {
                     return (null, new IngestRejection(goalErrors[0].Field, goalErrors[0].Message));

@@ -68,7 +68,7 @@ internal sealed class OtlpLogsMapper(IngestOptions limits, RunAttribution attrib
             message = message[..(limits.MaxTextLength - 1)] + "…";
         }
         var e = new ExpandedEvent { Id = null, Timestamp = ts, Type = "log", Time = stated ? EventTime.Stated : EventTime.Received };
-        e.Log = new Dashboard.Ingest.LogRecord(ts, Level(r), message, Data(r, eventName));
+        e.Log = new Dashboard.Core.LogRecord(ts, Level(r), message, Data(r, eventName));
         return e;
     }
 

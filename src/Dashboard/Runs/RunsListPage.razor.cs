@@ -49,6 +49,10 @@ public sealed partial class RunsListPage
     private int _total;
     private bool _empty;
     private bool _liveOn;
+    private IReadOnlyDictionary<string, Dashboard.Costs.RunListCost> _costCells = new Dictionary<string, Dashboard.Costs.RunListCost>();
+    private bool _costSortCapped;
+
+    [Inject] private Dashboard.Costs.RunListCosts Costs { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
 
@@ -90,10 +94,14 @@ public sealed partial class RunsListPage
         var sort = state.SortDefinitions.FirstOrDefault();
         var query = new RunListQuery(
             string.IsNullOrEmpty(Project) ? null : Project, Search?.Trim(), Kind, LiveOnly,
-            sort is not null && SortColumns.TryGetValue(sort.SortBy, out var s) ? s : RunListSort.LastActivity,
+            sort?.SortBy is { } by && SortColumns.TryGetValue(by, out var s) ? s : RunListSort.LastActivity,
             sort?.Descending ?? true, state.Page * state.PageSize, state.PageSize);
         var now = Time.GetUtcNow();
-        var page = await Reader.GetRunListAsync(query, now, ct);
+        // Cost is priced at query time, so storage cannot sort by it: the only sortable column it does not know is cost.
+        var byCost = sort is not null && (sort.SortBy is null || !SortColumns.ContainsKey(sort.SortBy));
+        _costSortCapped = false;
+        var page = byCost ? await CostSortedPageAsync(query, sort!.Descending, now, ct) : await Reader.GetRunListAsync(query, now, ct);
+        _costCells = await Costs.GetAsync([.. page.Rows.Select(r => r.Run)], ct);
         _total = page.Total;
         _empty = page.Total == 0 && string.IsNullOrEmpty(Search) && string.IsNullOrEmpty(Project) && Kind == RunKinds.None && !LiveOnly;
         var missing = _activity.Missing(page.Rows.Select(r => r.Run), now);
@@ -107,6 +115,19 @@ public sealed partial class RunsListPage
         // The grid renders itself; the page's own parts (empty state, total) follow what was just read.
         StateHasChanged();
         return new GridData<RunListRow> { Items = page.Rows, TotalItems = page.Total };
+    }
+
+    /// <summary>The most recently active runs (at most RunListCosts.MaxSortedRuns) priced in one aggregate read and sorted by
+    /// cost; runs with nothing priced last either way.</summary>
+    private async Task<RunListPage> CostSortedPageAsync(RunListQuery query, bool descending, DateTimeOffset now, CancellationToken ct)
+    {
+        var all = await Reader.GetRunListAsync(query with { Sort = RunListSort.LastActivity, Descending = true, Offset = 0, Limit = Dashboard.Costs.RunListCosts.MaxSortedRuns }, now, ct);
+        _costSortCapped = all.Total > Dashboard.Costs.RunListCosts.MaxSortedRuns;
+        var costs = await Costs.GetCostsOnlyAsync([.. all.Rows.Select(r => r.Run)], ct);
+        double? Cost(RunListRow r) => costs.GetValueOrDefault(r.Run)?.Cost;
+        var priced = all.Rows.Where(r => Cost(r) is not null);
+        var ordered = (descending ? priced.OrderByDescending(r => Cost(r)) : priced.OrderBy(r => Cost(r))).Concat(all.Rows.Where(r => Cost(r) is null));
+        return new RunListPage([.. ordered.Skip(query.Offset).Take(query.Limit)], all.Total);
     }
 
     /// <summary>Storage's buckets end at the next whole minute, so the last one is the current minute the live fold adds to.</summary>
@@ -205,7 +226,7 @@ public sealed partial class RunsListPage
 
     private static string DurationText(TimeSpan? d) => d switch
     {
-        null => Dashboard.Components.Format.Dash,
+        null => Dashboard.Core.Format.Dash,
         { TotalSeconds: < 1 } => "< 1s",
         { TotalMinutes: < 1 } v => $"{(int)v.TotalSeconds}s",
         { TotalHours: < 1 } v => $"{(int)v.TotalMinutes}m {v.Seconds}s",

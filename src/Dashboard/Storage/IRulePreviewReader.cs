@@ -1,5 +1,3 @@
-using Dashboard.Alerts.Settings;
-
 namespace Dashboard.Storage;
 
 /// <summary>What the settings page asks of storage: the metric names it offers, and the points a rule preview replays.</summary>
@@ -15,3 +13,6 @@ public interface IRulePreviewReader
     Task<(IReadOnlyList<PreviewSeries> Series, bool Truncated)> GetPreviewSeriesAsync(
         string metric, string scope, string? scopeValue, DateTimeOffset from, DateTimeOffset to, int maxPoints, CancellationToken ct);
 }
+
+/// <summary>One run's stored points of the rule's metric, oldest first (Unix microseconds).</summary>
+public sealed record PreviewSeries(string Run, IReadOnlyList<long> Timestamps, IReadOnlyList<double> Values);

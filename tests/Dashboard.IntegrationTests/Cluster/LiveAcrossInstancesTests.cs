@@ -56,7 +56,7 @@ public sealed class LiveAcrossInstancesTests : IAsyncLifetime
     [PostgresFact]
     public async Task PostToA_PageFeedOnB_ReceivesTheRunMarkedFromPeer()
     {
-        var received = new System.Collections.Concurrent.ConcurrentQueue<Dashboard.Persistence.CommittedRun>();
+        var received = new System.Collections.Concurrent.ConcurrentQueue<Dashboard.Core.CommittedRun>();
         using var subscription = _b!.Services.GetRequiredService<Dashboard.Live.PageFeed>().Subscribe("feed-run", received.Enqueue);
         using var http = _a!.CreateHttpClient();
 

@@ -116,7 +116,7 @@ public sealed class ExportPlanTests : HostedTest
         plan.AllKeys.Should().Equal(ExportPlan.Keys(KeyRows(runId, from, to).Where(k => present.Contains(k.MetricId)).Select(k => (k.Key, k.Numeric, k.Other))));
     }
 
-    private ExportSource Source() => new(Factory.Services.GetRequiredService<SqliteConnectionFactory>().Open());
+    private ExportSource Source() => new(Factory.Services.GetRequiredService<IExportStore>().OpenSnapshot());
 
     private static ExportRequest Request(string run, long from, long to) => new(run, ExportFormat.Csv, from, to, "all", null);
 
@@ -209,7 +209,7 @@ public sealed class ExportPlanMigrationTests
         using var http = factory.CreateHttpClient();
         (await http.GetAsync("/healthz")).EnsureSuccessStatusCode();
 
-        using var source = new ExportSource(factory.Services.GetRequiredService<SqliteConnectionFactory>().Open());
+        using var source = new ExportSource(factory.Services.GetRequiredService<IExportStore>().OpenSnapshot());
         var plan = source.GetPlan(1, new ExportRequest("old", ExportFormat.Csv, long.MinValue, long.MaxValue, "all", null));
 
         plan.Metrics.Select(m => (m.Name, m.Count, m.HasModel)).Should().Equal(("a", 2L, true), ("b", 1L, false));

@@ -78,7 +78,7 @@ public sealed class OtlpGrpcAuthTests
         await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { ["Otlp:GrpcEnabled"] = "true", ["Otlp:GrpcPort"] = "0" });
         using var http = factory.CreateHttpClient();
         var resource = new ResourceLogs { Resource = new Resource { Attributes = { new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "grpc-logs" } } } } };
-        resource.ScopeLogs.Add(new ScopeLogs { LogRecords = { new LogRecord { TimeUnixNano = 1_700_000_000_000_000_000, SeverityNumber = SeverityNumber.Warn, Body = new AnyValue { StringValue = "over gRPC" } } } });
+        resource.ScopeLogs.Add(new ScopeLogs { LogRecords = { new Dashboard.Otlp.Proto.LogRecord { TimeUnixNano = 1_700_000_000_000_000_000, SeverityNumber = SeverityNumber.Warn, Body = new AnyValue { StringValue = "over gRPC" } } } });
 
         var (status, _) = await CallAsync(factory, "/opentelemetry.proto.collector.logs.v1.LogsService/Export", new ExportLogsServiceRequest { ResourceLogs = { resource } }, null);
 

@@ -91,7 +91,7 @@ public sealed class CostSectionTests : PageComponentTest
 
         var cost = cut.Find("[data-stat='cost']");
         cost.TextContent.Should().Contain("no price").And.Contain("6 points unpriced").And.NotContain("0.00");
-        cut.Find("[data-stat='cost-per-success']").TextContent.Should().Contain(Dashboard.Components.Format.Dash);
+        cut.Find("[data-stat='cost-per-success']").TextContent.Should().Contain(Dashboard.Core.Format.Dash);
     }
 
     [Fact]

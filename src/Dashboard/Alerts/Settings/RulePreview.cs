@@ -1,3 +1,5 @@
+using Dashboard.Storage;
+
 namespace Dashboard.Alerts.Settings;
 
 /// <summary>What a rule compares: aggregate(metric) above/below threshold over a window (a custom rule, or a built-in one mapped).</summary>
@@ -27,8 +29,6 @@ public sealed record RulePreviewSpec(string Metric, string Aggregate, string Com
         new(rule.Metric, rule.Aggregate, rule.Comparison, rule.Threshold, rule.WindowSeconds);
 }
 
-/// <summary>One run's stored points of the rule's metric, oldest first (Unix microseconds).</summary>
-public sealed record PreviewSeries(string Run, IReadOnlyList<long> Timestamps, IReadOnlyList<double> Values);
 
 /// <summary>A stretch of evaluations where the rule held for one run: first and last evaluation time, and the worst value.</summary>
 public sealed record PreviewFiring(string Run, DateTimeOffset From, DateTimeOffset To, int Evaluations, double Worst);

@@ -1,4 +1,3 @@
-using Dashboard.Costs;
 using Npgsql;
 using static Dashboard.Storage.Postgres.PostgresCommands;
 

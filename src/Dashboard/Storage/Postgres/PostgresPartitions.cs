@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dashboard.Ingest;
 using Npgsql;
 
 namespace Dashboard.Storage.Postgres;

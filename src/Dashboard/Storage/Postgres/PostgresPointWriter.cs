@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using Dashboard.Ingest;
-using Dashboard.Persistence;
 using Npgsql;
 
 namespace Dashboard.Storage.Postgres;

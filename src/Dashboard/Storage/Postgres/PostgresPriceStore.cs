@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dashboard.Costs;
 using Npgsql;
 using static Dashboard.Storage.Postgres.PostgresCommands;
 

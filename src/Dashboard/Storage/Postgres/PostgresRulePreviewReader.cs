@@ -1,4 +1,3 @@
-using Dashboard.Alerts.Settings;
 using Npgsql;
 
 namespace Dashboard.Storage.Postgres;

@@ -1,4 +1,3 @@
-using Dashboard.Persistence;
 using Dashboard.Storage.Ef;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -49,6 +48,7 @@ public static class PostgresStorageSetup
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<PostgresKeyStore>());
         services.AddSingleton<IWebhookStatusStore, PostgresWebhookStatusStore>();
         services.AddSingleton<IAlertConditionReader, PostgresAlertConditionReader>();
+        services.AddSingleton<IExportStore, PostgresExportStore>();
         services.AddSingleton<IPriceStore, PostgresPriceStore>();
         services.AddSingleton<IGoalStore, PostgresGoalStore>();
         services.AddSingleton<ICostReader, PostgresCostReader>();

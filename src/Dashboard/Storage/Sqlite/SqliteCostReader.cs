@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dashboard.Costs;
 using Microsoft.Data.Sqlite;
 
 namespace Dashboard.Storage.Sqlite;

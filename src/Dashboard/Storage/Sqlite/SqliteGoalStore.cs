@@ -1,4 +1,3 @@
-using Dashboard.Costs;
 
 namespace Dashboard.Storage.Sqlite;
 

@@ -1,5 +1,3 @@
-using Dashboard.Ingest;
-using Dashboard.Persistence;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
@@ -8,7 +6,7 @@ namespace Dashboard.Storage.Sqlite;
 /// <summary>
 /// The hot insert path: one long-lived connection and prepared statements, reused for every
 /// transaction (EF Core's SaveChanges measured about ten times slower here). Written by the single
-/// <see cref="BatchWriter"/>; maintenance shares the connection through <see cref="RunExclusive"/>.
+/// <c>Persistence.BatchWriter</c>; maintenance shares the connection through <see cref="RunExclusive"/>.
 /// </summary>
 public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeProvider time) : IPointWriter
 {

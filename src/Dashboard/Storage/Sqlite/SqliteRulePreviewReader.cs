@@ -1,4 +1,3 @@
-using Dashboard.Alerts.Settings;
 using Microsoft.Data.Sqlite;
 
 namespace Dashboard.Storage.Sqlite;

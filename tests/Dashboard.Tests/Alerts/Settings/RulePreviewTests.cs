@@ -1,5 +1,6 @@
 using Dashboard.Alerts;
 using Dashboard.Alerts.Settings;
+using Dashboard.Storage;
 
 namespace Dashboard.Tests.Alerts.Settings;
 

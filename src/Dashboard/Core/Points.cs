@@ -1,4 +1,4 @@
-namespace Dashboard.Ingest;
+namespace Dashboard.Core;
 
 /// <summary>One stored metric point, as afterimage records it: a name, a time, a value, and its metadata.</summary>
 /// <param name="Name">Metric name, e.g. <c>generation_time</c> or <c>model_usage:gpt-4o</c>.</param>
@@ -13,7 +13,7 @@ namespace Dashboard.Ingest;
 public sealed record MetricPoint(string Name, long Timestamp, double Value, string? ModelName, string? MetadataJson,
     MetadataKey[]? Keys = null)
 {
-    /// <summary>The point's content id (<see cref="ContentIds"/>) when its event has no id of its own; the writer stores it once.</summary>
+    /// <summary>The point's content id (<c>Ingest.ContentIds</c>) when its event has no id of its own; the writer stores it once.</summary>
     public string? ContentId { get; init; }
 }
 
@@ -85,6 +85,3 @@ public enum EventTime
     Received,
     Absent,
 }
-
-/// <summary>One fault in a request, pointing at the offending field (JSON Pointer).</summary>
-public sealed record IngestError(int Index, string Pointer, string Message);

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Dashboard.Components;
+namespace Dashboard.Core;
 
-/// <summary>How numbers read on every page: 1.2k tokens, 350 ms, 97.5%. charts.js mirrors these rules.</summary>
+/// <summary>How numbers and times read on every page (the one C# format): 1.2k tokens, 350 ms, 97.5%. charts.js mirrors these rules.</summary>
 public static class Format
 {
     public const string Dash = "–";

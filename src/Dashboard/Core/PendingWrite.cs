@@ -1,6 +1,4 @@
-using Dashboard.Ingest;
-
-namespace Dashboard.Persistence;
+namespace Dashboard.Core;
 
 /// <summary>One request's valid events waiting for the writer; completed once they are committed.</summary>
 public sealed class PendingWrite(string run, string project, IReadOnlyList<ExpandedEvent> events, long receivedAt)

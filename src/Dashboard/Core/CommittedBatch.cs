@@ -1,6 +1,4 @@
-using Dashboard.Ingest;
-
-namespace Dashboard.Persistence;
+namespace Dashboard.Core;
 
 /// <summary>What one transaction committed, per run: handed to the live publisher after commit.</summary>
 public sealed record CommittedBatch(IReadOnlyList<CommittedRun> Runs);

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Dashboard.Ingest;
 
-namespace Dashboard.Costs;
+namespace Dashboard.Core;
 
 /// <summary>What counts towards a run's target: successful generations, or accepted samples (evaluation scores at or
 /// above the acceptance threshold).</summary>

@@ -1,29 +1,19 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
-using SQLitePCL;
+using Dashboard.Storage;
 
 namespace Dashboard.Export;
 
 /// <summary>
-/// Reads the export from SQLite on its own thread while the exporter writes on the caller's, so both cores work:
+/// Reads the export from storage (<see cref="IExportSnapshot"/>) on its own thread while the exporter writes on the caller's, so both cores work:
 /// rows go into pooled batches (4,096 rows or 1 MiB of metadata) handed over through a bounded queue of
 /// <see cref="QueuedBatches"/>, so memory stays a few MiB whatever the export's size. Cancelling the token, or
 /// disposing the reader (the exporter failed or the client left), stops the reading thread; Dispose waits for it, so
 /// the connection is never used after the source is disposed.
 /// </summary>
-public sealed class SqliteExportReader : IExportReader, IDisposable
+public sealed class ExportStreamReader : IExportReader, IDisposable
 {
     private const int QueuedBatches = 4;
-
-    private const string MetricSql = """
-        SELECT ts, value, model_name, metadata, rowid FROM points
-        WHERE run_id = ?1 AND metric_id = ?2 AND ts >= ?3 AND ts <= ?4 ORDER BY ts
-        """;
-
-    private const string IndexOnlySql = """
-        SELECT ts, value, model_name, NULL, rowid FROM points
-        WHERE run_id = ?1 AND metric_id = ?2 AND ts >= ?3 AND ts <= ?4 ORDER BY ts
-        """;
 
     private readonly ExportPlan _plan;
     private readonly BlockingCollection<ExportBatch> _full = new(QueuedBatches);
@@ -35,7 +25,7 @@ public sealed class SqliteExportReader : IExportReader, IDisposable
     private ExceptionDispatchInfo? _error;
 
     /// <summary>Starts reading at once. With <see cref="ExportPlan.TableOrder"/> one table scan gives every row in storage order.</summary>
-    public SqliteExportReader(ExportSource source, long runId, ExportPlan plan, CancellationToken ct)
+    public ExportStreamReader(ExportSource source, long runId, ExportPlan plan, CancellationToken ct)
     {
         _plan = plan;
         for (var i = 0; i < plan.Metrics.Count; i++)
@@ -121,34 +111,25 @@ public sealed class SqliteExportReader : IExportReader, IDisposable
             var request = _plan.Request;
             var batch = _free.Take(ct);
             batch.Clear();
-            var models = new Utf8StringCache();
+            void Add(int metric, long timestamp, double value, string? model, ReadOnlySpan<byte> metadata, long order)
+            {
+                if (batch.IsFullBefore(metric, timestamp))
+                {
+                    _full.Add(batch, ct);
+                    batch = _free.Take(ct);
+                    batch.Clear();
+                }
+                batch.Add(metric, timestamp, value, model, metadata, order);
+            }
             if (_plan.TableOrder)
             {
-                var byId = _index.ToDictionary(kv => kv.Key.Id, kv => kv.Value);
-                using var stmt = source.Prepare("""
-                    SELECT ts, value, model_name, metadata, rowid, metric_id FROM points NOT INDEXED
-                    WHERE run_id = ?1 AND ts >= ?2 AND ts <= ?3 ORDER BY rowid
-                    """, runId, request.From, request.To);
-                while (source.Step(stmt))
-                {
-                    if (byId.TryGetValue(raw.sqlite3_column_int64(stmt, 5), out var metric))
-                    {
-                        batch = Add(batch, stmt, metric, models, ct);
-                    }
-                }
+                source.Snapshot.ReadInStorageOrder(runId, _index.ToDictionary(kv => kv.Key.Id, kv => kv.Value), request.From, request.To, Add);
             }
             else
             {
-                for (var m = 0; m < _plan.Metrics.Count; m++)
-                {
-                    // A metric without metadata keys (none, or only empty objects) is read from the index alone.
-                    var metric = _plan.Metrics[m];
-                    using var stmt = source.Prepare(metric.Keys.Count == 0 ? IndexOnlySql : MetricSql, runId, metric.Id, request.From, request.To);
-                    while (source.Step(stmt))
-                    {
-                        batch = Add(batch, stmt, m, models, ct);
-                    }
-                }
+                // A metric without metadata keys (none, or only empty objects) needs no metadata: SQLite reads it from the index alone.
+                var metrics = _plan.Metrics.Select(m => new ExportSelection(m.Id, m.Keys.Count > 0)).ToList();
+                source.Snapshot.ReadByMetric(runId, metrics, request.From, request.To, Add);
             }
             if (batch.Count > 0)
             {
@@ -163,21 +144,6 @@ public sealed class SqliteExportReader : IExportReader, IDisposable
         {
             _full.CompleteAdding();
         }
-    }
-
-    private ExportBatch Add(ExportBatch batch, sqlite3_stmt stmt, int metric, Utf8StringCache models, CancellationToken ct)
-    {
-        var timestamp = raw.sqlite3_column_int64(stmt, 0);
-        if (batch.IsFullBefore(metric, timestamp))
-        {
-            _full.Add(batch, ct);
-            batch = _free.Take(ct);
-            batch.Clear();
-        }
-        var model = raw.sqlite3_column_type(stmt, 2) == raw.SQLITE_NULL ? null : models.Get(raw.sqlite3_column_blob(stmt, 2));
-        var metadata = raw.sqlite3_column_blob(stmt, 3); // empty for NULL: no metadata either way
-        batch.Add(metric, timestamp, raw.sqlite3_column_double(stmt, 1), model, metadata, raw.sqlite3_column_int64(stmt, 4));
-        return batch;
     }
 
     public void Dispose()

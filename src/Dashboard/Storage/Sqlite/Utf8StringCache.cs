@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Dashboard.Export;
+namespace Dashboard.Storage.Sqlite;
 
 /// <summary>
 /// Turns UTF-8 bytes into strings, reusing the string of recently seen equal bytes: model names and metadata keys

@@ -1,4 +1,4 @@
-namespace Dashboard.Costs;
+namespace Dashboard.Core;
 
 /// <summary>
 /// One row of the price table: what a model (an exact name, or a pattern where <c>*</c> stands for any text) costs per
