@@ -11,7 +11,8 @@ using Microsoft.Extensions.Options;
 
 // Queries at scale (issue 14): answers over one run of N points through the real writer (points + rollups), fast
 // path against the raw computation; events/min for one overview page over 10,000 runs; ingest latency while a run is
-// purged. Usage: dotnet run -c Release --project bench/Rollups [points=1000000] [runs=10000] [keep-file]
+// purged. Usage: dotnet run -c Release --project bench/Rollups [points=1000000] [runs=10000] [keep-file] [queries-only]
+// (queries-only: stop after the big run's answers: no overview, no purge; no-raw-page: skip the raw run page "all").
 var total = args.Length > 0 ? long.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
 var runCount = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
 var path = Path.Combine(Path.GetTempPath(), $"dashboard-bench-rollups-{Guid.NewGuid():N}.db");
@@ -60,6 +61,30 @@ Measure("stats last 5 min of data (raw)", () => MetricStats.From(points.GetValue
 Measure("stats odd custom range (rollups)", () => points.GetFiniteStats(runId, "generation_time", start + 12_345_678, last - 7_654_321));
 Measure("tokens all (rollups)", () => points.GetTokenUsage(runId, long.MinValue));
 Measure("tokens all (raw)", () => points.GetTokenUsageFromPoints(runId, long.MinValue));
+var step = SeriesStep.Choose(start, last, null);
+Measure("series full range, default step (rollups)", () => points.GetSeries(runId, "generation_time", start, last, step));
+Measure("series full range, default step (raw)", () => points.GetSeriesFromPoints(runId, "generation_time", start, last, step));
+var odd = (From: last - 300_000_000 + 123_457, To: last);
+var oddStep = SeriesStep.Choose(odd.From, odd.To, null);
+Measure("series last 5 min, unaligned start (rollups)", () => points.GetSeries(runId, "generation_time", odd.From, odd.To, oddStep));
+Measure("series last 5 min, unaligned start (raw)", () => points.GetSeriesFromPoints(runId, "generation_time", odd.From, odd.To, oddStep));
+var visitor = new SqliteRunPointVisitor(connections);
+var pageFast = new RunPageLoader(points, visitor, new SqliteRunBucketReader(connections));
+var pageRaw = new RunPageLoader(points, visitor);
+var all = new RunRange("all", long.MinValue, long.MaxValue, null, null);
+var lastFive = new RunRange("custom", last - 300_000_000 + 123_457, last, null, null);
+var pageNow = Timestamps.FromMicros(last);
+Measure("run page first view, all (rollups)", () => pageFast.Load("big", all, pageNow));
+if (!args.Contains("no-raw-page"))
+{
+    Measure("run page first view, all (raw)", () => pageRaw.Load("big", all, pageNow), reps: 5);
+}
+Measure("run page first view, last 5 min unaligned (rollups)", () => pageFast.Load("big", lastFive, pageNow));
+Measure("run page first view, last 5 min unaligned (raw)", () => pageRaw.Load("big", lastFive, pageNow), reps: 5);
+if (args.Contains("queries-only"))
+{
+    return;
+}
 var fast = points.GetFiniteStats(runId, "generation_time", long.MinValue, long.MaxValue);
 var exact = MetricStats.From(points.GetValues(runId, "generation_time", long.MinValue, long.MaxValue));
 Console.WriteLine($"  all: exact p50 {exact.P50:G6} p99 {exact.P99:G6} mean {exact.Mean:G17}; rollups p50 {fast.P50:G6} p99 {fast.P99:G6} mean {fast.Mean:G17}");
@@ -194,11 +219,11 @@ static double Pct(List<double> xs, double q)
     return sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
 }
 
-static void Measure<T>(string name, Func<T> work)
+static void Measure<T>(string name, Func<T> work, int reps = 20)
 {
     work();
     var times = new List<double>();
-    for (var i = 0; i < 20; i++)
+    for (var i = 0; i < reps; i++)
     {
         var sw = Stopwatch.StartNew();
         work();

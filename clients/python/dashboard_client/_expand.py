@@ -6,7 +6,8 @@ if it had been delivered live: replaying a spill never stores a point twice.
 """
 from typing import Any, Dict, List, Optional
 
-TOKENS = ("prompt_token_count", "completion_token_count", "total_token_count")
+# cached_token_count: the part of prompt_token_count served from a prompt cache (priced at the cached-input price).
+TOKENS = ("prompt_token_count", "completion_token_count", "total_token_count", "cached_token_count")
 GENERATION_FIELDS = {"duration", "success", "error", "model_name", "finish_reason", *TOKENS, "conversation_length", "metadata"}
 EVALUATION_FIELDS = {"duration", "success", "error", "evaluator_type", "scores", "model_name", *TOKENS, "metadata"}
 

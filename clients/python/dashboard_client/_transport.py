@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Deque, Dict, List, Optional, Tuple
 
 from ._http import RETRYABLE, _parse, _retry_after
+from ._time import to_utc_iso
 
 logger = logging.getLogger("dashboard_client")
 
@@ -31,8 +32,13 @@ class Transport:
     def __init__(self, url: str, run: str, api_key: Optional[str] = None, *, project: Optional[str] = None,
                  batch_size: int = 200, flush_interval: float = 1.0, max_buffer: int = 10_000,
                  spill_path: Optional[str] = None, give_up_after: float = 30.0, timeout: float = 10.0,
-                 read_api_key: Optional[str] = None, close_timeout: float = 10.0):
+                 read_api_key: Optional[str] = None, close_timeout: float = 10.0,
+                 run_goal: Optional[Dict[str, Any]] = None):
         self.url = url.rstrip("/")
+        # Sent as the batch's run_goal until a batch carrying it is accepted (the dashboard keeps the last one it got).
+        self._goal: Optional[Dict[str, Any]] = None
+        if run_goal:
+            self.set_goal(**run_goal)
         self.run = run
         self.project = project
         self.api_key = api_key
@@ -64,6 +70,14 @@ class Transport:
         atexit.register(self.close)
 
     # ---- caller side: never blocks for long, never raises ----
+
+    def set_goal(self, target: Optional[int] = None, *, target_kind: Optional[str] = None, deadline: Any = None,
+                 accept_score: Optional[str] = None, accept_min: Optional[float] = None, budget: Optional[float] = None) -> None:
+        """The run's goal, sent with the next batch: a target (samples, or accepted samples with target_kind="accepted"
+        and accept_score), a deadline (aware datetime or ISO-8601), the run's acceptance threshold and a budget."""
+        goal = {"target": target, "target_kind": target_kind, "accept_score": accept_score, "accept_min": accept_min, "budget": budget,
+                "deadline": None if deadline is None else (deadline if isinstance(deadline, str) else to_utc_iso(deadline))}
+        self._goal = {k: v for k, v in goal.items() if v is not None}
 
     def submit(self, event: Dict[str, Any], spill_lines: List[Dict[str, Any]]) -> None:
         try:
@@ -174,8 +188,13 @@ class Transport:
         body = {"run": self.run, "events": [event for event, _ in batch]}
         if self.project:
             body["project"] = self.project
+        goal = self._goal
+        if goal is not None:
+            body["run_goal"] = goal
         status, payload = self._post_with_retry("/api/v1/ingest", body)
         if status in (200, 207):
+            if goal is not None and self._goal is goal:
+                self._goal = None
             self.sent_events += len(batch)
             self._down_until = 0.0
             if isinstance(payload, dict):

@@ -62,6 +62,10 @@ class DashboardMonitor:
     def _stamp(self) -> str:
         return to_utc_iso(self._clock())
 
+    def set_goal(self, target: Optional[int] = None, **goal: Any) -> None:
+        """The run's goal (target, target_kind, deadline, accept_score, accept_min, budget), sent with the next batch."""
+        self.transport.set_goal(target, **goal)
+
     def track_generation(self, duration: float, success: bool, **kwargs: Any) -> None:
         try:
             stamp = self._stamp()

@@ -54,6 +54,12 @@ public sealed class CostPagesBrowserTests : HostedTest
         await page.Locator("#goal-over-budget").WaitForAsync();
         (await Json.GetAsync(Http, "/api/v1/runs/goal-live/goal")).GetProperty("target").GetInt64().Should().Be(10);
         await Browser.ScreenshotAsync(page, "run-cost-goal");
+
+        await page.SetViewportSizeAsync(420, 900);
+        await page.ClickAsync("#theme-toggle");
+        await page.Locator("#theme-toggle[data-theme-now='dark']").WaitForAsync();
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(440, "nothing runs off a 420 px screen");
+        await page.Locator("#goal-card").ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotDirectory, "run-cost-goal-420-dark.png") });
         Browser.Errors.Should().BeEmpty();
     }
 

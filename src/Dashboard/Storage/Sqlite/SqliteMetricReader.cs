@@ -122,7 +122,10 @@ public sealed class SqliteMetricReader(SqliteConnectionFactory connections) : IM
         if (SqliteRollupSeries.Applies(from, to, stepMicros))
         {
             using var tx = c.BeginTransaction(deferred: true);
-            return SqliteRollupSeries.Read(c, tx, runId, id, from, to, stepMicros);
+            if (SqliteRollupSeries.Read(c, tx, runId, id, from, to, stepMicros) is { } series)
+            {
+                return series;
+            }
         }
         return GetSeriesFromPoints(c, runId, id, from, to, stepMicros);
     }

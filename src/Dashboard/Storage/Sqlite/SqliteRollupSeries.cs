@@ -17,7 +17,9 @@ internal static class SqliteRollupSeries
     public static bool Applies(long from, long to, long step) =>
         step >= RollupLevels.Second && from > -(1L << 60) && to < 1L << 60 && to >= from && (to - from) / step < MaxBuckets;
 
-    public static IReadOnlyList<SeriesBucket> Read(SqliteConnection c, SqliteTransaction tx, long runId, long metricId, long from, long to, long step)
+    /// <summary>The series, or null when no rollup row fits inside a series bucket (a step of one second from a start that
+    /// is not on a whole second): then one raw GROUP BY beats a query per sliver.</summary>
+    public static IReadOnlyList<SeriesBucket>? Read(SqliteConnection c, SqliteTransaction tx, long runId, long metricId, long from, long to, long step)
     {
         var count = (to - from) / step + 1;
         var rollups = new List<RollupPiece>();
@@ -28,6 +30,10 @@ internal static class SqliteRollupSeries
             var plan = RangePlan.For(lo, Math.Min(to, lo + step - 1));
             rollups.AddRange(plan.Rollups);
             raw.AddRange(plan.Raw);
+        }
+        if (rollups.Count == 0)
+        {
+            return null;
         }
         var sums = new (long Count, double Sum, double Min, double Max)[count];
         foreach (var piece in Touching(rollups))
