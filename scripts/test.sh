@@ -40,12 +40,12 @@ for project in tests/Dashboard.Tests tests/Dashboard.IntegrationTests; do
 done
 # The integration suite again with every host on PostgreSQL (a database per host, tests/.../Infrastructure/TestPostgres).
 # Tests that check SQLite itself (its file, PRAGMAs, locks) skip themselves there ([SqliteFact], [SqliteTheory]).
-# POSTGRES_PASS_FILTER leaves out only what waits for a PostgreSQL twin (README, "PostgreSQL": status): exports
-# and whatever reads one, costs and goals.
-POSTGRES_PASS_FILTER="FullyQualifiedName!~.Export.&FullyQualifiedName!~CostApiTests&FullyQualifiedName!~GoalApiTests&FullyQualifiedName!~ExportCostTests\
-&FullyQualifiedName!~XlsxHostileNameTests&FullyQualifiedName!~ClientBatchingTests.FlushInterval_FewEvents_SentWithoutFlushOrDispose\
-&FullyQualifiedName!~ClientAccuracyTests.Replay_RecordedAfterimageCalls&FullyQualifiedName!~NoneModeHostTests.ForgedHostAndOrigin_ExportSettingsDelete\
-&FullyQualifiedName!~AlertLifecycleHostTests.BudgetRules&FullyQualifiedName!~AlertsFlowTests.FailedGenerationBurst\
+# POSTGRES_PASS_FILTER leaves out (README, "PostgreSQL": status): ExportOrderTests (storage order is SQLite's;
+# PostgreSQL exports read metric by metric), ExportPlanTests and AlertsFlowTests.FailedGenerationBurst (each failed
+# once on a fresh cluster and passed on rerun: not yet understood), and the few single tests listed below.
+POSTGRES_PASS_FILTER="FullyQualifiedName!~ExportOrderTests&FullyQualifiedName!~ExportPlanTests\
+&FullyQualifiedName!~ClientBatchingTests.FlushInterval_FewEvents_SentWithoutFlushOrDispose\
+&FullyQualifiedName!~ClientAccuracyTests.Replay_RecordedAfterimageCalls&FullyQualifiedName!~AlertsFlowTests.FailedGenerationBurst\
 &FullyQualifiedName!~LimitsAndRetentionTests.RetentionSweep_RemovesOldPointsAndRuns_KeepsRecent"
 DASHBOARD_TEST_PROVIDER=PostgreSQL dotnet test tests/Dashboard.IntegrationTests --no-build -nologo \
   --filter "$POSTGRES_PASS_FILTER" --logger "trx;LogFilePrefix=Dashboard.IntegrationTests.PostgreSQL" \
