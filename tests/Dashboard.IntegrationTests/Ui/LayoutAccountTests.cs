@@ -64,7 +64,7 @@ public sealed class LayoutAccountTests
         var anonymousDoc = new HtmlParser().ParseDocument(await anonymous.GetStringAsync("/login"));
 
         viewerDoc.QuerySelector("#whoami")!.GetAttribute("data-role").Should().Be("viewer");
-        viewerDoc.QuerySelectorAll(".nav a").Select(a => a.TextContent).Should().Equal("Runs", "Predictions", "Pipelines", "Alerts");
+        viewerDoc.QuerySelectorAll(".nav a").Select(a => a.TextContent).Should().Equal("Runs", "Explore", "Predictions", "Pipelines", "Alerts");
         viewerDoc.QuerySelector(".nav a[aria-current='page']")!.TextContent.Should().Be("Runs");
         anonymousDoc.QuerySelector(".nav").Should().BeNull("signed out, every page but sign-in redirects to it");
         anonymousDoc.QuerySelector("#signout-form").Should().BeNull();
