@@ -69,9 +69,16 @@ public sealed class RunPageLiveBrowserTests() : HostedTest(new Dictionary<string
 
         await page.Locator("#run-page[data-range='24h']").WaitForAsync(new() { Timeout = 10_000 });
         page.Url.Should().Contain("range=24h");
-        var from = double.Parse((await page.Locator("#latency-chart").GetAttributeAsync("data-from"))!, System.Globalization.CultureInfo.InvariantCulture);
-        var to = double.Parse((await page.Locator("#latency-chart").GetAttributeAsync("data-to"))!, System.Globalization.CultureInfo.InvariantCulture);
-        (to - from).Should().BeApproximately(TimeSpan.FromHours(24).TotalMilliseconds, 120_000, "time charts span the chosen range");
+        // The page's range attribute changes before the chart's interop call redraws it: wait for the chart.
+        var span = 0.0;
+        await WaitFor.ConditionAsync(async () =>
+        {
+            var from = double.Parse((await page.Locator("#latency-chart").GetAttributeAsync("data-from"))!, System.Globalization.CultureInfo.InvariantCulture);
+            var to = double.Parse((await page.Locator("#latency-chart").GetAttributeAsync("data-to"))!, System.Globalization.CultureInfo.InvariantCulture);
+            span = to - from;
+            return Math.Abs(span - TimeSpan.FromHours(24).TotalMilliseconds) <= 120_000;
+        }, TimeSpan.FromSeconds(10), "the latency chart redraws over the chosen range");
+        span.Should().BeApproximately(TimeSpan.FromHours(24).TotalMilliseconds, 120_000, "time charts span the chosen range");
 
         await page.SelectOptionAsync("#range-select", "custom");
         await page.FillAsync("#range-from", "2026-01-02T03:04");
