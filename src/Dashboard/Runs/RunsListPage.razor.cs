@@ -46,7 +46,6 @@ public sealed partial class RunsListPage
     private PageSubscription? _live;
     private AlertNotifier? _notifier;
     private int _alertReloadPending;
-    private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private int _total;
     private bool _empty;
     private bool _liveOn;
@@ -147,7 +146,10 @@ public sealed partial class RunsListPage
         }
         await InvokeAsync(async () =>
         {
-            await ReloadGridAsync();
+            if (_grid is not null)
+            {
+                await _grid.ReloadServerData();
+            }
             StateHasChanged();
         });
     }
@@ -162,7 +164,10 @@ public sealed partial class RunsListPage
         _ = InvokeAsync(async () =>
         {
             Volatile.Write(ref _alertReloadPending, 0);
-            await ReloadGridAsync();
+            if (_grid is not null)
+            {
+                await _grid.ReloadServerData();
+            }
         });
     }
 
@@ -204,25 +209,9 @@ public sealed partial class RunsListPage
             ["live"] = LiveOnly ? "true" : null,
         });
         Navigation.NavigateTo(uri, forceLoad: false, replace: true);
-        await ReloadGridAsync();
-    }
-
-    // One grid read at a time, in order: a live reload started before a filter changed must not finish after the
-    // filtered one and show the old filter's rows (seen once after an import on PostgreSQL, whose reads take longer).
-    private async Task ReloadGridAsync()
-    {
-        if (_grid is null)
-        {
-            return;
-        }
-        await _reloadGate.WaitAsync();
-        try
+        if (_grid is not null)
         {
             await _grid.ReloadServerData();
-        }
-        finally
-        {
-            _reloadGate.Release();
         }
     }
 
