@@ -42,13 +42,11 @@ done
 # Tests that check SQLite itself (its file, PRAGMAs, locks) skip themselves there ([SqliteFact], [SqliteTheory]).
 # POSTGRES_PASS_FILTER leaves out (README, "PostgreSQL": status): ExportOrderTests (storage order is SQLite's;
 # PostgreSQL exports read metric by metric), ExportPlanTests and AlertsFlowTests.FailedGenerationBurst (each failed
-# once on a fresh cluster and passed on rerun: not yet understood), the runs list's import test (its imported run
-# did not show within 10 s twice in this pass, passes alone: open), and the few single tests listed below.
+# once on a fresh cluster and passed on rerun: not yet understood), and the few single tests listed below.
 POSTGRES_PASS_FILTER="FullyQualifiedName!~ExportOrderTests&FullyQualifiedName!~ExportPlanTests\
 &FullyQualifiedName!~ClientBatchingTests.FlushInterval_FewEvents_SentWithoutFlushOrDispose\
 &FullyQualifiedName!~ClientAccuracyTests.Replay_RecordedAfterimageCalls&FullyQualifiedName!~AlertsFlowTests.FailedGenerationBurst\
-&FullyQualifiedName!~LimitsAndRetentionTests.RetentionSweep_RemovesOldPointsAndRuns_KeepsRecent\
-&FullyQualifiedName!~RunsListBrowserTests.RunsList_ImportAfterimageFile_RunAppearsWithItsGenerations"
+&FullyQualifiedName!~LimitsAndRetentionTests.RetentionSweep_RemovesOldPointsAndRuns_KeepsRecent"
 DASHBOARD_TEST_PROVIDER=PostgreSQL dotnet test tests/Dashboard.IntegrationTests --no-build -nologo \
   --filter "$POSTGRES_PASS_FILTER" --logger "trx;LogFilePrefix=Dashboard.IntegrationTests.PostgreSQL" \
   --results-directory "$results" || status=1

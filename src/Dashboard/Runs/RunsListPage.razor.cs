@@ -89,7 +89,26 @@ public sealed partial class RunsListPage
         }
     }
 
+    /// <summary>
+    /// MudDataGrid keeps whichever ServerData read finishes last, and does not cancel a live reload when the filters
+    /// change. So a read whose filters changed while it ran reads again: the rows shown always match the filters shown.
+    /// </summary>
     private async Task<GridData<RunListRow>> LoadAsync(GridState<RunListRow> state, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var filters = FilterKey;
+            var data = await ReadPageAsync(state, ct);
+            if (filters == FilterKey || attempt == 3)
+            {
+                return data;
+            }
+        }
+    }
+
+    private (string? Project, string? Search, RunKinds Kind, bool LiveOnly) FilterKey => (Project, Search?.Trim(), Kind, LiveOnly);
+
+    private async Task<GridData<RunListRow>> ReadPageAsync(GridState<RunListRow> state, CancellationToken ct)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
         var query = new RunListQuery(
