@@ -12,7 +12,8 @@ using Microsoft.Extensions.Options;
 // Queries at scale (issue 14): answers over one run of N points through the real writer (points + rollups), fast
 // path against the raw computation; events/min for one overview page over 10,000 runs; ingest latency while a run is
 // purged. Usage: dotnet run -c Release --project bench/Rollups [points=1000000] [runs=10000] [keep-file] [queries-only]
-// (queries-only: stop after the big run's answers: no overview, no purge; no-raw-page: skip the raw run page "all").
+// (queries-only: stop after the big run's answers: no overview, no purge; no-raw-page: skip the raw run page "all";
+// purge-only: fill the big run, then only the purge step).
 var total = args.Length > 0 ? long.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
 var runCount = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
 var path = Path.Combine(Path.GetTempPath(), $"dashboard-bench-rollups-{Guid.NewGuid():N}.db");
@@ -54,6 +55,10 @@ Console.WriteLine($"wrote {events * PerEvent:N0} points through the writer in {f
     $"({events * PerEvent / fill.Elapsed.TotalSeconds:N0} points/s); file {new FileInfo(path).Length / 1e6:N0} MB");
 
 var runId = points.GetRunId("big")!.Value;
+var purgeOnly = args.Contains("purge-only");
+var now = Timestamps.ToMicros(DateTimeOffset.UtcNow);
+if (!purgeOnly)
+{
 Measure("stats all, generation_time (rollups)", () => points.GetFiniteStats(runId, "generation_time", long.MinValue, long.MaxValue));
 Measure("stats all, generation_time (raw)", () => MetricStats.From(points.GetValues(runId, "generation_time", long.MinValue, long.MaxValue)));
 Measure("stats last 5 min of data (rollups)", () => points.GetFiniteStats(runId, "generation_time", last - 300_000_000, long.MaxValue));
@@ -90,7 +95,6 @@ var exact = MetricStats.From(points.GetValues(runId, "generation_time", long.Min
 Console.WriteLine($"  all: exact p50 {exact.P50:G6} p99 {exact.P99:G6} mean {exact.Mean:G17}; rollups p50 {fast.P50:G6} p99 {fast.P99:G6} mean {fast.Mean:G17}");
 
 // Overview: 10,000 runs, each with a few events in the last minute; one page (200 rows) of events/min.
-var now = Timestamps.ToMicros(DateTimeOffset.UtcNow);
 for (var r = 0; r < runCount; r += 100)
 {
     var writes = new List<PendingWrite>();
@@ -138,6 +142,7 @@ Measure($"events/min for 200 of {runCount:N0} runs (old COUNT(DISTINCT ts))", ()
         return (long)cmd.ExecuteScalar()!;
     });
 });
+}
 
 // Delete the big run while a writer commits 100 events (600 points) every 5 ms; commit latency is ingest's floor.
 var purger = new RunPurger(new SqliteRunDeletionStore(writer), TimeProvider.System, NullLogger<RunPurger>.Instance);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dashboard.Storage;
+using Dashboard.Storage.Rollups;
 
 namespace Dashboard.Predictions;
 
@@ -9,35 +10,25 @@ namespace Dashboard.Predictions;
 /// </summary>
 public static class PredictionSummaryCalculator
 {
-    public const double LowConfidenceThreshold = 0.6;
-    public const double SlowProcessingSeconds = 5.0;
+    public const double LowConfidenceThreshold = PredictionBands.LowConfidenceThreshold;
+    public const double SlowProcessingSeconds = PredictionBands.SlowProcessingSeconds;
     public const double DominantLabelShare = 0.9;
     public const double LabelSkewScore = 0.5;
 
     /// <summary>Most labels a summary lists; <see cref="PredictionSummary.MoreLabels"/> counts the others.</summary>
     public const int MaxLabels = 100;
 
-    public static PredictionSummary Compute(string run, TimeWindow window, PredictionData data)
+    public static PredictionSummary Compute(string run, TimeWindow window, PredictionData data) =>
+        Compute(run, window, PredictionTotals.FromRaw(data));
+
+    /// <summary>The summary from the window's totals (raw or from rollups: <see cref="IPredictionReader.GetTotals"/>).</summary>
+    public static PredictionSummary Compute(string run, TimeWindow window, PredictionTotals totals)
     {
-        var confidences = data.Confidences;
-        var count = confidences.Count;
-        var buckets = new long[5];
-        var sum = 0d;
-        var low = 0L;
-        var byHour = new long[24];
-        var labels = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var p in confidences)
-        {
-            sum += p.Confidence;
-            buckets[BucketOf(p.Confidence)]++;
-            if (p.Confidence < LowConfidenceThreshold)
-            {
-                low++;
-            }
-            byHour[DateTimeOffset.FromUnixTimeMilliseconds(p.Timestamp / 1000).Hour]++;
-            var label = p.Label ?? "(none)";
-            labels[label] = labels.GetValueOrDefault(label) + 1;
-        }
+        var confidence = totals.Confidence;
+        var count = confidence.Count;
+        var buckets = confidence.Bands;
+        var low = confidence.Low;
+        var labels = totals.Labels;
 
         // Only the top labels by volume are listed (the rest counted), so a summary stays bounded whatever the labels.
         var labelCounts = labels
@@ -45,11 +36,11 @@ public static class PredictionSummaryCalculator
             .Take(MaxLabels)
             .Select(l => new LabelCount(l.Key, l.Value, (double)l.Value / count))
             .ToList();
-        var times = MetricStats.From([.. data.ProcessingTimes]);
-        var slow = data.ProcessingTimes.Count(t => t > SlowProcessingSeconds);
+        var times = totals.ProcessingTime;
+        var slow = totals.Slow;
 
         var lowShare = count == 0 ? 0 : (double)low / count;
-        var slowShare = data.ProcessingTimes.Count == 0 ? 0 : (double)slow / data.ProcessingTimes.Count;
+        var slowShare = times.Count == 0 ? 0 : (double)slow / times.Count;
         var dominant = labelCounts.FirstOrDefault(l => l.Share > DominantLabelShare);
         var skew = dominant is null ? 0 : LabelSkewScore;
         var indicators = new List<string>();
@@ -66,37 +57,30 @@ public static class PredictionSummaryCalculator
             indicators.Add($"label \"{dominant.Label}\" is {Percent(dominant.Share)} of predictions (over {Percent(DominantLabelShare)})");
         }
 
-        var total = count + data.Errors;
+        var total = count + totals.Errors;
         return new PredictionSummary(
-            run, window.Text, count, data.Errors,
-            PerMinute(window, confidences),
-            count == 0 ? null : sum / count,
+            run, window.Text, count, totals.Errors,
+            PerMinute(window, confidence),
+            count == 0 ? null : confidence.Sum / count,
             new ConfidenceBuckets(buckets[0], buckets[1], buckets[2], buckets[3], buckets[4]),
             labelCounts,
             new ProcessingTimeStats(times.Count, times.Mean, times.P50, times.P90, times.P95, times.P99),
-            total == 0 ? null : (double)data.Errors / total,
+            total == 0 ? null : (double)totals.Errors / total,
             new AnomalyReport((lowShare + slowShare + skew) / 3, lowShare, slowShare, skew, indicators),
-            byHour,
+            totals.ByHour,
             labels.Count - labelCounts.Count);
     }
 
     /// <summary>very_low &lt; 0.5, low &lt; 0.7, medium &lt; 0.8, high &lt; 0.9, very_high otherwise.</summary>
-    public static int BucketOf(double confidence) => confidence switch
-    {
-        < 0.5 => 0,
-        < 0.7 => 1,
-        < 0.8 => 2,
-        < 0.9 => 3,
-        _ => 4,
-    };
+    public static int BucketOf(double confidence) => PredictionBands.BandOf(confidence);
 
     /// <summary>
     /// Predictions over the window's minutes; for "all", over the minutes between the first and last
     /// prediction, at least one, so a single burst does not read as thousands a minute.
     /// </summary>
-    private static double PerMinute(TimeWindow window, IReadOnlyList<ConfidencePoint> points)
+    private static double PerMinute(TimeWindow window, ConfidenceCell confidence)
     {
-        if (points.Count == 0)
+        if (confidence.Count == 0)
         {
             return 0;
         }
@@ -107,11 +91,9 @@ public static class PredictionSummaryCalculator
         }
         else
         {
-            var first = points.Min(p => p.Timestamp);
-            var last = points.Max(p => p.Timestamp);
-            minutes = Math.Max(1, (last - first) / 60_000_000d);
+            minutes = Math.Max(1, (confidence.LastTs - confidence.FirstTs) / 60_000_000d);
         }
-        return points.Count / minutes;
+        return confidence.Count / minutes;
     }
 
     private static string Percent(double share) => share.ToString("0.#%", CultureInfo.InvariantCulture);

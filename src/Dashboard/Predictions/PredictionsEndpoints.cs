@@ -36,7 +36,7 @@ public static class PredictionsEndpoints
         {
             return null;
         }
-        var data = predictions.GetData(runId, window.StartMicros(time.GetUtcNow()));
-        return PredictionSummaryCalculator.Compute(run, window, data);
+        var totals = predictions.GetTotals(runId, window.StartMicros(time.GetUtcNow()));
+        return PredictionSummaryCalculator.Compute(run, window, totals);
     }
 }

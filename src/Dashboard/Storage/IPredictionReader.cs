@@ -9,6 +9,13 @@ public interface IPredictionReader
     /// <summary>Runs with a prediction_confidence or prediction_error metric, most recently active first, at most <see cref="MaxRuns"/>.</summary>
     IReadOnlyList<PredictionRun> GetRuns(CancellationToken ct = default);
 
-    /// <summary>The run's confidence points (with their label), processing times and error count since <paramref name="from"/>.</summary>
-    PredictionData GetData(long runId, long from, CancellationToken ct = default);
+    /// <summary>
+    /// The summary's totals of the run since <paramref name="from"/>: from rollups of whole minutes and hours plus the
+    /// raw points before the first whole minute (see Rollups.SummaryReading for what is exact), or, for a window of
+    /// few points, from the raw points.
+    /// </summary>
+    PredictionTotals GetTotals(long runId, long from, CancellationToken ct = default);
+
+    /// <summary>The same totals from every raw point of the window (what the rollups must equal; slow for long runs).</summary>
+    PredictionTotals GetRawTotals(long runId, long from, CancellationToken ct = default);
 }

@@ -1,9 +1,10 @@
+using Dashboard.Storage.Rollups;
 using Npgsql;
 
 namespace Dashboard.Storage.Postgres;
 
 /// <summary>The PostgreSQL twin of the SQLite prediction reader.</summary>
-public sealed class PostgresPredictionReader(NpgsqlDataSource data) : IPredictionReader
+public sealed class PostgresPredictionReader(NpgsqlDataSource data, int exactLimit = SummaryReading.ExactLimit) : IPredictionReader
 {
     public IReadOnlyList<PredictionRun> GetRuns(CancellationToken ct = default)
     {
@@ -30,44 +31,15 @@ public sealed class PostgresPredictionReader(NpgsqlDataSource data) : IPredictio
         return runs;
     }
 
-    public PredictionData GetData(long runId, long from, CancellationToken ct = default)
+    public PredictionTotals GetTotals(long runId, long from, CancellationToken ct = default)
     {
-        using var c = data.OpenConnection();
-        var confidences = new List<ConfidencePoint>();
-        using (var cmd = PostgresCommands.Command(c, """
-            SELECT p.ts, p.value, p.metadata::jsonb ->> 'label'
-            FROM points p JOIN metric_names n ON n.id = p.metric_id
-            WHERE p.run_id = $1 AND n.name = $2 AND p.ts >= $3
-            ORDER BY p.ts, p.seq
-            """, runId, MetricNames.PredictionConfidence, from))
-        {
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                confidences.Add(new ConfidencePoint(r.GetInt64(0), r.GetDouble(1), r.IsDBNull(2) ? null : r.GetString(2)));
-            }
-        }
-        var times = Values(c, runId, MetricNames.PredictionProcessingTime, from);
-        using var errors = PostgresCommands.Command(c, """
-            SELECT COUNT(*) FROM points p JOIN metric_names n ON n.id = p.metric_id
-            WHERE p.run_id = $1 AND n.name = $2 AND p.ts >= $3
-            """, runId, MetricNames.PredictionError, from);
-        return new PredictionData(confidences, times, (long)errors.ExecuteScalar()!);
+        using var source = new PostgresSummarySource(data);
+        return SummaryReading.GetTotals(source, runId, from, exactLimit);
     }
 
-    private static List<double> Values(NpgsqlConnection c, long runId, string metric, long from)
+    public PredictionTotals GetRawTotals(long runId, long from, CancellationToken ct = default)
     {
-        using var cmd = PostgresCommands.Command(c, """
-            SELECT p.value FROM points p JOIN metric_names n ON n.id = p.metric_id
-            WHERE p.run_id = $1 AND n.name = $2 AND p.ts >= $3
-            ORDER BY p.ts, p.seq
-            """, runId, metric, from);
-        using var r = cmd.ExecuteReader();
-        var values = new List<double>();
-        while (r.Read())
-        {
-            values.Add(r.GetDouble(0));
-        }
-        return values;
+        using var source = new PostgresSummarySource(data);
+        return SummaryReading.GetRawTotals(source, runId, from);
     }
 }

@@ -16,7 +16,10 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
     internal const int BatchRows = 20_000;
 
     // Tables keyed by run_id besides points (which is purged partition by partition), each deleted by ctid batches.
-    private static readonly string[] RunTables = ["nonfinite_points", "logs", "event_ids"];
+    private static readonly string[] RunTables = ["nonfinite_points", "logs", "event_ids", "prediction_rollups", "prediction_time_rollups", "pipeline_rollups"];
+
+    // Summary rollups: whole minute and hour buckets, so retention's hour cutoff removes them whole with their points.
+    private static readonly string[] BucketTables = ["prediction_rollups", "prediction_time_rollups", "pipeline_rollups"];
 
     public bool MarkDeleted(string run, long now, long? receivedBefore = null) => writer.RunExclusive(c =>
     {
@@ -70,6 +73,10 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
         var points = partitions.DropBefore(c, pointCutoff, stop);
         points += DeleteInBatches(c, "nonfinite_points", "ts < $1", pointCutoff, stop);
         var logs = DeleteInBatches(c, "logs", "ts < $1", cutoff, stop);
+        foreach (var table in BucketTables)
+        {
+            DeleteInBatches(c, table, "bucket < $1", pointCutoff, stop);
+        }
         if (points > 0 && !stop.IsCancellationRequested)
         {
             Recount(c, stop);

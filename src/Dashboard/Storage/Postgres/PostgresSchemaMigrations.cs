@@ -206,5 +206,86 @@ internal static class PostgresSchemaMigrations
             );
             CREATE INDEX ix_silences_ends_at ON silences(ends_at);
             """),
+        // Summary rollups (issue 14): the twin of SQLite's step 14. The backfill reads labels and pipeline names with
+        // jsonb (the writer reads them in C#, MetadataText: the same for strings, true/false and null) and cannot build
+        // sketches in SQL: its time rows keep sketch NULL, and a summary over such a row takes percentiles from raw points.
+        (12, """
+            CREATE TABLE prediction_rollups (
+                run_id bigint NOT NULL,
+                width bigint NOT NULL,
+                bucket bigint NOT NULL,
+                label text NOT NULL,
+                count bigint NOT NULL,
+                sum double precision NOT NULL,
+                very_low bigint NOT NULL,
+                low bigint NOT NULL,
+                medium bigint NOT NULL,
+                high bigint NOT NULL,
+                very_high bigint NOT NULL,
+                below bigint NOT NULL,
+                first_ts bigint NOT NULL,
+                last_ts bigint NOT NULL,
+                PRIMARY KEY (run_id, width, bucket, label)
+            );
+            CREATE TABLE prediction_time_rollups (
+                run_id bigint NOT NULL,
+                width bigint NOT NULL,
+                bucket bigint NOT NULL,
+                count bigint NOT NULL,
+                sum double precision NOT NULL,
+                slow bigint NOT NULL,
+                errors bigint NOT NULL,
+                sketch bytea,
+                PRIMARY KEY (run_id, width, bucket)
+            );
+            CREATE TABLE pipeline_rollups (
+                run_id bigint NOT NULL,
+                width bigint NOT NULL,
+                bucket bigint NOT NULL,
+                pipeline text NOT NULL,
+                time_count bigint NOT NULL,
+                time_sum double precision NOT NULL,
+                time_min double precision,
+                time_max double precision,
+                success_count bigint NOT NULL,
+                success_sum double precision NOT NULL,
+                PRIMARY KEY (run_id, width, bucket, pipeline)
+            );
+            """ + SummaryBackfillSql),
     ];
+
+    /// <summary>Step 12's backfill from stored points (a test replays it on a database whose rollups it emptied).</summary>
+    internal const string SummaryBackfillSql = """
+        INSERT INTO prediction_rollups (run_id, width, bucket, label, count, sum, very_low, low, medium, high, very_high, below, first_ts, last_ts)
+        SELECT p.run_id, w.width, p.ts - (((p.ts % w.width) + w.width) % w.width), COALESCE(p.metadata::jsonb ->> 'label', '(none)'),
+            COUNT(*), SUM(p.value), COUNT(*) FILTER (WHERE p.value < 0.5), COUNT(*) FILTER (WHERE p.value >= 0.5 AND p.value < 0.7),
+            COUNT(*) FILTER (WHERE p.value >= 0.7 AND p.value < 0.8), COUNT(*) FILTER (WHERE p.value >= 0.8 AND p.value < 0.9),
+            COUNT(*) FILTER (WHERE p.value >= 0.9), COUNT(*) FILTER (WHERE p.value < 0.6), MIN(p.ts), MAX(p.ts)
+        FROM points p JOIN metric_names n ON n.id = p.metric_id AND n.name = 'prediction_confidence'
+        CROSS JOIN (VALUES (60000000::bigint), (3600000000::bigint)) w(width)
+        WHERE p.run_id IN (SELECT id FROM runs)
+        GROUP BY 1, 2, 3, 4;
+        INSERT INTO prediction_time_rollups (run_id, width, bucket, count, sum, slow, errors, sketch)
+        SELECT p.run_id, w.width, p.ts - (((p.ts % w.width) + w.width) % w.width),
+            COUNT(*) FILTER (WHERE n.name = 'prediction_processing_time'),
+            COALESCE(SUM(p.value) FILTER (WHERE n.name = 'prediction_processing_time'), 0),
+            COUNT(*) FILTER (WHERE n.name = 'prediction_processing_time' AND p.value > 5.0),
+            COUNT(*) FILTER (WHERE n.name = 'prediction_error'), NULL::bytea
+        FROM points p JOIN metric_names n ON n.id = p.metric_id AND n.name IN ('prediction_processing_time', 'prediction_error')
+        CROSS JOIN (VALUES (60000000::bigint), (3600000000::bigint)) w(width)
+        WHERE p.run_id IN (SELECT id FROM runs)
+        GROUP BY 1, 2, 3;
+        INSERT INTO pipeline_rollups (run_id, width, bucket, pipeline, time_count, time_sum, time_min, time_max, success_count, success_sum)
+        SELECT run_id, width, bucket, pipeline, COUNT(*) FILTER (WHERE is_time), COALESCE(SUM(value) FILTER (WHERE is_time), 0),
+            MIN(value) FILTER (WHERE is_time), MAX(value) FILTER (WHERE is_time),
+            COUNT(*) FILTER (WHERE NOT is_time), COALESCE(SUM(value) FILTER (WHERE NOT is_time), 0)
+        FROM (
+            SELECT p.run_id, w.width, p.ts - (((p.ts % w.width) + w.width) % w.width) AS bucket,
+                p.metadata::jsonb ->> 'pipeline' AS pipeline, n.name = 'pipeline_execution_time' AS is_time, p.value
+            FROM points p JOIN metric_names n ON n.id = p.metric_id AND n.name IN ('pipeline_execution_time', 'pipeline_success')
+            CROSS JOIN (VALUES (60000000::bigint), (3600000000::bigint)) w(width)
+            WHERE p.run_id IN (SELECT id FROM runs)) g
+        WHERE pipeline IS NOT NULL
+        GROUP BY 1, 2, 3, 4;
+        """;
 }

@@ -65,6 +65,7 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
             }
             copy.Complete();
         }
+        PostgresSummaryRollupWriter.Write(connection, tx, _points);
         if (_nonFinite.Count > 0)
         {
             using var copy = connection.BeginBinaryImport(

@@ -52,6 +52,13 @@ internal static class SqliteToPostgresTables
         new("run_goals", [("run_id", Int), ("target", Int), ("target_kind", Text), ("deadline", Int), ("accept_score", Text),
             ("accept_min", Real), ("budget", Real), ("updated_at", Int)]),
         new("score_thresholds", [("score", Text), ("min", Real)]),
+        // Summary rollups (step 14): copied as they are (labels as the writer read them, sketches in the same format).
+        new("prediction_rollups", [("run_id", Int), ("width", Int), ("bucket", Int), ("label", Text), ("count", Int), ("sum", Real),
+            ("very_low", Int), ("low", Int), ("medium", Int), ("high", Int), ("very_high", Int), ("below", Int), ("first_ts", Int), ("last_ts", Int)]),
+        new("prediction_time_rollups", [("run_id", Int), ("width", Int), ("bucket", Int), ("count", Int), ("sum", Real), ("slow", Int),
+            ("errors", Int), ("sketch", Blob)]),
+        new("pipeline_rollups", [("run_id", Int), ("width", Int), ("bucket", Int), ("pipeline", Text), ("time_count", Int), ("time_sum", Real),
+            ("time_min", Real), ("time_max", Real), ("success_count", Int), ("success_sum", Real)]),
     ];
 
     /// <summary>Tables the schema itself fills (step 10's starter prices): not "data" for the empty-target check, and

@@ -301,5 +301,90 @@ internal static class SchemaMigrations
             ) e, (SELECT 1000000 AS width UNION ALL SELECT 60000000 UNION ALL SELECT 3600000000) w
             GROUP BY e.run_id, w.width, 3, e.model, e.judge;
             """),
+        // Summary rollups (issue 14): the predictions summary per run, bucket (1 min, 1 h) and label, processing times
+        // and errors per run and bucket (with a 1% sketch), pipelines per run, bucket and pipeline name, kept by the
+        // writer in the points' transaction (SqliteSummaryRollupWriter). Backfilled from stored points; summary_text
+        // reads a metadata field as the writer does (MetadataText), rollup_sketch builds the sketches.
+        (14, """
+            CREATE TABLE prediction_rollups (
+                run_id INTEGER NOT NULL,
+                width INTEGER NOT NULL,
+                bucket INTEGER NOT NULL,
+                label TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                sum REAL NOT NULL,
+                very_low INTEGER NOT NULL,
+                low INTEGER NOT NULL,
+                medium INTEGER NOT NULL,
+                high INTEGER NOT NULL,
+                very_high INTEGER NOT NULL,
+                below INTEGER NOT NULL,
+                first_ts INTEGER NOT NULL,
+                last_ts INTEGER NOT NULL,
+                PRIMARY KEY (run_id, width, bucket, label)
+            ) WITHOUT ROWID;
+            CREATE TABLE prediction_time_rollups (
+                run_id INTEGER NOT NULL,
+                width INTEGER NOT NULL,
+                bucket INTEGER NOT NULL,
+                count INTEGER NOT NULL,
+                sum REAL NOT NULL,
+                slow INTEGER NOT NULL,
+                errors INTEGER NOT NULL,
+                sketch BLOB,
+                PRIMARY KEY (run_id, width, bucket)
+            ) WITHOUT ROWID;
+            CREATE TABLE pipeline_rollups (
+                run_id INTEGER NOT NULL,
+                width INTEGER NOT NULL,
+                bucket INTEGER NOT NULL,
+                pipeline TEXT NOT NULL,
+                time_count INTEGER NOT NULL,
+                time_sum REAL NOT NULL,
+                time_min REAL,
+                time_max REAL,
+                success_count INTEGER NOT NULL,
+                success_sum REAL NOT NULL,
+                PRIMARY KEY (run_id, width, bucket, pipeline)
+            ) WITHOUT ROWID;
+            """ + SummaryBackfillSql),
     ];
+
+    /// <summary>Step 14's backfill from stored points (a test replays it on a file whose rollups it emptied).</summary>
+    internal const string SummaryBackfillSql = """
+        INSERT INTO prediction_rollups (run_id, width, bucket, label, count, sum, very_low, low, medium, high, very_high, below, first_ts, last_ts)
+        SELECT p.run_id, w.width, p.ts - (((p.ts % w.width) + w.width) % w.width), COALESCE(summary_text(p.metadata, 'label'), '(none)'),
+            COUNT(*), SUM(p.value), SUM(p.value < 0.5), SUM(p.value >= 0.5 AND p.value < 0.7), SUM(p.value >= 0.7 AND p.value < 0.8),
+            SUM(p.value >= 0.8 AND p.value < 0.9), SUM(p.value >= 0.9), SUM(p.value < 0.6), MIN(p.ts), MAX(p.ts)
+        FROM points p JOIN metric_names n ON n.id = p.metric_id AND n.name = 'prediction_confidence',
+            (SELECT 60000000 AS width UNION ALL SELECT 3600000000) w
+        WHERE p.run_id IN (SELECT id FROM runs)
+        GROUP BY p.run_id, w.width, 3, 4;
+        INSERT INTO prediction_time_rollups (run_id, width, bucket, count, sum, slow, errors, sketch)
+        SELECT p.run_id, w.width, p.ts - (((p.ts % w.width) + w.width) % w.width),
+            COUNT(*), TOTAL(p.value), SUM(p.value > 5.0), 0, rollup_sketch(p.value)
+        FROM points p JOIN metric_names n ON n.id = p.metric_id AND n.name = 'prediction_processing_time',
+            (SELECT 60000000 AS width UNION ALL SELECT 3600000000) w
+        WHERE p.run_id IN (SELECT id FROM runs)
+        GROUP BY p.run_id, w.width, 3;
+        INSERT INTO prediction_time_rollups (run_id, width, bucket, count, sum, slow, errors, sketch)
+        SELECT p.run_id, w.width, p.ts - (((p.ts % w.width) + w.width) % w.width), 0, 0, 0, COUNT(*), NULL
+        FROM points p JOIN metric_names n ON n.id = p.metric_id AND n.name = 'prediction_error',
+            (SELECT 60000000 AS width UNION ALL SELECT 3600000000) w
+        WHERE p.run_id IN (SELECT id FROM runs)
+        GROUP BY p.run_id, w.width, 3
+        ON CONFLICT (run_id, width, bucket) DO UPDATE SET errors = excluded.errors;
+        INSERT INTO pipeline_rollups (run_id, width, bucket, pipeline, time_count, time_sum, time_min, time_max, success_count, success_sum)
+        SELECT run_id, width, bucket, pipeline, SUM(is_time), TOTAL(CASE WHEN is_time THEN value END),
+            MIN(CASE WHEN is_time THEN value END), MAX(CASE WHEN is_time THEN value END),
+            SUM(NOT is_time), TOTAL(CASE WHEN NOT is_time THEN value END)
+        FROM (
+            SELECT p.run_id, w.width, p.ts - (((p.ts % w.width) + w.width) % w.width) AS bucket,
+                summary_text(p.metadata, 'pipeline') AS pipeline, n.name = 'pipeline_execution_time' AS is_time, p.value
+            FROM points p JOIN metric_names n ON n.id = p.metric_id AND n.name IN ('pipeline_execution_time', 'pipeline_success'),
+                (SELECT 60000000 AS width UNION ALL SELECT 3600000000) w
+            WHERE p.run_id IN (SELECT id FROM runs))
+        WHERE pipeline IS NOT NULL
+        GROUP BY run_id, width, bucket, pipeline;
+        """;
 }

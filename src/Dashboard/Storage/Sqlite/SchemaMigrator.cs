@@ -49,8 +49,11 @@ public sealed class SchemaMigrator(SqliteConnectionFactory connections, IOptions
     }
 
     /// <summary>The SQL functions the steps use (rollup backfill computes sketches in SQL); call before running steps by hand.</summary>
-    public static void RegisterFunctions(Microsoft.Data.Sqlite.SqliteConnection connection) =>
+    public static void RegisterFunctions(Microsoft.Data.Sqlite.SqliteConnection connection)
+    {
         Sqlite.SqliteRollupWriter.RegisterFunctions(connection);
+        SqliteSummaryRollupWriter.RegisterFunctions(connection);
+    }
 
     private static int CurrentVersion(Microsoft.Data.Sqlite.SqliteConnection connection)
     {

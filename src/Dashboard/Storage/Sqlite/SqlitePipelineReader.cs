@@ -1,42 +1,20 @@
+using Dashboard.Storage.Rollups;
+
 namespace Dashboard.Storage.Sqlite;
 
 /// <summary>Per-pipeline sums of pipeline_execution_time and pipeline_success points, across runs or within one.</summary>
-public sealed class SqlitePipelineReader(SqliteConnectionFactory connections) : IPipelineReader
+public sealed class SqlitePipelineReader(SqliteConnectionFactory connections, int exactLimit = SummaryReading.ExactLimit) : IPipelineReader
 {
-    /// <summary>
-    /// The query walks runs and reaches points through the (run_id, metric_id, ts) index, one probe per run.
-    /// </summary>
     public IReadOnlyList<PipelineAggregate> GetAggregates(long from, long? runId, string? project, CancellationToken ct = default)
     {
-        using var c = connections.Open();
-        using var cmd = SqliteCommands.Command(c, """
-            SELECT pipeline,
-                   SUM(CASE WHEN metric = $time THEN n ELSE 0 END),
-                   SUM(CASE WHEN metric = $time THEN s ELSE 0 END),
-                   MIN(CASE WHEN metric = $time THEN lo END),
-                   MAX(CASE WHEN metric = $time THEN hi END),
-                   SUM(CASE WHEN metric = $success THEN n ELSE 0 END),
-                   SUM(CASE WHEN metric = $success THEN s ELSE 0 END)
-            FROM (
-                SELECT CAST(json_extract(p.metadata, '$.pipeline') AS TEXT) AS pipeline, m.name AS metric,
-                       COUNT(*) AS n, SUM(p.value) AS s, MIN(p.value) AS lo, MAX(p.value) AS hi
-                FROM runs r
-                JOIN metric_names m ON m.name IN ($time, $success)
-                JOIN points p ON p.run_id = r.id AND p.metric_id = m.id AND p.ts >= $from
-                WHERE ($run IS NULL OR r.id = $run) AND ($project IS NULL OR r.project = $project)
-                GROUP BY pipeline, m.name
-            )
-            WHERE pipeline IS NOT NULL
-            GROUP BY pipeline
-            """, ("$time", MetricNames.PipelineExecutionTime), ("$success", MetricNames.PipelineSuccess), ("$from", from), ("$run", runId), ("$project", project));
-        using var r = cmd.ExecuteReader();
-        var list = new List<PipelineAggregate>();
-        while (r.Read())
-        {
-            list.Add(new PipelineAggregate(r.GetString(0), r.GetInt64(1), r.GetDouble(2),
-                r.IsDBNull(3) ? null : r.GetDouble(3), r.IsDBNull(4) ? null : r.GetDouble(4), r.GetInt64(5), r.GetDouble(6)));
-        }
-        return list;
+        using var source = new SqliteSummarySource(connections);
+        return SummaryReading.GetPipelines(source, from, runId, project, exactLimit);
+    }
+
+    public IReadOnlyList<PipelineAggregate> GetRawAggregates(long from, long? runId, string? project, CancellationToken ct = default)
+    {
+        using var source = new SqliteSummarySource(connections);
+        return SummaryReading.GetRawPipelines(source, from, runId, project);
     }
 
     public IReadOnlyList<(string Run, string Project)> GetRuns(CancellationToken ct = default)

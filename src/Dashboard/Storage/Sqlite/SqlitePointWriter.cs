@@ -20,6 +20,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
     private SqliteConnection? _connection;
     private SqliteWriteStatements? _sql;
     private Sqlite.SqliteRollupWriter? _rollupWriter;
+    private SqliteSummaryRollupWriter? _summaries;
 
     // Maintenance (run deletion, retention) runs on this connection under the same lock as Write,
     // so the run and metric ids cached here can never point at rows deleted behind the writer's back.
@@ -93,6 +94,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
         using var tx = _connection!.BeginTransaction();
         _keys.Clear();
         _rollups.Clear();
+        _summaries!.Clear();
         try
         {
             _sql!.Use(tx);
@@ -114,6 +116,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
             }
             _tokens.FoldInto(_rollups);
             _rollupWriter!.Write(tx, _rollups);
+            _summaries.Write(tx);
             tx.Commit();
             _tokens.Committed();
         }
@@ -167,6 +170,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
                 }
                 _sql!.InsertPoint(runId, metricId, p);
                 _rollups.Add(runId, metricId, p.Timestamp, p.ModelName, p.Value);
+                _summaries!.Add(runId, p);
                 if (!committed.Metrics.TryGetValue(p.Name, out var delta))
                 {
                     committed.Metrics[p.Name] = delta = new MetricDelta();
@@ -256,6 +260,8 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
         _connection = connections.Open();
         _sql = new SqliteWriteStatements(_connection);
         _rollupWriter = new Sqlite.SqliteRollupWriter(_connection);
+        _summaries?.Dispose();
+        _summaries = new SqliteSummaryRollupWriter(_connection);
         _tokenTimes = new SqliteTokenTimes(_connection);
     }
 
@@ -268,6 +274,8 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
         _connection?.Dispose();
         _sql = null;
         _rollupWriter = null;
+        _summaries?.Dispose();
+        _summaries = null;
         _tokenTimes = null;
         _tokens.Reset();
         _connection = null;

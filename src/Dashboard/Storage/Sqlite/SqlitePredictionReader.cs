@@ -1,9 +1,9 @@
-using Microsoft.Data.Sqlite;
+using Dashboard.Storage.Rollups;
 
 namespace Dashboard.Storage.Sqlite;
 
 /// <summary>Reads what the prediction summary needs: the runs that have predictions, and one run's points in a window.</summary>
-public sealed class SqlitePredictionReader(SqliteConnectionFactory connections) : IPredictionReader
+public sealed class SqlitePredictionReader(SqliteConnectionFactory connections, int exactLimit = SummaryReading.ExactLimit) : IPredictionReader
 {
     public IReadOnlyList<PredictionRun> GetRuns(CancellationToken ct = default)
     {
@@ -30,44 +30,15 @@ public sealed class SqlitePredictionReader(SqliteConnectionFactory connections) 
         return runs;
     }
 
-    public PredictionData GetData(long runId, long from, CancellationToken ct = default)
+    public PredictionTotals GetTotals(long runId, long from, CancellationToken ct = default)
     {
-        using var c = connections.Open();
-        var confidences = new List<ConfidencePoint>();
-        using (var cmd = SqliteCommands.Command(c, """
-            SELECT p.ts, p.value, CAST(json_extract(p.metadata, '$.label') AS TEXT)
-            FROM points p JOIN metric_names n ON n.id = p.metric_id
-            WHERE p.run_id = $r AND n.name = $name AND p.ts >= $from
-            ORDER BY p.ts, p.rowid
-            """, ("$r", runId), ("$name", MetricNames.PredictionConfidence), ("$from", from)))
-        {
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                confidences.Add(new ConfidencePoint(r.GetInt64(0), r.GetDouble(1), r.IsDBNull(2) ? null : r.GetString(2)));
-            }
-        }
-        var times = Values(c, runId, MetricNames.PredictionProcessingTime, from);
-        using var errors = SqliteCommands.Command(c, """
-            SELECT COUNT(*) FROM points p JOIN metric_names n ON n.id = p.metric_id
-            WHERE p.run_id = $r AND n.name = $name AND p.ts >= $from
-            """, ("$r", runId), ("$name", MetricNames.PredictionError), ("$from", from));
-        return new PredictionData(confidences, times, (long)errors.ExecuteScalar()!);
+        using var source = new SqliteSummarySource(connections);
+        return SummaryReading.GetTotals(source, runId, from, exactLimit);
     }
 
-    private static List<double> Values(SqliteConnection c, long runId, string metric, long from)
+    public PredictionTotals GetRawTotals(long runId, long from, CancellationToken ct = default)
     {
-        using var cmd = SqliteCommands.Command(c, """
-            SELECT p.value FROM points p JOIN metric_names n ON n.id = p.metric_id
-            WHERE p.run_id = $r AND n.name = $name AND p.ts >= $from
-            ORDER BY p.ts, p.rowid
-            """, ("$r", runId), ("$name", metric), ("$from", from));
-        using var r = cmd.ExecuteReader();
-        var values = new List<double>();
-        while (r.Read())
-        {
-            values.Add(r.GetDouble(0));
-        }
-        return values;
+        using var source = new SqliteSummarySource(connections);
+        return SummaryReading.GetRawTotals(source, runId, from);
     }
 }

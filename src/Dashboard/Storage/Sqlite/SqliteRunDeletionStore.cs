@@ -33,6 +33,35 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer) : IRunDelet
         DELETE FROM token_rollups WHERE (run_id, width, bucket, model, judge) IN
             (SELECT run_id, width, bucket, model, judge FROM token_rollups WHERE run_id = $a LIMIT $n)
         """,
+        """
+        DELETE FROM prediction_rollups WHERE (run_id, width, bucket, label) IN
+            (SELECT run_id, width, bucket, label FROM prediction_rollups WHERE run_id = $a LIMIT $n)
+        """,
+        """
+        DELETE FROM prediction_time_rollups WHERE (run_id, width, bucket) IN
+            (SELECT run_id, width, bucket FROM prediction_time_rollups WHERE run_id = $a LIMIT $n)
+        """,
+        """
+        DELETE FROM pipeline_rollups WHERE (run_id, width, bucket, pipeline) IN
+            (SELECT run_id, width, bucket, pipeline FROM pipeline_rollups WHERE run_id = $a LIMIT $n)
+        """,
+    ];
+
+    // Summary rollups hold whole minutes and hours: retention's hour cutoff removes them whole with their points.
+    private static readonly string[] RetentionDeletes =
+    [
+        """
+        DELETE FROM prediction_rollups WHERE (run_id, width, bucket, label) IN
+            (SELECT run_id, width, bucket, label FROM prediction_rollups WHERE bucket < $a LIMIT $n)
+        """,
+        """
+        DELETE FROM prediction_time_rollups WHERE (run_id, width, bucket) IN
+            (SELECT run_id, width, bucket FROM prediction_time_rollups WHERE bucket < $a LIMIT $n)
+        """,
+        """
+        DELETE FROM pipeline_rollups WHERE (run_id, width, bucket, pipeline) IN
+            (SELECT run_id, width, bucket, pipeline FROM pipeline_rollups WHERE bucket < $a LIMIT $n)
+        """,
     ];
 
     public bool MarkDeleted(string run, long now, long? receivedBefore = null) =>
@@ -72,6 +101,10 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer) : IRunDelet
             DELETE FROM token_rollups WHERE (run_id, width, bucket, model, judge) IN
                 (SELECT run_id, width, bucket, model, judge FROM token_rollups WHERE bucket < $a LIMIT $n)
             """, pointCutoff, stop);
+        foreach (var sql in RetentionDeletes)
+        {
+            DeleteInBatches(sql, pointCutoff, stop);
+        }
         var logs = DeleteInBatches("DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < $a LIMIT $n)", cutoff, stop);
         if (points > 0)
         {

@@ -1,0 +1,106 @@
+using Dashboard.Storage;
+using Dashboard.Storage.Rollups;
+using Dashboard.Storage.Sqlite;
+
+namespace Dashboard.Tests.Storage;
+
+/// <summary>The prediction and pipeline summaries from rollups + raw edges against the raw computation (SQLite).</summary>
+public sealed class SummaryRollupTests : IDisposable
+{
+    private const long Base = 1_795_000_000_000_000; // an hour boundary: 2026-11-18T00:00:00Z
+    private readonly RollupStore _store = new();
+
+    public void Dispose() => _store.Dispose();
+
+    [Fact]
+    public void GetTotals_RollupPath_EqualsRawComputation()
+    {
+        var random = new Random(21);
+        _store.WriteEvents("r", SummaryData.Events(random, 12_000, Base));
+        var runId = _store.Scalar("SELECT id FROM runs WHERE name = 'r'");
+        var fast = new SqlitePredictionReader(_store.Connections, exactLimit: 0);
+
+        foreach (var from in SummaryData.Starts(random, Base, 50))
+        {
+            SummaryData.AssertSame(fast.GetTotals(runId, from), fast.GetRawTotals(runId, from), sketched: true, $"from {from}");
+        }
+    }
+
+    [Fact]
+    public void GetTotals_FewPoints_EqualsRawComputationExactly()
+    {
+        var random = new Random(22);
+        _store.WriteEvents("r", SummaryData.Events(random, 2_000, Base));
+        var runId = _store.Scalar("SELECT id FROM runs WHERE name = 'r'");
+        var reader = new SqlitePredictionReader(_store.Connections);
+
+        foreach (var from in SummaryData.Starts(random, Base, 20))
+        {
+            var window = TimeWindow.All;
+            var summary = Dashboard.Predictions.PredictionSummaryCalculator.Compute("r", window, reader.GetTotals(runId, from));
+            var raw = Dashboard.Predictions.PredictionSummaryCalculator.Compute("r", window, reader.GetRawTotals(runId, from));
+            summary.Should().BeEquivalentTo(raw, o => o.WithStrictOrdering());
+        }
+    }
+
+    [Fact]
+    public void GetAggregates_RollupPath_EqualsRawComputation()
+    {
+        var random = new Random(23);
+        _store.WriteEvents("a", SummaryData.Events(random, 6_000, Base));
+        _store.WriteEvents("b", SummaryData.Events(random, 6_000, Base + 1_234_567));
+        var a = _store.Scalar("SELECT id FROM runs WHERE name = 'a'");
+        var fast = new SqlitePipelineReader(_store.Connections, exactLimit: 0);
+
+        foreach (var from in SummaryData.Starts(random, Base, 30))
+        {
+            foreach (var (run, project) in new (long?, string?)[] { (null, null), (a, null), (null, "default"), (a, "other") })
+            {
+                SummaryData.AssertSame(fast.GetAggregates(from, run, project), fast.GetRawAggregates(from, run, project), $"from {from}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Backfill_StoredPoints_SameRollupsAsTheWriterKept()
+    {
+        var random = new Random(24);
+        _store.WriteEvents("r", SummaryData.Events(random, 8_000, Base));
+        var runId = _store.Scalar("SELECT id FROM runs WHERE name = 'r'");
+        var predictions = new SqlitePredictionReader(_store.Connections, exactLimit: 0);
+        var pipelines = new SqlitePipelineReader(_store.Connections, exactLimit: 0);
+        var starts = SummaryData.Starts(random, Base, 20).ToList();
+        var before = starts.Select(f => (predictions.GetTotals(runId, f), pipelines.GetAggregates(f, null, null))).ToList();
+
+        using (var c = _store.Connections.Open())
+        {
+            SchemaMigrator.RegisterFunctions(c);
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "DELETE FROM prediction_rollups; DELETE FROM prediction_time_rollups; DELETE FROM pipeline_rollups;" + SchemaMigrations.SummaryBackfillSql;
+            cmd.ExecuteNonQuery();
+        }
+
+        _store.Scalar("SELECT COUNT(*) FROM prediction_time_rollups WHERE sketch IS NULL AND count > 0").Should().Be(0);
+        for (var i = 0; i < starts.Count; i++)
+        {
+            SummaryData.AssertSame(predictions.GetTotals(runId, starts[i]), before[i].Item1, sketched: false, $"from {starts[i]}");
+            SummaryData.AssertSame(pipelines.GetAggregates(starts[i], null, null), before[i].Item2, $"from {starts[i]}");
+        }
+    }
+
+    [Fact]
+    public void Purge_DeletedRun_RemovesItsSummaryRollups()
+    {
+        _store.WriteEvents("r", SummaryData.Events(new Random(25), 3_000, Base));
+        var runId = _store.Scalar("SELECT id FROM runs WHERE name = 'r'");
+        var deletion = new SqliteRunDeletionStore(_store.Writer);
+
+        deletion.MarkDeleted("r", Base).Should().BeTrue();
+        deletion.Purge(runId, CancellationToken.None);
+
+        foreach (var table in new[] { "prediction_rollups", "prediction_time_rollups", "pipeline_rollups" })
+        {
+            _store.Scalar($"SELECT COUNT(*) FROM {table}").Should().Be(0, table);
+        }
+    }
+}
