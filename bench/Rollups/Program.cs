@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 // path against the raw computation; events/min for one overview page over 10,000 runs; ingest latency while a run is
 // purged. Usage: dotnet run -c Release --project bench/Rollups [points=1000000] [runs=10000] [keep-file] [queries-only]
 // (queries-only: stop after the big run's answers: no overview, no purge; no-raw-page: skip the raw run page "all";
-// purge-only: fill the big run, then only the purge step).
+// purge-only: fill the big run, then only the purge step; summaries: the prediction and pipeline summaries instead).
 var total = args.Length > 0 ? long.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
 var runCount = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
 var path = Path.Combine(Path.GetTempPath(), $"dashboard-bench-rollups-{Guid.NewGuid():N}.db");
@@ -23,6 +23,17 @@ new SchemaMigrator(connections, Options.Create(new StorageOptions()), NullLogger
 var writer = new SqlitePointWriter(connections, TimeProvider.System);
 var points = new SqliteMetricReader(connections);
 string[] models = ["gpt-4o-mini", "llama-3.1-8b", "claude-haiku"];
+if (args.Contains("summaries"))
+{
+    SummaryBench.Run(connections, writer, total);
+    writer.Dispose();
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    foreach (var f in new[] { path, path + "-wal", path + "-shm" })
+    {
+        File.Delete(f);
+    }
+    return;
+}
 
 // One generation event = 6 points (generation_time, success_rate, three token counts, conversation_length), 1 ms apart.
 const int PerEvent = 6;
@@ -145,7 +156,7 @@ Measure($"events/min for 200 of {runCount:N0} runs (old COUNT(DISTINCT ts))", ()
 }
 
 // Delete the big run while a writer commits 100 events (600 points) every 5 ms; commit latency is ingest's floor.
-var purger = new RunPurger(new SqliteRunDeletionStore(writer), TimeProvider.System, NullLogger<RunPurger>.Instance);
+var purger = new RunPurger(new SqliteRunDeletionStore(writer, connections), TimeProvider.System, NullLogger<RunPurger>.Instance);
 var latencies = new List<double>();
 var stop = new CancellationTokenSource();
 var ingest = Task.Run(() =>

@@ -19,6 +19,7 @@ public sealed class SummaryRollupTests : IDisposable
         _store.WriteEvents("r", SummaryData.Events(random, 12_000, Base));
         var runId = _store.Scalar("SELECT id FROM runs WHERE name = 'r'");
         var fast = new SqlitePredictionReader(_store.Connections, exactLimit: 0);
+        _store.Scalar("SELECT COUNT(*) FROM prediction_rollups WHERE width = 3600000000").Should().BeGreaterThan(10, "the writer kept rollups");
 
         foreach (var from in SummaryData.Starts(random, Base, 50))
         {
@@ -89,18 +90,31 @@ public sealed class SummaryRollupTests : IDisposable
     }
 
     [Fact]
-    public void Purge_DeletedRun_RemovesItsSummaryRollups()
+    public void Purge_DeletedRun_RemovesItsRowsAndLeavesOthers()
     {
-        _store.WriteEvents("r", SummaryData.Events(new Random(25), 3_000, Base));
+        _store.WriteEvents("r", SummaryData.Events(new Random(25), 3_000, Base).Select((e, i) => Identified(e, i)));
+        _store.WriteEvents("kept", SummaryData.Events(new Random(26), 500, Base).Select((e, i) => Identified(e, i)));
         var runId = _store.Scalar("SELECT id FROM runs WHERE name = 'r'");
-        var deletion = new SqliteRunDeletionStore(_store.Writer);
+        var kept = _store.Scalar("SELECT id FROM runs WHERE name = 'kept'");
+        var before = Tables.ToDictionary(t => t, t => _store.Scalar($"SELECT COUNT(*) FROM {t} WHERE run_id = {kept}"));
+        var deletion = new SqliteRunDeletionStore(_store.Writer, _store.Connections);
 
         deletion.MarkDeleted("r", Base).Should().BeTrue();
         deletion.Purge(runId, CancellationToken.None);
 
-        foreach (var table in new[] { "prediction_rollups", "prediction_time_rollups", "pipeline_rollups" })
+        foreach (var table in Tables)
         {
-            _store.Scalar($"SELECT COUNT(*) FROM {table}").Should().Be(0, table);
+            _store.Scalar($"SELECT COUNT(*) FROM {table} WHERE run_id = {runId}").Should().Be(0, table);
+            _store.Scalar($"SELECT COUNT(*) FROM {table} WHERE run_id = {kept}").Should().Be(before[table], table).And.BePositive(table);
         }
+    }
+
+    private static readonly string[] Tables = ["points", "event_ids", "prediction_rollups", "prediction_time_rollups", "pipeline_rollups"];
+
+    private static ExpandedEvent Identified(ExpandedEvent e, int i)
+    {
+        var copy = new ExpandedEvent { Id = $"e{i:D5}", Timestamp = e.Timestamp, Type = e.Type };
+        copy.Points.AddRange(e.Points);
+        return copy;
     }
 }

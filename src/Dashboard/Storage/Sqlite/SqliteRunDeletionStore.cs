@@ -6,13 +6,13 @@ namespace Dashboard.Storage.Sqlite;
 /// Deletion and retention on the writer's connection (<see cref="SqlitePointWriter.RunExclusive"/>), each batch its
 /// own short transaction, so ingest keeps flowing and the writer's cached ids never point at deleted rows.
 /// </summary>
-public sealed class SqliteRunDeletionStore(SqlitePointWriter writer) : IRunDeletionStore
+public sealed class SqliteRunDeletionStore(SqlitePointWriter writer, SqliteConnectionFactory? connections = null) : IRunDeletionStore
 {
-    // Small enough that one chunk holds the writer's connection for a few milliseconds only (ingest p99 goal: 20 ms).
-    internal const int BatchRows = 2_000;
+    // Rows per chunk: sized by time (ChunkSizer, about 4 ms per chunk), from a start that is quick even for points.
+    internal const int FirstBatchRows = 256, MinBatchRows = 16, MaxBatchRows = 5_000;
 
-    /// <summary>Free pages handed back to the file system per writer turn (incremental vacuum), 4 MB at 4 KB pages.</summary>
-    internal const int VacuumPages = 1_000;
+    /// <summary>Free pages handed back to the file system per writer turn (incremental vacuum), sized by time too.</summary>
+    internal const int FirstVacuumPages = 64, MaxVacuumPages = 2_000;
 
     // How long a chunk waits for waiting commits to go first before it goes anyway (so maintenance still progresses).
     private static readonly TimeSpan YieldWait = TimeSpan.FromMilliseconds(200);
@@ -22,8 +22,13 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer) : IRunDelet
         "DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE run_id = $a LIMIT $n)",
         "DELETE FROM nonfinite_points WHERE rowid IN (SELECT rowid FROM nonfinite_points WHERE run_id = $a LIMIT $n)",
         "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE run_id = $a LIMIT $n)",
-        // event_ids is WITHOUT ROWID: batch over its primary key instead.
-        "DELETE FROM event_ids WHERE (run_id, event_id) IN (SELECT run_id, event_id FROM event_ids WHERE run_id = $a LIMIT $n)",
+        // event_ids is WITHOUT ROWID: a key range from the run's first id (an IN list of (run_id, event_id) pairs was
+        // searched by run_id alone, so every chunk rescanned the run's remaining ids). Fewer than $n left: all of them.
+        """
+        DELETE FROM event_ids WHERE run_id = $a AND event_id <= COALESCE(
+            (SELECT event_id FROM event_ids WHERE run_id = $a ORDER BY event_id LIMIT 1 OFFSET $n - 1),
+            (SELECT MAX(event_id) FROM event_ids WHERE run_id = $a))
+        """,
         """
         DELETE FROM point_rollups WHERE (run_id, metric_id, width, bucket, model) IN
             (SELECT run_id, metric_id, width, bucket, model FROM point_rollups WHERE run_id = $a LIMIT $n)
@@ -145,26 +150,40 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer) : IRunDelet
     /// </summary>
     private void ReleaseSpace(CancellationToken stop)
     {
+        var pages = new ChunkSizer(FirstVacuumPages, 1, MaxVacuumPages);
         while (!stop.IsCancellationRequested)
         {
             writer.YieldToWrites(YieldWait);
+            var size = pages.Size;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var left = writer.RunExclusive(c =>
             {
-                using var command = SqliteCommands.Command(c, $"PRAGMA incremental_vacuum({VacuumPages});");
+                using var command = SqliteCommands.Command(c, $"PRAGMA incremental_vacuum({size});");
                 command.ExecuteNonQuery();
                 command.CommandText = "SELECT (SELECT auto_vacuum FROM pragma_auto_vacuum) = 2 AND (SELECT freelist_count FROM pragma_freelist_count) > 0";
                 return (long)command.ExecuteScalar()! == 1;
             });
+            pages.Observe(size, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             if (!left)
             {
                 break;
             }
         }
-        writer.RunExclusive(c =>
+        if (connections is null)
         {
-            using var checkpoint = SqliteCommands.Command(c, "PRAGMA wal_checkpoint(PASSIVE)");
-            return checkpoint.ExecuteNonQuery();
-        });
+            writer.RunExclusive(Checkpoint);
+            return;
+        }
+        // A passive checkpoint runs beside the writer in WAL mode (it copies committed frames; commits go on appending),
+        // so it need not hold the writer's connection, however large the WAL grew during the delete.
+        using var own = connections.Open();
+        Checkpoint(own);
+    }
+
+    private static int Checkpoint(SqliteConnection c)
+    {
+        using var checkpoint = SqliteCommands.Command(c, "PRAGMA wal_checkpoint(PASSIVE)");
+        return checkpoint.ExecuteNonQuery();
     }
 
     public void FinishPurge(long runId) => writer.RunExclusive(c =>
@@ -233,24 +252,31 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer) : IRunDelet
         }
     }
 
-    /// <summary>Runs a batched DELETE (parameters $a and $n) until a batch deletes fewer than <see cref="BatchRows"/> rows.</summary>
+    /// <summary>
+    /// Runs a batched DELETE (parameters $a and $n) in chunks of about 4 ms each (<see cref="ChunkSizer"/>), each its own
+    /// transaction, stepping aside for waiting commits between chunks, until a chunk deletes fewer rows than asked.
+    /// </summary>
     private long DeleteInBatches(string sql, long arg, CancellationToken stop)
     {
         long total = 0;
+        var rows = new ChunkSizer(FirstBatchRows, MinBatchRows, MaxBatchRows);
         while (!stop.IsCancellationRequested)
         {
             writer.YieldToWrites(YieldWait);
+            var size = rows.Size;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var deleted = writer.RunExclusive(c =>
             {
                 using var tx = c.BeginTransaction();
-                using var command = SqliteCommands.Command(c, sql, ("$a", arg), ("$n", BatchRows));
+                using var command = SqliteCommands.Command(c, sql, ("$a", arg), ("$n", size));
                 command.Transaction = tx;
                 var n = command.ExecuteNonQuery();
                 tx.Commit();
                 return n;
             });
+            rows.Observe(size, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             total += deleted;
-            if (deleted < BatchRows)
+            if (deleted < size)
             {
                 break;
             }
