@@ -96,8 +96,15 @@ internal static class Fill
         return new SqlitePointWriter(connections, TimeProvider.System);
     }
 
-    /// <summary>Copies a filled database (after a checkpoint, so the copy holds everything) to a new temporary file.</summary>
+    /// <summary>Copies a filled database (after a checkpoint, so the copy holds everything), to a new temporary file or to <c>target</c>.</summary>
     public static string CopyToTemp(string source)
+    {
+        var target = Path.Combine(Path.GetTempPath(), $"livepages-{Guid.NewGuid():N}.db");
+        CopyTo(source, target);
+        return target;
+    }
+
+    public static void CopyTo(string source, string target)
     {
         using (var c = new SqliteConnection($"Data Source={source};Pooling=False"))
         {
@@ -106,9 +113,7 @@ internal static class Fill
             cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
             cmd.ExecuteNonQuery();
         }
-        var target = Path.Combine(Path.GetTempPath(), $"livepages-{Guid.NewGuid():N}.db");
         File.Copy(source, target);
-        return target;
     }
 
     public static void Delete(string path)

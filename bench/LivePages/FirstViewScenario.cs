@@ -31,6 +31,7 @@ internal static class FirstViewScenario
             ("stats generation_time window=1h", $"api/v1/runs/{r}/stats?name=generation_time&window=1h"),
             ("series generation_time, full range", $"api/v1/runs/{r}/series?name=generation_time"),
             ("tokens window=all", $"api/v1/runs/{r}/tokens?window=all"),
+            ("cost (the run page's cost section reads it)", $"api/v1/runs/{r}/cost"),
             ("run page HTML (server render), range all", $"runs/{r}"),
             ("run page HTML (server render), range 1h", $"runs/{r}?range=1h"),
         })

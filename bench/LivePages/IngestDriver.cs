@@ -75,8 +75,9 @@ internal sealed class IngestDriver(HttpClient http, string run, int eventsPerPos
                     points = doc.RootElement.GetProperty("points").GetInt64();
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // Refused or timed out (HttpClient.Timeout): counted as not 200.
                 status = 0;
             }
             var latency = sw.Elapsed.TotalMilliseconds;

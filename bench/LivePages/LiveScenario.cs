@@ -11,7 +11,7 @@ internal static class LiveScenario
 {
     public static async Task RunAsync(Uri address, ServerProbe probe, string run, int pages, double eventsPerSecond, int seconds, int eventsPerPost)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         var ingest = new IngestDriver(http, run, eventsPerPost);
         Console.WriteLine($"ingest: {eventsPerSecond:N0} events/s to run '{run}' in POSTs of {eventsPerPost} events + 1 log line; {seconds} s per phase; {pages} pages");
 

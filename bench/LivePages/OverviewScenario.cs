@@ -16,6 +16,7 @@ internal static class OverviewScenario
         {
             ("GET /api/v1/runs (first page, 200 runs)", "api/v1/runs"),
             ("GET /api/v1/runs?limit=25", "api/v1/runs?limit=25"),
+            ("GET /api/v1/overview (first page)", "api/v1/overview"),
             ("GET / (server-rendered HTML)", ""),
         })
         {

@@ -5,6 +5,7 @@ using Dashboard.Bench.LivePages;
 // a filled SQLite file (Auth:Mode=None), Debian's Chromium through Playwright, ingest over HTTP. See bench/README.md
 // "Live pages, end to end" for the commands and figures.
 //   fill <points> <file>                     one run 'big' of N points through the writer (cached; reused by the others)
+//   grow <file> <target> <copies>            <target> = the run of <file> copied <copies> times, 2 h apart (100M from 10M)
 //   live <file> [pages=10] [events/s=1000] [seconds=30] [events/POST=100]
 //   firstview <file> [reps=10]               first views and API answers on the run of <file> (opened in place)
 //   overview [runs=10000] [reps=50]
@@ -14,6 +15,9 @@ switch (mode)
 {
     case "fill":
         Fill.BigRun(args[2], long.Parse(args[1], CultureInfo.InvariantCulture), "big");
+        return 0;
+    case "grow":
+        Grow.Run(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
         return 0;
     case "live":
     {
@@ -55,7 +59,7 @@ static async Task WithServerAsync(string db, Func<Uri, ServerProbe, Task> scenar
 {
     var port = BenchServer.FreePort();
     var address = new Uri($"http://127.0.0.1:{port}/");
-    using var server = BenchServer.Start(BenchServer.FindDashboardDll(), db, port, "--Auth:Mode=None", "--Ingest:QueueCapacity=10000");
+    using var server = BenchServer.Start(BenchServer.FindDashboardDll(), db, port, "--Auth:Mode=None");
     try
     {
         await BenchServer.WaitForHealthyAsync(address);
