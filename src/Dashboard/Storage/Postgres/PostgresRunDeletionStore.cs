@@ -15,8 +15,9 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
 {
     internal const int BatchRows = 20_000;
 
-    // Tables keyed by run_id besides points (which is purged partition by partition), each deleted by ctid batches.
-    private static readonly string[] RunTables = ["nonfinite_points", "logs", "event_ids"];
+    // Tables keyed by run_id besides points (which is purged partition by partition), each deleted by ctid batches;
+    // the rollup tables' primary keys lead with run_id, so a run's rollups are found by an index range scan.
+    private static readonly string[] RunTables = ["nonfinite_points", "logs", "event_ids", "point_rollups", "run_event_seconds", "token_rollups"];
 
     public bool MarkDeleted(string run, long now, long? receivedBefore = null) => writer.RunExclusive(c =>
     {
@@ -60,7 +61,7 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
 
     /// <summary>
     /// Points go from the start of the hour holding <paramref name="cutoff"/> back (as on SQLite, so hourly rollup
-    /// buckets go whole with their points): whole day partitions are dropped, the day holding the cutoff is trimmed
+    /// buckets go whole with their points, and their rollup rows with them): whole day partitions are dropped, the day holding the cutoff is trimmed
     /// series by series through the index. Non-finite points and logs go in id batches, oldest first.
     /// </summary>
     public (long Points, long Logs) DeleteBefore(long cutoff, CancellationToken stop)
@@ -69,6 +70,10 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
         using var c = data.OpenConnection();
         var points = partitions.DropBefore(c, pointCutoff, stop);
         points += DeleteInBatches(c, "nonfinite_points", "ts < $1", pointCutoff, stop);
+        // Rollup buckets before the hour cut hold only deleted points (every width divides an hour), so they go whole.
+        DeleteInBatches(c, "point_rollups", "bucket < $1", pointCutoff, stop);
+        DeleteInBatches(c, "run_event_seconds", "second < $1", pointCutoff, stop);
+        DeleteInBatches(c, "token_rollups", "bucket < $1", pointCutoff, stop);
         var logs = DeleteInBatches(c, "logs", "ts < $1", cutoff, stop);
         if (points > 0 && !stop.IsCancellationRequested)
         {
