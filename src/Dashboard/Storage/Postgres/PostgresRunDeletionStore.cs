@@ -15,9 +15,11 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
 {
     internal const int BatchRows = 20_000;
 
-    // Tables keyed by run_id besides points (which is purged partition by partition), each deleted by ctid batches;
-    // the rollup tables' primary keys lead with run_id, so a run's rollups are found by an index range scan.
-    private static readonly string[] RunTables = ["nonfinite_points", "logs", "event_ids", "point_rollups", "run_event_seconds", "token_rollups"];
+    // Tables keyed by run_id besides points (which is purged partition by partition), each deleted by ctid batches.
+    private static readonly string[] RunTables = ["nonfinite_points", "logs", "event_ids"];
+
+    // Derived rows, deleted with the run but not counted as its rows (as on SQLite); their primary keys lead with run_id.
+    private static readonly string[] RollupTables = ["point_rollups", "run_event_seconds", "token_rollups"];
 
     public bool MarkDeleted(string run, long now, long? receivedBefore = null) => writer.RunExclusive(c =>
     {
@@ -108,6 +110,10 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
         foreach (var table in RunTables)
         {
             rows += DeleteInBatches(c, table, "run_id = $1", runId, stop);
+        }
+        foreach (var table in RollupTables)
+        {
+            DeleteInBatches(c, table, "run_id = $1", runId, stop);
         }
         return rows;
     }

@@ -16,7 +16,7 @@ internal sealed class PostgresTokenTimes(NpgsqlConnection c, NpgsqlTransaction t
     public long Latest(long runId)
     {
         using var cmd = new NpgsqlCommand("""
-            SELECT COALESCE(MAX(m.last_ts), -9223372036854775808) FROM run_metrics m JOIN metric_names n ON n.id = m.metric_id
+            SELECT COALESCE(MAX(m.last_ts), (-9223372036854775807)::bigint - 1) FROM run_metrics m JOIN metric_names n ON n.id = m.metric_id
             WHERE m.run_id = $1 AND n.name = ANY($2)
             """, c, tx);
         cmd.Parameters.Add(new NpgsqlParameter { Value = runId });
