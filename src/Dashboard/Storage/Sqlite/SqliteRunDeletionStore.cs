@@ -8,11 +8,13 @@ namespace Dashboard.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteRunDeletionStore(SqlitePointWriter writer, SqliteConnectionFactory? connections = null) : IRunDeletionStore
 {
-    // Rows per chunk: sized by time (ChunkSizer, about 4 ms per chunk), from a start that is quick even for points.
-    internal const int FirstBatchRows = 256, MinBatchRows = 16, MaxBatchRows = 5_000;
+    // Small enough that one chunk holds the writer's connection for a few milliseconds only (ingest p99 goal: 20 ms).
+    // Chunks sized by time (about 4 ms each) measured worse at load 50 on the shared machine (p99 187 ms against 108 ms
+    // for these fixed sizes at load 35: ten times the transactions, each starved of CPU): see bench/README, rollups.
+    internal const int BatchRows = 2_000;
 
-    /// <summary>Free pages handed back to the file system per writer turn (incremental vacuum), sized by time too.</summary>
-    internal const int FirstVacuumPages = 64, MaxVacuumPages = 2_000;
+    /// <summary>Free pages handed back to the file system per writer turn (incremental vacuum), 4 MB at 4 KB pages.</summary>
+    internal const int VacuumPages = 1_000;
 
     // How long a chunk waits for waiting commits to go first before it goes anyway (so maintenance still progresses).
     private static readonly TimeSpan YieldWait = TimeSpan.FromMilliseconds(200);
@@ -150,20 +152,16 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer, SqliteConne
     /// </summary>
     private void ReleaseSpace(CancellationToken stop)
     {
-        var pages = new ChunkSizer(FirstVacuumPages, 1, MaxVacuumPages);
         while (!stop.IsCancellationRequested)
         {
             writer.YieldToWrites(YieldWait);
-            var size = pages.Size;
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var left = writer.RunExclusive(c =>
             {
-                using var command = SqliteCommands.Command(c, $"PRAGMA incremental_vacuum({size});");
+                using var command = SqliteCommands.Command(c, $"PRAGMA incremental_vacuum({VacuumPages});");
                 command.ExecuteNonQuery();
                 command.CommandText = "SELECT (SELECT auto_vacuum FROM pragma_auto_vacuum) = 2 AND (SELECT freelist_count FROM pragma_freelist_count) > 0";
                 return (long)command.ExecuteScalar()! == 1;
             });
-            pages.Observe(size, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             if (!left)
             {
                 break;
@@ -252,31 +250,24 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer, SqliteConne
         }
     }
 
-    /// <summary>
-    /// Runs a batched DELETE (parameters $a and $n) in chunks of about 4 ms each (<see cref="ChunkSizer"/>), each its own
-    /// transaction, stepping aside for waiting commits between chunks, until a chunk deletes fewer rows than asked.
-    /// </summary>
+    /// <summary>Runs a batched DELETE (parameters $a and $n) until a batch deletes fewer than <see cref="BatchRows"/> rows.</summary>
     private long DeleteInBatches(string sql, long arg, CancellationToken stop)
     {
         long total = 0;
-        var rows = new ChunkSizer(FirstBatchRows, MinBatchRows, MaxBatchRows);
         while (!stop.IsCancellationRequested)
         {
             writer.YieldToWrites(YieldWait);
-            var size = rows.Size;
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var deleted = writer.RunExclusive(c =>
             {
                 using var tx = c.BeginTransaction();
-                using var command = SqliteCommands.Command(c, sql, ("$a", arg), ("$n", size));
+                using var command = SqliteCommands.Command(c, sql, ("$a", arg), ("$n", BatchRows));
                 command.Transaction = tx;
                 var n = command.ExecuteNonQuery();
                 tx.Commit();
                 return n;
             });
-            rows.Observe(size, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             total += deleted;
-            if (deleted < size)
+            if (deleted < BatchRows)
             {
                 break;
             }

@@ -138,8 +138,11 @@ public sealed class PostgresRollupTests : IDisposable
         var stats = _reader.GetFiniteStats(runId, MetricNames.GenerationTime, long.MinValue, long.MaxValue);
 
         // Back to a store at version 11 (no rollup tables), then migrate as a start-up would.
-        Execute("DROP TABLE point_rollups, run_event_seconds, token_rollups; UPDATE schema_version SET version = 11");
-        new PostgresSchemaMigrator(_data, NullLogger<PostgresSchemaMigrator>.Instance).Migrate().Should().Be(13);
+        Execute("""
+            DROP TABLE point_rollups, run_event_seconds, token_rollups, prediction_rollups, prediction_time_rollups, pipeline_rollups;
+            UPDATE schema_version SET version = 11
+            """);
+        new PostgresSchemaMigrator(_data, NullLogger<PostgresSchemaMigrator>.Instance).Migrate().Should().Be(PostgresSchemaMigrations.Steps[^1].Version);
 
         kept.Should().NotBeEmpty();
         AssertSameRows(Rows(), kept);
