@@ -103,8 +103,8 @@ public sealed class PageScreenshotTests() : HostedTest(new Dictionary<string, st
             await page.GotoAsync("/runs/" + run);
             await page.Locator("#run-page[data-live='on']").WaitForAsync(new() { Timeout = 20_000 });
             await page.Locator($"#run-kinds [data-kind='{kind}']").WaitForAsync(new() { Timeout = 20_000 });
-            (await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('h1')).outlineStyle")).Should().Be("none",
-                "the heading focused after navigation draws no focus box");
+            (await page.EvaluateAsync<string>("() => { const h = document.querySelector('h1'); h.tabIndex = -1; h.focus(); return getComputedStyle(h).outlineStyle; }")).Should().Be("none",
+                "the heading focused after navigation (FocusOnNavigate) draws no focus box");
             (await page.Locator("[data-stat='generations']").CountAsync()).Should().Be(kind is "generations" or "evaluations" ? 1 : 0,
                 $"{name}: generation figures only where there are generations");
             await WaitFor.ConditionAsync(async () => await page.Locator(".chart-host:not([data-rendered='1'])").CountAsync() == 0,
