@@ -1,0 +1,71 @@
+using System.Diagnostics;
+
+namespace Dashboard.Bench.LivePages;
+
+/// <summary>
+/// Issue 10 (b) and issue 14 (e): over HTTP against a server that just started on a filled run, p50/p95 of the API
+/// answers (stats, series, tokens), the run page's server-rendered HTML, and its first view in Chromium (navigation
+/// to every chart drawn): the first one after start-up ("cold": fresh process, nothing cached by the dashboard; the
+/// OS file cache is whatever the fill left) and then warm.
+/// </summary>
+internal static class FirstViewScenario
+{
+    public static async Task RunAsync(Uri address, string run, int reps)
+    {
+        Console.WriteLine($"load {ServerProbe.LoadAverage()} at start");
+        await using (var browser = await PageProbe.StartAsync(address))
+        {
+            var cold = await browser.OpenRunPageAsync(run);
+            await cold.Page.CloseAsync();
+            Console.WriteLine($"run page first view in Chromium, cold (first after server start): charts drawn {cold.Ms:F0} ms " +
+                $"(HTML complete {cold.HtmlMs:F0} ms, load event {cold.LoadMs:F0} ms)");
+            await WarmAsync(browser, run, "", "range all", reps);
+            await WarmAsync(browser, run, "?range=1h", "range 1h", Math.Max(3, reps / 2));
+        }
+
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
+        var r = Uri.EscapeDataString(run);
+        foreach (var (label, url) in new[]
+        {
+            ("stats generation_time window=all", $"api/v1/runs/{r}/stats?name=generation_time&window=all"),
+            ("stats generation_time window=1h", $"api/v1/runs/{r}/stats?name=generation_time&window=1h"),
+            ("series generation_time, full range", $"api/v1/runs/{r}/series?name=generation_time"),
+            ("tokens window=all", $"api/v1/runs/{r}/tokens?window=all"),
+            ("cost (the run page's cost section reads it)", $"api/v1/runs/{r}/cost"),
+            ("run page HTML (server render), range all", $"runs/{r}"),
+            ("run page HTML (server render), range 1h", $"runs/{r}?range=1h"),
+        })
+        {
+            var times = new List<double>();
+            for (var i = 0; i <= reps; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                using var response = await http.GetAsync(url);
+                await response.Content.ReadAsByteArrayAsync();
+                response.EnsureSuccessStatusCode();
+                if (i > 0)
+                {
+                    times.Add(sw.Elapsed.TotalMilliseconds);
+                }
+            }
+            Console.WriteLine($"{label}: {Stats.P50P95(times)}");
+        }
+        Console.WriteLine($"load {ServerProbe.LoadAverage()} at end");
+    }
+
+    private static async Task WarmAsync(PageProbe browser, string run, string query, string label, int reps)
+    {
+        var drawn = new List<double>();
+        var html = new List<double>();
+        var load = new List<double>();
+        for (var i = 0; i < reps; i++)
+        {
+            var view = await browser.OpenRunPageAsync(run, query);
+            drawn.Add(view.Ms);
+            html.Add(view.HtmlMs);
+            load.Add(view.LoadMs);
+            await view.Page.CloseAsync();
+        }
+        Console.WriteLine($"run page first view in Chromium, {label}, warm: charts drawn {Stats.P50P95(drawn)}; HTML complete {Stats.P50P95(html)}; load event {Stats.P50P95(load)}");
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using Dashboard.Bench.LivePages;
+
+// Live pages and first views, end to end (issues 10 and 14): the Release dashboard as its own process on a temp copy of
+// a filled SQLite file (Auth:Mode=None), Debian's Chromium through Playwright, ingest over HTTP. See bench/README.md
+// "Live pages, end to end" for the commands and figures.
+//   fill <points> <file>                     one run 'big' of N points through the writer (cached; reused by the others)
+//   grow <file> <target> <copies>            <target> = the run of <file> copied <copies> times, 2 h apart (100M from 10M)
+//   live <file> [pages=10] [events/s=1000] [seconds=30] [events/POST=100]
+//   firstview <file> [reps=10]               first views and API answers on the run of <file> (opened in place)
+//   overview [runs=10000] [reps=50]
+var mode = args.Length > 0 ? args[0] : "";
+int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+switch (mode)
+{
+    case "fill":
+        Fill.BigRun(args[2], long.Parse(args[1], CultureInfo.InvariantCulture), "big");
+        return 0;
+    case "grow":
+        Grow.Run(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+        return 0;
+    case "live":
+    {
+        var copy = Fill.CopyToTemp(args[1]);
+        try
+        {
+            await WithServerAsync(copy, (address, probe) =>
+                LiveScenario.RunAsync(address, probe, "big", Arg(2, 10), Arg(3, 1000), Arg(4, 30), Arg(5, 100)));
+        }
+        finally
+        {
+            Fill.Delete(copy);
+        }
+        return 0;
+    }
+    case "firstview":
+        await WithServerAsync(args[1], (address, _) => FirstViewScenario.RunAsync(address, "big", Arg(2, 10)));
+        return 0;
+    case "overview":
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"livepages-overview-{Guid.NewGuid():N}.db");
+        try
+        {
+            Fill.ManyRuns(db, Arg(1, 10_000));
+            await WithServerAsync(db, (address, _) => OverviewScenario.RunAsync(address, Arg(2, 50)));
+        }
+        finally
+        {
+            Fill.Delete(db);
+        }
+        return 0;
+    }
+    default:
+        Console.Error.WriteLine("usage: fill <points> <file> | live <file> [pages] [events/s] [seconds] [events/POST] | firstview <file> [reps] | overview [runs] [reps]");
+        return 2;
+}
+
+static async Task WithServerAsync(string db, Func<Uri, ServerProbe, Task> scenario)
+{
+    var port = BenchServer.FreePort();
+    var address = new Uri($"http://127.0.0.1:{port}/");
+    using var server = BenchServer.Start(BenchServer.FindDashboardDll(), db, port, "--Auth:Mode=None");
+    try
+    {
+        await BenchServer.WaitForHealthyAsync(address);
+        await using var probe = new ServerProbe(server.Id);
+        Console.WriteLine($"server pid {server.Id} on {address}, database {db} ({new FileInfo(db).Length / 1e6:N0} MB); RSS at start {probe.Now().RssMb:N0} MB");
+        await scenario(address, probe);
+    }
+    finally
+    {
+        server.Kill(entireProcessTree: true);
+        await server.WaitForExitAsync();
+    }
+}
