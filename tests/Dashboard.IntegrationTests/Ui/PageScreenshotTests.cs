@@ -116,8 +116,21 @@ public sealed class PageScreenshotTests() : HostedTest(new Dictionary<string, st
         await page.Locator("#run-page[data-live='on']").WaitForAsync(new() { Timeout = 20_000 });
         await page.Locator("#explore-link").ClickAsync();
         await page.Locator("#explore-controls[data-ready='1'] ").WaitForAsync(new() { Timeout = 20_000 });
-        await WaitFor.ConditionAsync(async () => await page.Locator(".explore-card .chart-host[data-rendered='1']").CountAsync() > 0
-            && await page.Locator(".chart-host:not([data-rendered='1'])").CountAsync() == 0, TimeSpan.FromSeconds(20), "explorer charts drawn");
+        var drawn = "";
+        var ready = WaitFor.ConditionAsync(async () =>
+        {
+            drawn = await page.EvaluateAsync<string>("() => location.search + ' | ' + [...document.querySelectorAll('.explore-card, #explore-problem')].map(c => (c.dataset.metric || c.textContent) + ':' + (c.querySelector('.chart-host')?.dataset.rendered ?? '-')).join(', ')");
+            return await page.Locator(".explore-card .chart-host[data-rendered='1']").CountAsync() > 0
+                && await page.Locator(".chart-host:not([data-rendered='1'])").CountAsync() == 0;
+        }, TimeSpan.FromSeconds(30), "explorer charts drawn");
+        try
+        {
+            await ready;
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Last seen: {drawn}", e);
+        }
         (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(width, $"explore fits {width} px");
         await Infrastructure.Browser.ScreenshotAsync(page, $"explore-fixture-{width}-{theme}");
         Browser.Errors.Should().BeEmpty();
