@@ -69,8 +69,8 @@ internal sealed class PageProbe : IAsyncDisposable
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
         var sw = Stopwatch.StartNew();
-        await page.GotoAsync(new Uri(_base, $"runs/{Uri.EscapeDataString(run)}{query}").ToString(), new PageGotoOptions { Timeout = 120_000 });
-        await page.WaitForFunctionAsync(AllChartsDrawn, null, new PageWaitForFunctionOptions { Timeout = 120_000, PollingInterval = 10 });
+        await page.GotoAsync(new Uri(_base, $"runs/{Uri.EscapeDataString(run)}{query}").ToString(), new PageGotoOptions { Timeout = 600_000 });
+        await page.WaitForFunctionAsync(AllChartsDrawn, null, new PageWaitForFunctionOptions { Timeout = 600_000, PollingInterval = 10 });
         var drawn = sw.Elapsed.TotalMilliseconds;
         var (html, load) = await NavigationTimingAsync(page);
         return (page, drawn, html, load);
@@ -81,9 +81,9 @@ internal sealed class PageProbe : IAsyncDisposable
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
         var sw = Stopwatch.StartNew();
-        await page.GotoAsync(_base.ToString(), new PageGotoOptions { Timeout = 120_000 });
+        await page.GotoAsync(_base.ToString(), new PageGotoOptions { Timeout = 600_000 });
         await page.WaitForFunctionAsync("() => !!document.querySelector('.runs-grid-wrap[data-live=\"on\"] a[data-run]')",
-            null, new PageWaitForFunctionOptions { Timeout = 120_000, PollingInterval = 10 });
+            null, new PageWaitForFunctionOptions { Timeout = 600_000, PollingInterval = 10 });
         var shown = sw.Elapsed.TotalMilliseconds;
         var (html, load) = await NavigationTimingAsync(page);
         return (page, shown, html, load);

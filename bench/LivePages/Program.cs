@@ -7,7 +7,7 @@ using Dashboard.Bench.LivePages;
 //   fill <points> <file>                     one run 'big' of N points through the writer (cached; reused by the others)
 //   grow <file> <target> <copies>            <target> = the run of <file> copied <copies> times, 2 h apart (100M from 10M)
 //   live <file> [pages=10] [events/s=1000] [seconds=30] [events/POST=100]
-//   firstview <file> [reps=10]               first views and API answers on the run of <file> (opened in place)
+//   firstview <file> [reps=10] [page-reps=reps]  first views and API answers on the run of <file> (opened in place)
 //   overview [runs=10000] [reps=50]
 var mode = args.Length > 0 ? args[0] : "";
 int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
@@ -34,7 +34,7 @@ switch (mode)
         return 0;
     }
     case "firstview":
-        await WithServerAsync(args[1], (address, _) => FirstViewScenario.RunAsync(address, "big", Arg(2, 10)));
+        await WithServerAsync(args[1], (address, _) => FirstViewScenario.RunAsync(address, "big", Arg(2, 10), Arg(3, Arg(2, 10))));
         return 0;
     case "overview":
     {
@@ -51,7 +51,7 @@ switch (mode)
         return 0;
     }
     default:
-        Console.Error.WriteLine("usage: fill <points> <file> | live <file> [pages] [events/s] [seconds] [events/POST] | firstview <file> [reps] | overview [runs] [reps]");
+        Console.Error.WriteLine("usage: fill <points> <file> | live <file> [pages] [events/s] [seconds] [events/POST] | firstview <file> [reps] [page-reps] | overview [runs] [reps]");
         return 2;
 }
 
