@@ -3,7 +3,7 @@
 //     PostgreSQL and one on SQLite, and raw binary COPY of the same rows into the same PostgreSQL points table
 //     (same indexes, same partitions): the database's own ceiling on this machine;
 //  2. two dashboards on one PostgreSQL (2 clients each) against one (4 clients), same batches;
-//  3. stats, series and run-page latency at N points (default 10,000,000) in one run, on both providers, the run
+//  3. stats, series, tokens, page-data and the run page's first view (HTML) at N points (default 10,000,000) in one run, on both providers, the run
 //     filled over HTTP (generation events with timestamps), so each store holds exactly what its writer keeps
 //     (SQLite's rollups included).
 // Needs a PostgreSQL server: DASHBOARD_TEST_POSTGRES (scripts/pg-throwaway.sh start prints it); each phase makes
@@ -72,7 +72,10 @@ string[] urls =
 [
     "/api/v1/runs/big/stats?name=generation_time&window=all",
     $"/api/v1/runs/big/series?name=generation_time",
+    "/api/v1/runs/big/tokens?window=all",
     "/api/v1/runs/big/page-data?range=all",
+    // The interactive run page's first view (prerendered: RunPageLoader, from rollups on both providers).
+    "/runs/big?range=all",
 ];
 foreach (var (provider, connection) in new[] { ("PostgreSQL", pgRead), ("Sqlite", $"Data Source={sqliteRead}") })
 {

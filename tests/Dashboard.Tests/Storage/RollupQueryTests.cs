@@ -129,24 +129,7 @@ public sealed class RollupQueryTests : IDisposable
     }
 
     /// <summary>Ranges whose ends sit on, just before and just after bucket boundaries of every width, plus open ends.</summary>
-    internal static IEnumerable<(long From, long To)> Ranges(Random random, int n)
-    {
-        long Edge()
-        {
-            var width = RollupLevels.Widths[random.Next(RollupLevels.Widths.Length)];
-            return random.Next(12) switch
-            {
-                0 => long.MinValue,
-                1 => long.MaxValue,
-                _ => Base + random.Next(-1, 5) * width + random.Next(-2, 3) * (random.Next(2) == 0 ? 1 : 350_000),
-            };
-        }
-        for (var i = 0; i < n; i++)
-        {
-            var (a, b) = (Edge(), Edge());
-            yield return a <= b ? (a, b) : (b, a);
-        }
-    }
+    internal static IEnumerable<(long From, long To)> Ranges(Random random, int n) => RollupFixtures.Ranges(random, n);
 
     /// <summary>Points around bucket boundaries of every width, many sharing a timestamp, some with a model name.</summary>
     internal static IEnumerable<(string Name, long Ts, double Value, string? Model)> Points(string data, int n, Random random)

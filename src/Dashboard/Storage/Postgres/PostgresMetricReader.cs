@@ -3,7 +3,8 @@ using Npgsql;
 namespace Dashboard.Storage.Postgres;
 
 /// <summary>
-/// The PostgreSQL twin of the SQLite metric reader. Series reads walk ix_points_run_metric_ts_seq index-only
+/// The PostgreSQL twin of the SQLite metric reader. Stats, token usage and whole-second series come from rollups plus
+/// raw edges (the shared Storage/Rollups readers, as on SQLite); raw reads walk ix_points_run_metric_ts_seq index-only
 /// (ts, then seq: arrival order for equal timestamps, as SQLite's rowid gives), pruned to the range's day partitions.
 /// </summary>
 public sealed class PostgresMetricReader(NpgsqlDataSource data) : IMetricReader
@@ -58,6 +59,13 @@ public sealed class PostgresMetricReader(NpgsqlDataSource data) : IMetricReader
         return values;
     }
 
+    /// <summary>Stats of the finite values in [from, to], from rollups plus raw edges (exactness: RollupReading.Stats).</summary>
+    public MetricStats GetFiniteStats(long runId, string name, long from, long to, CancellationToken ct = default)
+    {
+        using var s = new PostgresRollupSnapshot(data);
+        return s.MetricId(name) is { } metricId ? Rollups.RollupReading.Stats(s, runId, metricId, from, to) : MetricStats.Empty;
+    }
+
     public NonFiniteCounts GetNonFinite(long runId, string name, long from, long to, CancellationToken ct = default)
     {
         using var c = data.OpenConnection();
@@ -86,7 +94,26 @@ public sealed class PostgresMetricReader(NpgsqlDataSource data) : IMetricReader
         return r.Read() && !r.IsDBNull(0) ? (r.GetInt64(0), r.GetInt64(1)) : null;
     }
 
+    /// <summary>From rollups plus raw slivers when the step is whole seconds (as on SQLite), else from the raw points.</summary>
     public IReadOnlyList<SeriesBucket> GetSeries(long runId, string name, long from, long to, long stepMicros, CancellationToken ct = default)
+    {
+        if (Rollups.RollupSeriesReading.Applies(from, to, stepMicros))
+        {
+            using var s = new PostgresRollupSnapshot(data);
+            if (s.MetricId(name) is not { } metricId)
+            {
+                return [];
+            }
+            if (Rollups.RollupSeriesReading.Read(s, runId, metricId, from, to, stepMicros) is { } series)
+            {
+                return series;
+            }
+        }
+        return GetSeriesFromPoints(runId, name, from, to, stepMicros);
+    }
+
+    /// <summary>The raw computation <see cref="GetSeries"/> must equal (also its path for sub-second steps).</summary>
+    public IReadOnlyList<SeriesBucket> GetSeriesFromPoints(long runId, string name, long from, long to, long stepMicros)
     {
         using var c = data.OpenConnection();
         var list = new List<SeriesBucket>();
@@ -108,7 +135,15 @@ public sealed class PostgresMetricReader(NpgsqlDataSource data) : IMetricReader
         return list;
     }
 
+    /// <summary>afterimage's get_total_token_usage from rollups plus raw edges (exact: int() sums per bucket).</summary>
     public TokenUsageReport GetTokenUsage(long runId, long from, CancellationToken ct = default)
+    {
+        using var s = new PostgresRollupSnapshot(data);
+        return Rollups.RollupReading.TokenUsage(s, runId, from);
+    }
+
+    /// <summary>The raw computation <see cref="GetTokenUsage"/> must equal (kept for tests and benchmarks).</summary>
+    public TokenUsageReport GetTokenUsageFromPoints(long runId, long from)
     {
         using var c = data.OpenConnection();
         // trunc: SQLite's CAST(value AS INTEGER) (Python's int()) truncates toward zero, where ::bigint would round.

@@ -15,6 +15,9 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
     private readonly Dictionary<string, long> _runIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _metricIds = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    // Per transaction: the rollup rows, event seconds and token rollups folded in memory, written once at commit.
+    private readonly Rollups.RollupAccumulator _rollups = new();
+    private readonly Rollups.TokenEventTracker _tokens = new();
     private NpgsqlConnection? _connection;
 
     /// <summary>Stores every pending write in one transaction; throws if nothing could be committed.</summary>
@@ -30,6 +33,7 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
                 }
                 catch (StaleRunException)
                 {
+                    _tokens.Reset();
                     // Rolled back; with the caches dropped the runs are looked up (or created anew) by name.
                     _runIds.Clear();
                     return WriteLocked(writes);
@@ -37,6 +41,7 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
             }
             catch
             {
+                _tokens.Reset();
                 // Ids cached during a rolled-back transaction may not exist in the database.
                 _runIds.Clear();
                 _metricIds.Clear();
@@ -63,6 +68,7 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
             {
                 _runIds.Clear();
                 _metricIds.Clear();
+                _tokens.Reset();
             }
         }
     }
@@ -74,6 +80,8 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
         var now = Timestamps.ToMicros(time.GetUtcNow());
         using var tx = connection.BeginTransaction();
         var batch = new PostgresWriteBatch(connection, tx);
+        var tokenTimes = new PostgresTokenTimes(connection, tx);
+        _rollups.Clear();
         var runIds = new long[writes.Count];
         var created = new HashSet<long>();
         for (var i = 0; i < writes.Count; i++)
@@ -96,18 +104,22 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
             {
                 runs[runId] = committed = new CommittedRun(writes[i].Run, writes[i].Project, created.Contains(runId));
             }
-            outcomes[i] = WriteOne(connection, tx, batch, writes[i], runId, committed, fresh, keys, touches);
+            outcomes[i] = WriteOne(connection, tx, batch, writes[i], runId, committed, fresh, keys, touches, tokenTimes);
         }
         batch.CopyRows();
         var metricIds = runs.ToDictionary(r => r.Key, r => r.Value.Metrics.ToDictionary(m => m.Key, m => _metricIds[m.Key]));
         batch.SaveCounters(runs, metricIds, keys, touches, now);
+        // After SaveCounters: the runs' rows are held, so rollups of a run are merged by one writer at a time.
+        _tokens.FoldInto(_rollups);
+        PostgresRollupWriter.Write(connection, tx, _rollups);
         tx.Commit();
+        _tokens.Committed();
         return (outcomes, new CommittedBatch([.. runs.Values]));
     }
 
     private WriteOutcome WriteOne(NpgsqlConnection connection, NpgsqlTransaction tx, PostgresWriteBatch batch, PendingWrite write,
         long runId, CommittedRun committed, HashSet<(long, string)> fresh,
-        Dictionary<(long, long, string), (long Numeric, long Other)> keys, Dictionary<long, RunTouch> touches)
+        Dictionary<(long, long, string), (long Numeric, long Other)> keys, Dictionary<long, RunTouch> touches, PostgresTokenTimes tokenTimes)
     {
         int accepted = 0, duplicates = 0, points = 0;
         long first = long.MaxValue, last = long.MinValue;
@@ -134,7 +146,13 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
                     batch.AddNonFinite(runId, metricId, p);
                     continue;
                 }
+                if (Rollups.TokenEventTracker.Tracks(p.Name))
+                {
+                    // Before the COPY: a first look at this run and time reads what was stored there before.
+                    _tokens.Add(runId, p.Timestamp, p.Name, p.Value, p.ModelName, tokenTimes.Latest, tokenTimes.Stored);
+                }
                 batch.AddPoint(runId, metricId, p);
+                _rollups.Add(runId, metricId, p.Timestamp, p.ModelName, p.Value);
                 if (!committed.Metrics.TryGetValue(p.Name, out var delta))
                 {
                     committed.Metrics[p.Name] = delta = new MetricDelta();
@@ -158,6 +176,10 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
             {
                 duplicates++;
                 continue;
+            }
+            if (stored > 0)
+            {
+                _rollups.AddEvent(runId, e.Timestamp);
             }
             if (e.Log is { } log)
             {
@@ -281,6 +303,7 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
             _connection = null;
             _runIds.Clear();
             _metricIds.Clear();
+            _tokens.Reset();
             partitions.Forget();
         }
     }

@@ -18,6 +18,9 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
     // Tables keyed by run_id besides points (which is purged partition by partition), each deleted by ctid batches.
     private static readonly string[] RunTables = ["nonfinite_points", "logs", "event_ids"];
 
+    // Derived rows, deleted with the run but not counted as its rows (as on SQLite); their primary keys lead with run_id.
+    private static readonly string[] RollupTables = ["point_rollups", "run_event_seconds", "token_rollups"];
+
     public bool MarkDeleted(string run, long now, long? receivedBefore = null) => writer.RunExclusive(c =>
     {
         using var tx = c.BeginTransaction();
@@ -60,7 +63,7 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
 
     /// <summary>
     /// Points go from the start of the hour holding <paramref name="cutoff"/> back (as on SQLite, so hourly rollup
-    /// buckets go whole with their points): whole day partitions are dropped, the day holding the cutoff is trimmed
+    /// buckets go whole with their points, and their rollup rows with them): whole day partitions are dropped, the day holding the cutoff is trimmed
     /// series by series through the index. Non-finite points and logs go in id batches, oldest first.
     /// </summary>
     public (long Points, long Logs) DeleteBefore(long cutoff, CancellationToken stop)
@@ -69,6 +72,10 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
         using var c = data.OpenConnection();
         var points = partitions.DropBefore(c, pointCutoff, stop);
         points += DeleteInBatches(c, "nonfinite_points", "ts < $1", pointCutoff, stop);
+        // Rollup buckets before the hour cut hold only deleted points (every width divides an hour), so they go whole.
+        DeleteInBatches(c, "point_rollups", "bucket < $1", pointCutoff, stop);
+        DeleteInBatches(c, "run_event_seconds", "second < $1", pointCutoff, stop);
+        DeleteInBatches(c, "token_rollups", "bucket < $1", pointCutoff, stop);
         var logs = DeleteInBatches(c, "logs", "ts < $1", cutoff, stop);
         if (points > 0 && !stop.IsCancellationRequested)
         {
@@ -103,6 +110,10 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
         foreach (var table in RunTables)
         {
             rows += DeleteInBatches(c, table, "run_id = $1", runId, stop);
+        }
+        foreach (var table in RollupTables)
+        {
+            DeleteInBatches(c, table, "run_id = $1", runId, stop);
         }
         return rows;
     }

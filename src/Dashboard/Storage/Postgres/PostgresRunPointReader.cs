@@ -29,17 +29,12 @@ public sealed class PostgresRunPointReader(NpgsqlDataSource data) : IRunPointRea
         }
     }
 
-    // Events are distinct event times (as the SQLite rollup's per-second rows count them), from the start of the
-    // second holding `since`; only metrics updated since then are probed, each through the (run, metric, ts) index.
+    /// <summary>Events (with at least one point) timed at or after the start of the second holding <paramref name="since"/>: at most 61 rollup rows a minute.</summary>
     public long CountEventsSince(long runId, long since, CancellationToken ct = default)
     {
         using var c = data.OpenConnection();
-        var second = Rollups.RollupLevels.BucketOf(since, Rollups.RollupLevels.Second);
-        using var cmd = PostgresCommands.Command(c, """
-            SELECT COUNT(DISTINCT p.ts) FROM run_metrics m
-            JOIN points p ON p.run_id = m.run_id AND p.metric_id = m.metric_id AND p.ts >= $2
-            WHERE m.run_id = $1 AND m.last_ts >= $2
-            """, runId, second);
+        using var cmd = PostgresCommands.Command(c, "SELECT COALESCE(SUM(events), 0)::bigint FROM run_event_seconds WHERE run_id = $1 AND second >= $2",
+            runId, Rollups.RollupLevels.BucketOf(since, Rollups.RollupLevels.Second));
         return (long)cmd.ExecuteScalar()!;
     }
 

@@ -206,5 +206,50 @@ internal static class PostgresSchemaMigrations
             );
             CREATE INDEX ix_silences_ends_at ON silences(ends_at);
             """),
+        // Rollups (issue 14): the twins of SQLite's steps 12 and 13 (same tables; keys lead with run_id, so every read is
+        // an index range scan and a run's rollups delete by run). point_rollups is backfilled in C# by the migrator
+        // (PostgresRollupBackfill.Points: the sketch format is C#); the rest in SQL here.
+        (12, """
+            CREATE TABLE point_rollups (
+                run_id bigint NOT NULL,
+                metric_id bigint NOT NULL,
+                width bigint NOT NULL,
+                bucket bigint NOT NULL,
+                model text NOT NULL,
+                count bigint NOT NULL,
+                sum double precision NOT NULL,
+                min double precision NOT NULL,
+                max double precision NOT NULL,
+                int_sum bigint NOT NULL,
+                sketch bytea NOT NULL,
+                PRIMARY KEY (run_id, metric_id, width, bucket, model)
+            );
+            CREATE TABLE run_event_seconds (
+                run_id bigint NOT NULL,
+                second bigint NOT NULL,
+                events bigint NOT NULL,
+                PRIMARY KEY (run_id, second)
+            );
+            """ + PostgresRollupBackfill.EventSecondsSql),
+        (13, """
+            CREATE TABLE token_rollups (
+                run_id bigint NOT NULL,
+                width bigint NOT NULL,
+                bucket bigint NOT NULL,
+                model text NOT NULL,
+                judge boolean NOT NULL,
+                prompt bigint NOT NULL,
+                completion bigint NOT NULL,
+                total bigint NOT NULL,
+                total_value double precision NOT NULL,
+                events bigint NOT NULL,
+                derived bigint NOT NULL,
+                PRIMARY KEY (run_id, width, bucket, model, judge)
+            );
+            """ + PostgresRollupBackfill.TokenSql),
     ];
+
+    /// <summary>Work a step needs beyond its SQL, run right after it in the same transaction.</summary>
+    public static readonly IReadOnlyDictionary<int, Action<Npgsql.NpgsqlConnection, Npgsql.NpgsqlTransaction>> Backfills =
+        new Dictionary<int, Action<Npgsql.NpgsqlConnection, Npgsql.NpgsqlTransaction>> { [12] = PostgresRollupBackfill.Points };
 }

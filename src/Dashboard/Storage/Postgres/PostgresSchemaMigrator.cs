@@ -40,6 +40,10 @@ public sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, ILogger<
         foreach (var (stepVersion, sql) in PostgresSchemaMigrations.Steps.Where(s => s.Version > version))
         {
             Execute(connection, tx, sql);
+            if (PostgresSchemaMigrations.Backfills.TryGetValue(stepVersion, out var backfill))
+            {
+                backfill(connection, tx);
+            }
             logger.LogInformation("Database schema upgraded to version {Version}", stepVersion);
             version = stepVersion;
         }

@@ -55,6 +55,7 @@ public static class PostgresStorageSetup
         services.AddEfStores();
         services.AddSingleton<IRunPointReader, PostgresRunPointReader>();
         services.AddSingleton<IRunPointVisitor, PostgresRunPointVisitor>();
+        services.AddSingleton<IRunBucketReader, PostgresRunBucketReader>();
         services.AddSingleton<IRunDeletionStore, PostgresRunDeletionStore>();
         services.AddSingleton<IRunNameReader, PostgresRunNameReader>();
         services.AddSingleton<IPipelineDetailReader, PostgresPipelineDetailReader>();

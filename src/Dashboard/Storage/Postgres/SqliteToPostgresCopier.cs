@@ -41,6 +41,9 @@ public sealed class SqliteToPostgresCopier(SqliteConnection sqlite, NpgsqlDataSo
             results.Add(new CopiedTableResult(table.Name, Count(table.Name), CountPostgres(pg, table.Name), copied));
             log.WriteLine($"{table.Name}: {results[^1].SqliteRows} rows in SQLite, {results[^1].PostgresRows} in PostgreSQL ({copied} copied now)");
         }
+        // Rollups are derived: rebuilt from the copied points in one transaction (a resumed copy rebuilds them again).
+        PostgresRollupBackfill.Rebuild(pg);
+        log.WriteLine("rollups rebuilt from the copied points");
         foreach (var (table, maxSql) in SqliteToPostgresTables.Sequences)
         {
             // Identity columns continue after the copied ids (and runs after every purged id, never reusing one).

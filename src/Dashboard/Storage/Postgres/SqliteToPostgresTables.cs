@@ -58,8 +58,8 @@ internal static class SqliteToPostgresTables
     /// replaced by the SQLite store's rows when copied (they are small, copied in one transaction).</summary>
     public static readonly IReadOnlySet<string> Seeded = new HashSet<string>(StringComparer.Ordinal) { "prices" };
 
-    /// <summary>SQLite's rollup tables (schema step 12): derived from the points, so not copied. PostgreSQL has no
-    /// rollups yet and answers from the points themselves.</summary>
+    /// <summary>SQLite's rollup tables (schema steps 12 and 13): derived from the points, so not copied but rebuilt from
+    /// the copied points at the end (PostgresRollupBackfill.Rebuild).</summary>
     public static readonly IReadOnlySet<string> Derived = new HashSet<string>(StringComparer.Ordinal) { "point_rollups", "run_event_seconds", "token_rollups" };
 
     /// <summary>Identity columns whose sequences must continue after the copied ids (runs also after purged ids).</summary>

@@ -119,10 +119,10 @@ public sealed class SqliteMetricReader(SqliteConnectionFactory connections) : IM
         {
             return [];
         }
-        if (SqliteRollupSeries.Applies(from, to, stepMicros))
+        if (Rollups.RollupSeriesReading.Applies(from, to, stepMicros))
         {
-            using var tx = c.BeginTransaction(deferred: true);
-            if (SqliteRollupSeries.Read(c, tx, runId, id, from, to, stepMicros) is { } series)
+            using var s = new SqliteRollupSnapshot(c);
+            if (Rollups.RollupSeriesReading.Read(s, runId, id, from, to, stepMicros) is { } series)
             {
                 return series;
             }

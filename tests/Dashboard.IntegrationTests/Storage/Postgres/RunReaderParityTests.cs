@@ -63,10 +63,9 @@ public sealed class RunReaderParityTests : IDisposable
             .Should().Equal("""{"step":29,"note":"x1"}""", """{"step":28,"note":"x0"}""");
         b.CountPoints("no_such_metric", long.MinValue, long.MaxValue).Should().Be(0);
         postgres.Open("missing").Should().BeNull();
-        // SQLite counts events from its per-second rollup; PostgreSQL (no rollups yet) counts distinct event times,
-        // what SQLite counted before its rollups: 30 events at 5 distinct times since minute 5.
+        // Both count stored events from their per-second rollups: 30 events since minute 5.
         sqlite.CountEventsSince(a.RunId, Start + 5 * Minute + 1).Should().Be(30);
-        postgres.CountEventsSince(b.RunId, Start + 5 * Minute + 1).Should().Be(5);
+        postgres.CountEventsSince(b.RunId, Start + 5 * Minute + 1).Should().Be(30);
         postgres.GetLatestValues(b.RunId, "generation_time", 100).Should().BeEquivalentTo(sqlite.GetLatestValues(a.RunId, "generation_time", 100));
         postgres.GetLatestValues(b.RunId, "generation_time", 3).Should().Equal([14.5, 10 - 29 * 0.3, 14.0], "newest arrival first among equal times");
     }

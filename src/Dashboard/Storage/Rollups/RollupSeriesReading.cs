@@ -1,14 +1,13 @@
-using Dashboard.Storage.Rollups;
-using Microsoft.Data.Sqlite;
+using Dashboard.Core;
 
-namespace Dashboard.Storage.Sqlite;
+namespace Dashboard.Storage.Rollups;
 
 /// <summary>
 /// A series (buckets of a step counted from the range's start) from rollups: each series bucket is split like any range
 /// (<see cref="RangePlan"/>), so every rollup row read lies inside one series bucket and raw points are read only in the
 /// sub-second slivers around its edges. Pieces of neighbouring buckets that touch are read in one query.
 /// </summary>
-internal static class SqliteRollupSeries
+public static class RollupSeriesReading
 {
     /// <summary>Beyond this many series buckets the plan costs more than it saves; the caller reads raw points.</summary>
     public const long MaxBuckets = 20_000;
@@ -19,7 +18,7 @@ internal static class SqliteRollupSeries
 
     /// <summary>The series, or null when no rollup row fits inside a series bucket (a step of one second from a start that
     /// is not on a whole second): then one raw GROUP BY beats a query per sliver.</summary>
-    public static IReadOnlyList<SeriesBucket>? Read(SqliteConnection c, SqliteTransaction tx, long runId, long metricId, long from, long to, long step)
+    public static IReadOnlyList<SeriesBucket>? Read(IRollupSnapshot s, long runId, long metricId, long from, long to, long step)
     {
         var count = (to - from) / step + 1;
         var rollups = new List<RollupPiece>();
@@ -38,35 +37,24 @@ internal static class SqliteRollupSeries
         var sums = new (long Count, double Sum, double Min, double Max)[count];
         foreach (var piece in Touching(rollups))
         {
-            using var cmd = SqliteCommands.Command(c, """
-                SELECT bucket, count, sum, min, max FROM point_rollups
-                WHERE run_id = $r AND metric_id = $m AND width = $w AND bucket >= $from AND bucket < $to
-                """, ("$r", runId), ("$m", metricId), ("$w", piece.Width), ("$from", piece.From), ("$to", piece.To));
-            cmd.Transaction = tx;
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                Fold(ref sums[(r.GetInt64(0) - from) / step], r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4));
-            }
+            s.ReadTotals(runId, metricId, piece, (bucket, n, sum, min, max) => Fold(ref sums[(bucket - from) / step], n, sum, min, max));
         }
+        var times = new List<long>();
+        var values = new List<double>();
         foreach (var piece in TouchingRaw(raw))
         {
-            using var cmd = SqliteCommands.Command(c, "SELECT ts, value FROM points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to",
-                ("$r", runId), ("$m", metricId), ("$from", piece.From), ("$to", piece.To));
-            cmd.Transaction = tx;
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                var v = r.GetDouble(1);
-                Fold(ref sums[(r.GetInt64(0) - from) / step], 1, v, v, v);
-            }
+            s.ReadPoints(runId, metricId, piece.From, piece.To, times, values);
+        }
+        for (var i = 0; i < times.Count; i++)
+        {
+            Fold(ref sums[(times[i] - from) / step], 1, values[i], values[i], values[i]);
         }
         var list = new List<SeriesBucket>();
         for (var k = 0; k < count; k++)
         {
-            if (sums[k] is { Count: > 0 } s)
+            if (sums[k] is { Count: > 0 } b)
             {
-                list.Add(new SeriesBucket(Timestamps.FromMicros(from + k * step), s.Count, s.Sum / s.Count, s.Min, s.Max));
+                list.Add(new SeriesBucket(Timestamps.FromMicros(from + k * step), b.Count, b.Sum / b.Count, b.Min, b.Max));
             }
         }
         return list;
