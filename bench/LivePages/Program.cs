@@ -62,7 +62,21 @@ static async Task WithServerAsync(string db, Func<Uri, ServerProbe, Task> scenar
     using var server = BenchServer.Start(BenchServer.FindDashboardDll(), db, port, "--Auth:Mode=None");
     try
     {
-        await BenchServer.WaitForHealthyAsync(address);
+        // Start-up checks the file (PRAGMA quick_check reads every page: about a second per GB on a quiet machine, much more
+        // on a loaded one), so a 6 GB file may take minutes: wait up to 10.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await BenchServer.WaitForHealthyAsync(address);
+                break;
+            }
+            catch (TimeoutException) when (attempt < 20 && !server.HasExited)
+            {
+            }
+        }
+        Console.WriteLine($"healthy after {started.Elapsed.TotalSeconds:F0} s");
         await using var probe = new ServerProbe(server.Id);
         Console.WriteLine($"server pid {server.Id} on {address}, database {db} ({new FileInfo(db).Length / 1e6:N0} MB); RSS at start {probe.Now().RssMb:N0} MB");
         await scenario(address, probe);
