@@ -6,6 +6,19 @@ namespace Dashboard.Alerts;
 public interface IAlertSink
 {
     ValueTask OnAlertChangedAsync(AlertChange change);
+
+    /// <summary>
+    /// One evaluation's changes together. Webhooks must see them as one unit: a fire or resolve of the failure-share pair
+    /// comes as two changes, and a group falling due between them went out half-updated (one alert resolved, its pair
+    /// still shown firing, and the resolve's notification led by the wrong alert).
+    /// </summary>
+    async ValueTask OnAlertsChangedAsync(IReadOnlyList<AlertChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            await OnAlertChangedAsync(change);
+        }
+    }
 }
 
 /// <summary>One evaluation: current settings, committed data, state transitions, then the sink.</summary>
@@ -22,9 +35,9 @@ public sealed class AlertEvaluator(
         conditions.AddRange(await BudgetConditions.CollectAsync(current, budgets, now, ct));
         var silences = await silenceStore.GetActiveAsync(ct);
         var changes = await store.ApplyAsync(conditions, now, current.KeepFiringForSeconds, silences, ct);
-        foreach (var change in changes)
+        if (changes.Count > 0)
         {
-            await sink.OnAlertChangedAsync(change);
+            await sink.OnAlertsChangedAsync(changes);
         }
         return changes;
     }

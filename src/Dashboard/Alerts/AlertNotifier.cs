@@ -13,38 +13,40 @@ public sealed class AlertNotifier(IHubContext<MetricsHub, IMetricsClient> hub, I
 {
     public const int QueueCapacity = 10_000;
 
-    private readonly Channel<AlertChange> _queue = Channel.CreateBounded<AlertChange>(
+    // One item per evaluation (or per single change), so the sender routes an evaluation's changes together.
+    private readonly Channel<IReadOnlyList<AlertChange>> _queue = Channel.CreateBounded<IReadOnlyList<AlertChange>>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
-    public ChannelReader<AlertChange> Notifications => _queue.Reader;
+    public ChannelReader<IReadOnlyList<AlertChange>> Notifications => _queue.Reader;
 
-    public async ValueTask OnAlertChangedAsync(AlertChange change)
+    public ValueTask OnAlertChangedAsync(AlertChange change) => OnAlertsChangedAsync([change]);
+
+    public async ValueTask OnAlertsChangedAsync(IReadOnlyList<AlertChange> changes)
     {
-        if (change.Alert.Silenced)
+        // Silenced alerts notify nobody; other changes (an acknowledgement) only refresh an alert the sender already groups.
+        var queued = changes.Select(c => c.Alert.Silenced ? c with { Notify = false } : c).ToList();
+        if (!_queue.Writer.TryWrite(queued))
         {
-            change = change with { Notify = false };
-        }
-        if (!change.Notify)
-        {
-            // Refreshes an alert the sender already groups (an acknowledgement stops repeats); best effort.
-            _queue.Writer.TryWrite(change);
-        }
-        else if (!_queue.Writer.TryWrite(change))
-        {
-            logger.LogWarning("Webhook queue full; alert {Id} ({Rule}) is not notified", change.Alert.Id, change.Alert.Rule);
-        }
-        try
-        {
-            await hub.Clients.Group(MetricsHub.AlertsGroup).AlertChanged(change.Alert);
-            if (change.Alert.Run is { } run)
+            foreach (var change in queued.Where(c => c.Notify))
             {
-                await hub.Clients.Group(MetricsHub.RunGroup(run)).AlertChanged(change.Alert);
+                logger.LogWarning("Webhook queue full; alert {Id} ({Rule}) is not notified", change.Alert.Id, change.Alert.Rule);
             }
-            Changed?.Invoke(change.Alert);
         }
-        catch (Exception ex)
+        foreach (var change in queued)
         {
-            logger.LogWarning(ex, "Live push of alert {Id} failed", change.Alert.Id);
+            try
+            {
+                await hub.Clients.Group(MetricsHub.AlertsGroup).AlertChanged(change.Alert);
+                if (change.Alert.Run is { } run)
+                {
+                    await hub.Clients.Group(MetricsHub.RunGroup(run)).AlertChanged(change.Alert);
+                }
+                Changed?.Invoke(change.Alert);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Live push of alert {Id} failed", change.Alert.Id);
+            }
         }
     }
 

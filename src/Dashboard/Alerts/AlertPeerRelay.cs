@@ -38,6 +38,20 @@ public sealed class AlertPeerRelay : IAlertSink
     public async ValueTask OnAlertChangedAsync(AlertChange change)
     {
         await _local.OnAlertChangedAsync(change);
+        await PublishAsync(change);
+    }
+
+    public async ValueTask OnAlertsChangedAsync(IReadOnlyList<AlertChange> changes)
+    {
+        await _local.OnAlertsChangedAsync(changes);
+        foreach (var change in changes)
+        {
+            await PublishAsync(change);
+        }
+    }
+
+    private async Task PublishAsync(AlertChange change)
+    {
         var alert = change.Alert.Message.Length <= MaxMessageChars
             ? change.Alert
             : change.Alert with { Message = string.Concat(change.Alert.Message.AsSpan(0, MaxMessageChars - 1), "…") };

@@ -37,9 +37,12 @@ public sealed class WebhookSender(
                     logger.LogError(ex, "Could not read webhook settings; notifications wait for the next change");
                     current = new AlertSettings();
                 }
-                while (reader.TryRead(out var change))
+                while (reader.TryRead(out var changes))
                 {
-                    Route(change, current, stoppingToken);
+                    foreach (var change in changes)
+                    {
+                        Route(change, current, stoppingToken);
+                    }
                 }
                 foreach (var notification in _groups.TakeDue(time.GetUtcNow(), current.Notifications))
                 {

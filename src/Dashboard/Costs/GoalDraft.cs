@@ -9,7 +9,7 @@ namespace Dashboard.Costs;
 /// the API's own parser (<see cref="RunGoal.Parse"/>), so the page and PUT /api/v1/runs/{run}/goal refuse the same
 /// input with the same words, each next to its field.
 /// </summary>
-public sealed class GoalDraft
+public sealed class GoalDraft : FieldDraft
 {
     public string Target { get; set; } = "";
     public string Kind { get; set; } = "samples";
@@ -17,10 +17,6 @@ public sealed class GoalDraft
     public string AcceptScore { get; set; } = "";
     public string AcceptMin { get; set; } = "";
     public string Budget { get; set; } = "";
-
-    public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
-
-    public string? Error(string field) => Errors.GetValueOrDefault(field);
 
     public static GoalDraft From(GoalResponse? goal) => goal is null ? new GoalDraft() : new GoalDraft
     {
@@ -32,12 +28,12 @@ public sealed class GoalDraft
         Budget = goal.Budget?.ToString("R", CultureInfo.InvariantCulture) ?? "",
     };
 
-    /// <summary>The goal, or null with <see cref="Errors"/> filled (one message per field).</summary>
+    /// <summary>The goal, or null with <see cref="FieldDraft.Errors"/> filled (one message per field).</summary>
     public RunGoal? Build()
     {
         Errors.Clear();
         var body = new JsonObject();
-        Put(body, "target", Target);
+        PutNumber(body, "target", Target);
         body["target_kind"] = Kind;
         var deadline = Deadline.Trim();
         if (deadline.Length > 0)
@@ -50,8 +46,8 @@ public sealed class GoalDraft
         {
             body["accept_score"] = AcceptScore.Trim();
         }
-        Put(body, "accept_min", AcceptMin);
-        Put(body, "budget", Budget);
+        PutNumber(body, "accept_min", AcceptMin);
+        PutNumber(body, "budget", Budget);
         using var doc = JsonDocument.Parse(body.ToJsonString());
         var (goal, errors) = RunGoal.Parse(doc.RootElement);
         foreach (var e in errors)
@@ -59,18 +55,5 @@ public sealed class GoalDraft
             Errors.TryAdd(e.Field, e.Message);
         }
         return goal;
-    }
-
-    // A number is sent as a number; other text is sent as a string so the parser names the field and says what it wants.
-    private static void Put(JsonObject body, string name, string text)
-    {
-        var t = text.Trim();
-        if (t.Length == 0)
-        {
-            return;
-        }
-        body[name] = double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-            ? (v == Math.Floor(v) && Math.Abs(v) < 1e15 ? JsonValue.Create((long)v) : JsonValue.Create(v))
-            : JsonValue.Create(t);
     }
 }

@@ -9,7 +9,7 @@ namespace Dashboard.Costs;
 /// own parser (<see cref="PriceTableParser"/>), so the page refuses what PUT /api/v1/settings/prices refuses, in the same
 /// words, each next to its field: a bad number, a second currency, a second row for the same model and day.
 /// </summary>
-public sealed class PriceDraft
+public sealed class PriceDraft : FieldDraft
 {
     public string Model { get; set; } = "";
     public string ValidFrom { get; set; } = "";
@@ -20,10 +20,6 @@ public sealed class PriceDraft
 
     /// <summary>The row being edited (replaced on save); null when adding.</summary>
     public PriceEntry? Original { get; init; }
-
-    public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
-
-    public string? Error(string field) => Errors.GetValueOrDefault(field);
 
     public static PriceDraft New(string? currency, DateOnly today) => new()
     {
@@ -42,7 +38,7 @@ public sealed class PriceDraft
         Currency = e.Currency,
     };
 
-    /// <summary>The whole table with this row added (or replacing <see cref="Original"/>), or null with <see cref="Errors"/> filled.</summary>
+    /// <summary>The whole table with this row added (or replacing <see cref="Original"/>), or null with <see cref="FieldDraft.Errors"/> filled.</summary>
     public IReadOnlyList<PriceEntry>? Build(IReadOnlyList<PriceEntry> table)
     {
         Errors.Clear();
@@ -58,9 +54,9 @@ public sealed class PriceDraft
             ["valid_from"] = ValidFrom.Trim(),
             ["currency"] = Currency.Trim().ToUpperInvariant(),
         };
-        Put(row, "input_per_million", Input);
-        Put(row, "output_per_million", Output);
-        Put(row, "cached_input_per_million", Cached);
+        PutNumber(row, "input_per_million", Input);
+        PutNumber(row, "output_per_million", Output);
+        PutNumber(row, "cached_input_per_million", Cached);
         // Last, so a table-wide fault (second currency, duplicate model and day) is reported on this row.
         rows.Add(row);
         using var doc = JsonDocument.Parse(new JsonObject { ["prices"] = rows }.ToJsonString());
@@ -71,15 +67,5 @@ public sealed class PriceDraft
             Errors.TryAdd(e.Field.StartsWith(mine, StringComparison.Ordinal) ? e.Field[mine.Length..] : e.Field, e.Message);
         }
         return Errors.Count > 0 ? null : entries;
-    }
-
-    private static void Put(JsonObject row, string name, string text)
-    {
-        var t = text.Trim();
-        if (t.Length == 0)
-        {
-            return;
-        }
-        row[name] = double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? JsonValue.Create(v) : JsonValue.Create(t);
     }
 }

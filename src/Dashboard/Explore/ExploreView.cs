@@ -62,6 +62,38 @@ public sealed record ExploreView(IReadOnlyList<string> Runs, IReadOnlyList<strin
         return null;
     }
 
+    /// <summary>Most metrics a run page's link preselects: enough to see the run at a glance, few enough to read.</summary>
+    public const int RunLinkMetrics = 4;
+
+    /// <summary>
+    /// The explorer opened from a run page: that run, its range, and the metrics of the kinds it records (generation time
+    /// and success, scores, prediction confidence, pipeline time, then custom metrics), so the first view shows charts
+    /// rather than an empty picker; the link is this view's own <see cref="ToHref"/>, so the address round-trips.
+    /// </summary>
+    public static string ForRun(string run, RunRange range, RunPageState state)
+    {
+        var metrics = new List<string>();
+        if (state.GenerationTime.Count > 0)
+        {
+            metrics.Add(MetricNames.GenerationTime);
+        }
+        if (state.Generations > 0)
+        {
+            metrics.Add(MetricNames.SuccessRate);
+        }
+        metrics.AddRange(state.Scores.Select(s => "evaluation_score_" + s));
+        if (state.Predictions > 0)
+        {
+            metrics.Add(MetricNames.PredictionConfidence);
+        }
+        if (state.PipelineExecutions > 0)
+        {
+            metrics.Add(MetricNames.PipelineExecutionTime);
+        }
+        metrics.AddRange(state.CustomMetrics);
+        return new ExploreView([run], [.. metrics.Take(RunLinkMetrics)], null, ExplorerAggregation.Mean, range).ToHref();
+    }
+
     /// <summary>This view's address; every control and a zoom navigate to a changed copy, so any view can be shared.</summary>
     public string ToHref()
     {

@@ -9,13 +9,15 @@ namespace Dashboard.Pipelines;
 
 /// <summary>
 /// The pipelines page across runs (or one run/project): health per pipeline with its last status and p95, executions
-/// over time (succeeded/failed bars; live commits add to the current bucket), and the latest failures with their
-/// metadata. The per-pipeline table and failures are re-read at most every <see cref="TableRefresh"/> while executions arrive.
+/// over time (succeeded/failed bars), and the latest failures with their metadata. Live: each committed execution is
+/// folded into <see cref="PipelinesPageState"/> (sums, last status, failures, its own time bucket). Only p95 over each
+/// pipeline's latest executions is re-read, at most every <see cref="P95Refresh"/> while executions arrive (a sliding
+/// sample the page does not hold); a window ending now is re-read whole at that pace, as executions leave it.
 /// </summary>
 public sealed partial class PipelinesPage
 {
     private static readonly string[] Windows = ["5m", "1h", "24h", "7d", "all"];
-    private static readonly TimeSpan TableRefresh = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan P95Refresh = TimeSpan.FromSeconds(5);
     private const int FailureLimit = 50;
     private const int P95Sample = 1000;
     private const string ExampleBody = """{"run":"nightly-etl","events":[{"type":"pipeline_execution","pipeline":"ingest-documents","execution_time":4.2,"success":true}]}""";
@@ -35,16 +37,13 @@ public sealed partial class PipelinesPage
     private IReadOnlyList<(string Run, string Project)> _runs = [];
     private TimeWindow _window = TimeWindow.All;
     private bool _badWindow;
+    private PipelinesPageState? _state;
     private PipelinesHealth? _health;
-    private Dictionary<string, PipelineLatest> _latest = [];
-    private IReadOnlyList<PipelineFailure> _failures = [];
-    private long _from;
     private long _to;
-    private long _step;
-    private Dictionary<long, ExecutionBucket> _buckets = [];
     private PageSubscription? _live;
-    private DelayedRefresh? _tables;
+    private DelayedRefresh? _refresh;
     private bool _liveOn;
+    private long _folds;
 
     [SupplyParameterFromQuery(Name = "run")] public string? Run { get; set; }
 
@@ -52,25 +51,35 @@ public sealed partial class PipelinesPage
 
     [SupplyParameterFromQuery(Name = "window")] public string? Window { get; set; }
 
+    private Dictionary<string, PipelineLatest> Latest => _state?.Latest ?? [];
+
+    private IReadOnlyList<PipelineFailure> Failures => _state?.Failures ?? [];
+
     protected override async Task OnParametersSetAsync()
     {
         _runs = Pipelines.GetRuns();
         _badWindow = !TimeWindow.TryParse(Window, PipelinesEndpoints.DefaultWindow, out _window);
-        ReadTables();
-        ReadTimeline();
         if (_live is not null)
         {
             await _live.DisposeAsync();
         }
-        _tables?.Dispose();
-        _tables = null;
+        _refresh?.Dispose();
+        _refresh = null;
         _live = null;
+        Read();
         if (RendererInfo.IsInteractive)
         {
-            _tables = new DelayedRefresh(TableRefresh, Time, () => InvokeAsync(() =>
+            _refresh = new DelayedRefresh(P95Refresh, Time, () => InvokeAsync(() =>
             {
                 _runs = Pipelines.GetRuns();
-                ReadTables();
+                if (_window.Span is not null)
+                {
+                    Read();
+                }
+                else if (_state is not null)
+                {
+                    _state.SetP95(Details.GetLatest(_state.WindowStart, Empty(Run), Empty(Project), P95Sample));
+                }
                 StateHasChanged();
             }));
             _live = new PageSubscription(Feed, string.IsNullOrEmpty(Run) ? null : Run, OnCommittedAsync, Time);
@@ -87,73 +96,89 @@ public sealed partial class PipelinesPage
         }
     }
 
-    private void ReadTables()
+    /// <summary>The first view for the run, project and window: the only reads besides the p95 refresh.</summary>
+    private void Read()
     {
-        var now = Time.GetUtcNow();
-        _health = PipelinesEndpoints.Report(Metrics, Pipelines, Time, _window, Empty(Run), Empty(Project));
-        var from = _window.StartMicros(now);
-        _latest = Details.GetLatest(from, Empty(Run), Empty(Project), P95Sample).ToDictionary(l => l.Pipeline, StringComparer.Ordinal);
-        _failures = Details.GetFailures(from, Empty(Run), Empty(Project), FailureLimit);
-    }
-
-    private void ReadTimeline()
-    {
+        _state = null;
+        _health = null;
+        long? runId = null;
+        if (!string.IsNullOrEmpty(Run) && (runId = Metrics.GetRunId(Run)) is null)
+        {
+            return;
+        }
         var now = Timestamps.ToMicros(Time.GetUtcNow());
+        long from;
         if (_window.Span is { } span)
         {
-            _from = now - (long)span.TotalMicroseconds;
+            from = now - (long)span.TotalMicroseconds;
         }
         else
         {
             // "All": from the day of the first execution in scope (one pass in whole days, then the real buckets).
             var first = Details.GetTimeline(0, now, 86_400_000_000L, Empty(Run), Empty(Project)).FirstOrDefault();
-            _from = first?.T ?? now - 3_600_000_000L;
+            from = first?.T ?? now - 3_600_000_000L;
         }
-        _to = Math.Max(now, _from + 60_000_000);
-        _step = Math.Max(1_000_000, SeriesStep.Choose(_from, _to, null) / 1_000_000 * 1_000_000);
-        _buckets = Details.GetTimeline(_from, _to, _step, Empty(Run), Empty(Project)).ToDictionary(b => (b.T - _from) / _step);
+        _to = Math.Max(now, from + 60_000_000);
+        var step = Math.Max(1_000_000, SeriesStep.Choose(from, _to, null) / 1_000_000 * 1_000_000);
+        var windowStart = _window.StartMicros(Time.GetUtcNow());
+        _state = new PipelinesPageState(windowStart, from, step,
+            Pipelines.GetAggregates(windowStart, runId, Empty(Project)),
+            Details.GetLatest(windowStart, Empty(Run), Empty(Project), P95Sample),
+            Details.GetFailures(windowStart, Empty(Run), Empty(Project), FailureLimit),
+            FailureLimit,
+            Details.GetTimeline(from, _to, step, Empty(Run), Empty(Project)));
+        _health = _state.Health();
+        _refresh?.MarkRead();
     }
 
     private ChartSpec TimelineChart()
     {
-        var n = (int)((_to - _from) / _step) + 1;
+        var (from, step) = (_state!.From, _state.Step);
+        var n = (int)((_to - from) / step) + 1;
         var ok = new List<ChartPoint>(n);
         var failed = new List<ChartPoint>(n);
         for (var i = 0; i < n; i++)
         {
-            var b = _buckets.GetValueOrDefault(i);
-            var x = (_from + i * _step) / 1000.0;
+            var b = _state.Buckets.GetValueOrDefault(i);
+            var x = (from + i * step) / 1000.0;
             ok.Add(new ChartPoint(x, b?.Succeeded ?? 0));
             failed.Add(new ChartPoint(x, b?.Failed ?? 0));
         }
         return new ChartSpec(ChartKind.Bar, [new ChartSeries("Succeeded", ok), new ChartSeries("Failed", failed)])
         {
             Axes = [new ChartAxis("Executions", Units.Count, Min: 0, Integer: true)],
-            Time = new TimeSpanMs(_from / 1000.0, (_from + n * _step) / 1000.0),
+            Time = new TimeSpanMs(from / 1000.0, (from + n * step) / 1000.0),
             Stacked = true,
         };
     }
 
     private Task OnCommittedAsync(IReadOnlyList<CommittedRun> commits) => InvokeAsync(() =>
     {
+        if (_state is null)
+        {
+            return;
+        }
+        var changed = false;
         foreach (var c in commits)
         {
-            if (c.Metrics.GetValueOrDefault(MetricNames.PipelineSuccess) is not { } d || (!string.IsNullOrEmpty(Project) && c.Project != Project))
+            if (!c.Metrics.ContainsKey(MetricNames.PipelineSuccess) || (!string.IsNullOrEmpty(Project) && c.Project != Project))
             {
                 continue;
             }
-            // The commit's executions go to the bucket of its newest point; a sliding range grows to cover it.
-            var i = (d.LastTimestamp - _from) / _step;
-            if (i < 0)
+            foreach (var e in c.AcceptedEvents)
             {
-                continue;
+                changed |= _state.AddEvent(c.Run, e);
             }
-            _to = Math.Max(_to, d.LastTimestamp);
-            var okCount = (long)Math.Round(d.Sum);
-            var b = _buckets.GetValueOrDefault(i) ?? new ExecutionBucket(_from + i * _step, 0, 0);
-            _buckets[i] = b with { Succeeded = b.Succeeded + okCount, Failed = b.Failed + d.Count - okCount };
-            _tables?.Request();
         }
+        if (!changed)
+        {
+            return;
+        }
+        // A window ending now grows to the newest execution; the health report is recomputed from the folded sums.
+        _to = Math.Max(_to, _state.LastTs);
+        _health = _state.Health();
+        _folds++;
+        _refresh?.Request();
         StateHasChanged();
     });
 
@@ -178,7 +203,7 @@ public sealed partial class PipelinesPage
 
     public async ValueTask DisposeAsync()
     {
-        _tables?.Dispose();
+        _refresh?.Dispose();
         if (_live is not null)
         {
             await _live.DisposeAsync();

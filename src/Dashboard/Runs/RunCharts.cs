@@ -5,13 +5,26 @@ namespace Dashboard.Runs;
 /// <summary>The run page's charts, cut from its <see cref="RunPageState"/>: C# computes every series, the chart module only draws.</summary>
 public static class RunCharts
 {
+    /// <summary>
+    /// The time axis: exactly the chosen range; for "all", the run's own extent framed to its buckets (an imported or
+    /// finished run fills the axis instead of sitting at the left edge of an axis that runs on to now; a live run's
+    /// extent reaches its newest event).
+    /// </summary>
     public static TimeSpanMs Span(RunPageState s, DateTimeOffset now)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
+        if (s.From == long.MinValue && s.To == long.MaxValue && s.FirstTs != long.MaxValue)
+        {
+            var first = s.FirstTs - Mod(s.FirstTs, s.Width);
+            var last = s.LastTs - Mod(s.LastTs, s.Width) + s.Width;
+            return new TimeSpanMs(Ms(first - s.Width / 2), Ms(last - s.Width / 2));
+        }
         var from = s.From != long.MinValue ? s.From / 1000 : s.FirstTs == long.MaxValue ? nowMs - 3_600_000 : s.FirstTs / 1000;
         var to = s.To != long.MaxValue ? s.To / 1000 : Math.Max(nowMs, s.LastTs == long.MinValue ? nowMs : s.LastTs / 1000);
         return new TimeSpanMs(from, Math.Max(to, from + 1000));
     }
+
+    private static long Mod(long a, long m) => ((a % m) + m) % m;
 
     private static double Ms(long key) => key / 1000d;
 

@@ -34,7 +34,8 @@ public sealed class RunPageLoader(IMetricReader metrics, IRunPointVisitor points
             }
         }
         var spanFrom = from == long.MinValue ? (first == long.MaxValue ? nowMicros : first) : from;
-        var spanTo = to == long.MaxValue ? Math.Max(nowMicros, last) : to;
+        // "All" is the run's extent (RunCharts.Span); a range ending now runs to now.
+        var spanTo = to != long.MaxValue ? to : from == long.MinValue && last != long.MinValue ? last : Math.Max(nowMicros, last);
         var state = new RunPageState(from, to, BucketWidth.For(Math.Max(1, spanTo - spanFrom)));
 
         if (buckets is not null)
@@ -52,8 +53,8 @@ public sealed class RunPageLoader(IMetricReader metrics, IRunPointVisitor points
     }
 
     /// <summary>
-    /// The same state from per-bucket cells: counts, sums and sketches merge exactly; failed generations (success_rate
-    /// below 0.5) come from the sketch's bins, or from the points of a bucket whose sketch bin straddles 0.5.
+    /// The same state from per-bucket cells: counts, sums and sketches merge exactly; failed generations and pipeline
+    /// executions (success_rate or pipeline_success below 0.5) come from the sketch's bins, or from the points of a bucket whose sketch bin straddles 0.5.
     /// </summary>
     private static void LoadBuckets(IRunBucketReader reader, long runId, long from, long to, IReadOnlyList<MetricSummary> summaries,
         RunPageState state, CancellationToken ct)
@@ -64,7 +65,7 @@ public sealed class RunPageLoader(IMetricReader metrics, IRunPointVisitor points
         {
             foreach (var (start, cell) in cells)
             {
-                var below = name != MetricNames.SuccessRate ? 0
+                var below = name is not (MetricNames.SuccessRate or MetricNames.PipelineSuccess) ? 0
                     : cell.Sketch.CountBelow(0.5) ?? reader.CountBelow(runId, name, Math.Max(from, start), Math.Min(to, start + state.Width - 1), 0.5, ct);
                 state.AddBucket(name, start, cell, below);
             }

@@ -30,6 +30,15 @@ public sealed class RunPageState
     public long Evaluations { get; private set; }
     public long Predictions { get; private set; }
     public long PipelineExecutions { get; private set; }
+
+    /// <summary>Pipeline executions whose pipeline_success was 0.</summary>
+    public long PipelineFailures { get; private set; }
+
+    /// <summary>prediction_error events (a failed prediction records no confidence).</summary>
+    public long PredictionErrors { get; private set; }
+
+    /// <summary>Sum of prediction_confidence, for the mean.</summary>
+    public double ConfidenceSum { get; private set; }
     public ValueHistogram GenerationTime { get; } = new();
     public ValueHistogram EvaluationTime { get; } = new();
     public ValueHistogram ConversationLength { get; } = new();
@@ -125,13 +134,20 @@ public sealed class RunPageState
             case MetricNames.PredictionConfidence:
                 Bucket(ts).Events += n;
                 Predictions += n;
+                ConfidenceSum += sum;
+                return;
+            case MetricNames.PredictionError:
+                Bucket(ts).Events += n;
+                PredictionErrors += n;
+                return;
+            case MetricNames.PipelineSuccess:
+                PipelineFailures += belowHalf;
                 return;
             case MetricNames.PipelineExecutionTime:
                 Bucket(ts).Events += n;
                 PipelineExecutions += n;
                 return;
-            case MetricNames.ErrorRate or MetricNames.EvaluationErrorRate or MetricNames.PipelineSuccess
-                or MetricNames.PredictionError or MetricNames.PredictionProcessingTime:
+            case MetricNames.ErrorRate or MetricNames.EvaluationErrorRate or MetricNames.PredictionProcessingTime:
                 return;
         }
         if (name.StartsWith(ScorePrefix, StringComparison.Ordinal))

@@ -72,6 +72,43 @@ public sealed class AlertLeaseTests(ITestOutputHelper output)
     }
 
     [PostgresFact]
+    public async Task KillHard_LeaseHolderOfOneStore_SurvivorEvaluatesAndSendsTheWebhook()
+    {
+        await using var postgres = ClusterDatabase.Create();
+        await using var webhooks = await WebhookListener.StartAsync();
+        var processes = new List<DashboardProcess>();
+        try
+        {
+            foreach (var name in new[] { "p1", "p2" })
+            {
+                processes.Add(await DashboardProcess.StartAsync(TempFiles.NewDatabasePath(), [.. ProcessArgs(postgres, name), "--Alerts:IntervalSeconds=1"]));
+            }
+            DashboardProcess? holder = null;
+            await WaitFor.ConditionAsync(() => (holder = processes.SingleOrDefault(p => HoldsLease(p))) is not null,
+                TimeSpan.FromSeconds(15), "one process takes the lease");
+            var survivor = processes.Single(p => p != holder);
+            using var http = new HttpClient { BaseAddress = survivor.Address, Timeout = TimeSpan.FromSeconds(60) };
+            await AddWebhookAsync(http, new Uri(webhooks.BaseAddress, "hook"));
+
+            holder!.KillHard();
+            await WaitFor.ConditionAsync(() => HoldsLease(survivor), TimeSpan.FromSeconds(15), "the survivor takes the lease");
+            var failures = Enumerable.Range(0, 30).Select(_ => (object)new { type = "generation", duration = 1.2, success = false, error = "timeout" }).ToArray();
+            (await Json.PostIngestAsync(http, "after-kill", failures)).EnsureSuccessStatusCode();
+
+            await WaitFor.ConditionAsync(() => Firing(webhooks, "after-kill") >= 1, TimeSpan.FromSeconds(30), "the survivor evaluates and fires");
+            var alerts = await Json.GetAsync(http, "/api/v1/alerts?run=after-kill");
+            alerts.EnumerateArray().Count(x => x.GetProperty("rule").GetString() == "low_success_rate").Should().Be(1);
+        }
+        finally
+        {
+            foreach (var p in processes)
+            {
+                await p.DisposeAsync();
+            }
+        }
+    }
+
+    [PostgresFact]
     public async Task FailingRuns_TwoInstancesOneStore_OneAlertAndOneWebhookPerFiring()
     {
         await using var postgres = ClusterDatabase.Create();
@@ -115,8 +152,10 @@ public sealed class AlertLeaseTests(ITestOutputHelper output)
 
     private static bool HoldsLease(DashboardProcess process) => process.Output.Contains("holds the alert lease", StringComparison.Ordinal);
 
+    // Both processes store in the one PostgreSQL database and hold the lease there, as instances behind a proxy do.
     private static string[] ProcessArgs(ClusterDatabase postgres, string name) =>
     [
+        "--Storage:Provider=PostgreSQL", $"--ConnectionStrings:Dashboard={postgres.ConnectionString}",
         $"--Cluster:ConnectionString={postgres.ConnectionString}", $"--Cluster:InstanceId={name}", "--Cluster:LeaseCheckSeconds=1",
         "--Logging:LogLevel:Dashboard.Cluster=Information",
     ];

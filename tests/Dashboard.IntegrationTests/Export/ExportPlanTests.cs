@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using Dashboard.Export;
 using Dashboard.IntegrationTests.Infrastructure;
@@ -62,12 +63,7 @@ public sealed class ExportPlanTests : HostedTest
     {
         (await Http.DeleteAsync("/api/v1/runs/other")).StatusCode.Should().Be(System.Net.HttpStatusCode.NoContent);
 
-        using (var c = Factory.Services.GetRequiredService<SqliteConnectionFactory>().Open())
-        using (var cmd = c.CreateCommand())
-        {
-            cmd.CommandText = "SELECT COUNT(*) FROM run_metric_keys WHERE run_id NOT IN (SELECT id FROM runs)";
-            ((long)cmd.ExecuteScalar()!).Should().Be(0);
-        }
+        StoredPoints.Count(Factory.DatabasePath, "SELECT COUNT(*) FROM run_metric_keys WHERE run_id NOT IN (SELECT id FROM runs)").Should().Be(0);
         AssertPlanEqualsScan(ExportTestData.Run, long.MinValue, long.MaxValue);
         AssertPlanEqualsScan(Fixture, long.MinValue, long.MaxValue);
     }
@@ -75,21 +71,13 @@ public sealed class ExportPlanTests : HostedTest
     [Fact]
     public async Task GetExport_ImportedAfterimageFixture_KeepsEveryMetadataColumn()
     {
-        using var c = Factory.Services.GetRequiredService<SqliteConnectionFactory>().Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
+        var keys = StoredPoints.Query(Factory.DatabasePath, """
             SELECT DISTINCT j.key FROM points p JOIN runs r ON r.id = p.run_id, json_each(p.metadata) j
-            WHERE r.name = $run AND p.metadata IS NOT NULL
-            """;
-        cmd.Parameters.AddWithValue("$run", Fixture);
-        var keys = new List<string>();
-        using (var r = cmd.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                keys.Add(r.GetString(0));
-            }
-        }
+            WHERE r.name = $1 AND p.metadata IS NOT NULL
+            """, """
+            SELECT DISTINCT j.key FROM points p JOIN runs r ON r.id = p.run_id, jsonb_each(p.metadata::jsonb) j
+            WHERE r.name = $1 AND p.metadata IS NOT NULL
+            """, Fixture).Select(row => (string)row[0]!).ToList();
         keys.Should().NotBeEmpty();
 
         var csv = await Http.GetStringAsync($"/api/v1/runs/{Fixture}/export?format=csv-long");
@@ -123,63 +111,49 @@ public sealed class ExportPlanTests : HostedTest
     /// <summary>The former first pass as plain SQL: per metric, points in range, any model name, and the metadata keys.</summary>
     private List<(long Id, string Name, long Count, bool HasModel, IReadOnlyList<ExportKey> Keys)> Scan(long runId, long from, long to)
     {
-        using var c = Factory.Services.GetRequiredService<SqliteConnectionFactory>().Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
+        const string Select = """
             SELECT n.id, n.name,
-                (SELECT COUNT(*) FROM points p WHERE p.run_id = m.run_id AND p.metric_id = m.metric_id AND p.ts BETWEEN $f AND $t),
-                (SELECT COUNT(model_name) FROM points p WHERE p.run_id = m.run_id AND p.metric_id = m.metric_id AND p.ts BETWEEN $f AND $t)
-            FROM run_metrics m JOIN metric_names n ON n.id = m.metric_id WHERE m.run_id = $r ORDER BY n.name
+                (SELECT COUNT(*) FROM points p WHERE p.run_id = m.run_id AND p.metric_id = m.metric_id AND p.ts BETWEEN $2 AND $3),
+                (SELECT COUNT(model_name) FROM points p WHERE p.run_id = m.run_id AND p.metric_id = m.metric_id AND p.ts BETWEEN $2 AND $3)
+            FROM run_metrics m JOIN metric_names n ON n.id = m.metric_id WHERE m.run_id = $1
             """;
-        cmd.Parameters.AddWithValue("$r", runId);
-        cmd.Parameters.AddWithValue("$f", from);
-        cmd.Parameters.AddWithValue("$t", to);
         var keys = KeyRows(runId, from, to);
-        var list = new List<(long, string, long, bool, IReadOnlyList<ExportKey>)>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            var id = r.GetInt64(0);
-            list.Add((id, r.GetString(1), r.GetInt64(2), r.GetInt64(3) > 0,
-                ExportPlan.Keys(keys.Where(k => k.MetricId == id).Select(k => (k.Key, k.Numeric, k.Other)))));
-        }
-        return list;
+        // Names in byte order on both (SQLite's default; "C" on PostgreSQL), as the plan lists them.
+        return StoredPoints.Query(Factory.DatabasePath, Select + " ORDER BY n.name", Select + " ORDER BY n.name COLLATE \"C\"", runId, from, to)
+            .Select(r =>
+            {
+                var id = Convert.ToInt64(r[0], CultureInfo.InvariantCulture);
+                return (id, (string)r[1]!, Convert.ToInt64(r[2], CultureInfo.InvariantCulture), Convert.ToInt64(r[3], CultureInfo.InvariantCulture) > 0,
+                    ExportPlan.Keys(keys.Where(k => k.MetricId == id).Select(k => (k.Key, k.Numeric, k.Other))));
+            }).ToList();
     }
 
-    private List<(long MetricId, string Key, long Numeric, long Other)> KeyRows(long runId, long from, long to)
-    {
-        using var c = Factory.Services.GetRequiredService<SqliteConnectionFactory>().Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
+    /// <summary>Per metric and metadata key: how many values are numbers and how many are other non-null values.</summary>
+    private List<(long MetricId, string Key, long Numeric, long Other)> KeyRows(long runId, long from, long to) =>
+        StoredPoints.Query(Factory.DatabasePath, """
             SELECT p.metric_id, j.key, SUM(j.type IN ('integer', 'real')), SUM(j.type NOT IN ('integer', 'real', 'null'))
             FROM points p, json_each(p.metadata) j
-            WHERE p.run_id = $r AND p.ts BETWEEN $f AND $t AND p.metadata IS NOT NULL
+            WHERE p.run_id = $1 AND p.ts BETWEEN $2 AND $3 AND p.metadata IS NOT NULL
             GROUP BY p.metric_id, j.key
-            """;
-        cmd.Parameters.AddWithValue("$r", runId);
-        cmd.Parameters.AddWithValue("$f", from);
-        cmd.Parameters.AddWithValue("$t", to);
-        var list = new List<(long, string, long, long)>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            list.Add((r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)));
-        }
-        return list;
-    }
+            """, """
+            SELECT p.metric_id, j.key, COUNT(*) FILTER (WHERE jsonb_typeof(j.value) = 'number'),
+                   COUNT(*) FILTER (WHERE jsonb_typeof(j.value) NOT IN ('number', 'null'))
+            FROM points p, jsonb_each(p.metadata::jsonb) j
+            WHERE p.run_id = $1 AND p.ts BETWEEN $2 AND $3 AND p.metadata IS NOT NULL
+            GROUP BY p.metric_id, j.key
+            """, runId, from, to)
+            .Select(r => (Convert.ToInt64(r[0], CultureInfo.InvariantCulture), (string)r[1]!, Convert.ToInt64(r[2], CultureInfo.InvariantCulture),
+                Convert.ToInt64(r[3], CultureInfo.InvariantCulture)))
+            .ToList();
 
     private (long From, long To) Extent(string run)
     {
-        using var c = Factory.Services.GetRequiredService<SqliteConnectionFactory>().Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT MIN(ts), MAX(ts) FROM points p JOIN runs r ON r.id = p.run_id WHERE r.name = $run";
-        cmd.Parameters.AddWithValue("$run", run);
-        using var r = cmd.ExecuteReader();
-        r.Read();
-        return (r.GetInt64(0), r.GetInt64(1));
+        var row = StoredPoints.Query(Factory.DatabasePath,
+            "SELECT MIN(ts), MAX(ts) FROM points p JOIN runs r ON r.id = p.run_id WHERE r.name = $1",
+            "SELECT MIN(ts), MAX(ts) FROM points p JOIN runs r ON r.id = p.run_id WHERE r.name = $1", run).Single();
+        return (Convert.ToInt64(row[0], CultureInfo.InvariantCulture), Convert.ToInt64(row[1], CultureInfo.InvariantCulture));
     }
 }
-
 /// <summary>Schema step 5 fills run_metric_keys and run_metrics.model_points from the points of an older database.</summary>
 public sealed class ExportPlanMigrationTests
 {

@@ -61,6 +61,52 @@ public static class StoredPoints
         return (long)cmd.ExecuteScalar()!;
     }
 
+    /// <summary>
+    /// Rows of a reference query written once per provider (they differ in JSON functions and collations), each row
+    /// as its column values; parameters are $1, $2, ... in both.
+    /// </summary>
+    public static List<object?[]> Query(string databasePath, string sqlite, string postgres, params object?[] values)
+    {
+        if (OnPostgres(databasePath))
+        {
+            using var pg = new NpgsqlConnection(TestPostgres.Database(databasePath));
+            pg.Open();
+            using var command = new NpgsqlCommand(postgres, pg);
+            foreach (var v in values)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = v ?? DBNull.Value });
+            }
+            return Rows(command.ExecuteReader());
+        }
+        using var c = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sqlite;
+        for (var i = 0; i < values.Length; i++)
+        {
+            cmd.Parameters.AddWithValue($"${i + 1}", values[i] ?? DBNull.Value);
+        }
+        return Rows(cmd.ExecuteReader());
+    }
+
+    private static List<object?[]> Rows(System.Data.Common.DbDataReader reader)
+    {
+        using (reader)
+        {
+            var rows = new List<object?[]>();
+            while (reader.Read())
+            {
+                var row = new object?[reader.FieldCount];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+                rows.Add(row);
+            }
+            return rows;
+        }
+    }
+
     // A test that wrote a SQLite file on purpose (Storage:Provider=Sqlite, e.g. the migrate tests) keeps reading it.
     private static bool OnPostgres(string databasePath) => TestPostgres.IsProvider && !File.Exists(databasePath);
 }

@@ -60,6 +60,32 @@ public sealed class ExploreBrowserTests : HostedTest
         Browser.Errors.Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("range=1h")]
+    [InlineData("from=2020-01-01T00%3A00%3A00Z&to=2100-01-01T00%3A00%3A00Z")]
+    public async Task Explore_OpenedFromRunPage_ShowsThatRunsMetricsAndTheUrlRoundTrips(string range)
+    {
+        await PostRunsAsync();
+        var page = await Browser.OpenAsync(new Uri(Factory.BaseAddress, "runs/exp%3Aa?" + range));
+        await page.Locator("#run-page[data-live='on']").WaitForAsync(new() { Timeout = 15_000 });
+
+        await page.Locator("#explore-link").ClickAsync();
+        await WaitFor.ConditionAsync(() => Task.FromResult(page.Url.Contains("/explore?", StringComparison.Ordinal)), TimeSpan.FromSeconds(10), "explorer opened: " + page.Url);
+        await ReadyAsync(page);
+
+        await page.Locator(".explore-card[data-metric='generation_time'] .chart-host[data-rendered='1']").WaitForAsync(new() { Timeout = 15_000 });
+        (await page.Locator(".explore-card[data-metric='success_rate']").CountAsync()).Should().Be(1);
+        (await page.Locator("#explore-runs option[value='exp:a']").GetAttributeAsync("selected")).Should().NotBeNull();
+        var state = await page.Locator("#explore-controls").GetAttributeAsync("data-state");
+        page.Url.Should().EndWith("/" + state, "the address is the view's own state");
+        page.Url.Should().Contain(range.StartsWith("range=", StringComparison.Ordinal) ? range : "range=custom&" + range, "the run page's range carries over");
+        var again = await Browser.OpenAsync(new Uri(page.Url));
+        await ReadyAsync(again);
+        (await again.Locator("#explore-controls").GetAttributeAsync("data-state")).Should().Be(state);
+        (await again.Locator(".explore-card").CountAsync()).Should().Be(2);
+        Browser.Errors.Should().BeEmpty();
+    }
+
     [Fact]
     public async Task Explore_BadAggregationOrUnknownRun_SaysWhichField()
     {

@@ -45,6 +45,45 @@ public sealed class PipelinesPageBrowserTests
         browser.Errors.Should().BeEmpty();
     }
 
+    // Every table cell of the page but p95 (re-read, not folded), and the failures, as text.
+    private const string TablesText = """
+        () => [...document.querySelectorAll('[data-field=pipelines] .stack-row[data-pipeline] .cell, [data-field=failures] .failure .cell')]
+            .filter(c => !c.querySelector('[data-field=p95]')).map(c => c.innerText.trim()).join(' | ')
+        """;
+
+    [Fact]
+    public async Task PipelinesPage_LiveExecutions_FoldedTablesEqualAFreshLoad()
+    {
+        await using var factory = new DashboardFactory();
+        using var http = factory.CreateHttpClient();
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-30);
+        object At(string pipeline, double time, bool success, int minute, string? error = null) => new
+        {
+            type = "pipeline_execution", pipeline, execution_time = time, success, timestamp = t0.AddMinutes(minute).ToString("O"),
+            metadata = new { error = error ?? "", attempt = minute },
+        };
+        (await Json.PostIngestAsync(http, "pipes-a", At("etl", 2, true, 0), At("embed", 3, false, 1, "oom"), At("etl", 4, true, 2))).EnsureSuccessStatusCode();
+        await using var browser = new Browser();
+        var page = await browser.NewPageAsync(factory.BaseAddress, 1400, 1600);
+        await page.GotoAsync("/pipelines?window=all");
+        await page.Locator("#pipelines-page[data-live='on']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+        (await Json.PostIngestAsync(http, "pipes-a", At("etl", 6, false, 3, "disk full"), At("rerank", 1.5, true, 4))).EnsureSuccessStatusCode();
+        (await Json.PostIngestAsync(http, "pipes-b", At("embed", 5, true, 5), At("rerank", 9, false, 6, "timeout"))).EnsureSuccessStatusCode();
+        await Expect(page.Locator("[data-field=failures] .failure")).ToHaveCountAsync(3, new() { Timeout = 15_000 });
+        await Expect(page.Locator("[data-field=pipelines] .stack-row[data-pipeline='rerank']")).ToContainTextAsync("50%", new() { Timeout = 15_000 });
+        var live = await page.EvaluateAsync<string>(TablesText);
+
+        var fresh = await browser.NewPageAsync(factory.BaseAddress, 1400, 1600);
+        await fresh.GotoAsync("/pipelines?window=all");
+        await fresh.Locator("[data-field=failures] .failure").Nth(2).WaitForAsync();
+
+        live.Should().Be(await fresh.EvaluateAsync<string>(TablesText));
+        live.Should().Contain("pipes-b").And.Contain("timeout").And.Contain("disk full");
+        int.Parse(await page.Locator("#pipelines-page").GetAttributeAsync("data-folds") ?? "0").Should().BeGreaterThan(0);
+        browser.Errors.Should().BeEmpty();
+    }
+
     [Fact]
     public async Task PipelinesPage_Narrow420_StackedCardsFitTheScreen()
     {

@@ -71,4 +71,72 @@ public sealed class PageScreenshotTests() : HostedTest(new Dictionary<string, st
         }
         Browser.Errors.Should().BeEmpty();
     }
+
+    /// <summary>
+    /// The run page of each kind of run (generation, classifier, pipeline, imported afterimage file) and the explorer
+    /// opened from it. Waits for every chart on the page to be drawn, so the screenshot shows what a user sees.
+    /// </summary>
+    [Theory]
+    [InlineData(1440, false)]
+    [InlineData(1440, true)]
+    [InlineData(420, false)]
+    [InlineData(420, true)]
+    public async Task RunPages_EachKindWidthAndTheme_RenderWithoutErrorsOrOverflow(int width, bool dark)
+    {
+        var page = await Browser.NewPageAsync(Factory.BaseAddress, width, 1000);
+        await page.GotoAsync("/");
+        await page.Locator("[data-live='on']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        if (dark)
+        {
+            await page.ClickAsync("#theme-toggle");
+            await page.Locator("#theme-toggle[data-theme-now='dark']").WaitForAsync();
+        }
+        var theme = dark ? "dark" : "light";
+        foreach (var (run, name, kind) in new[]
+        {
+            ("chat-eval", "run-generation", "generations"),
+            ("sentiment-clf", "run-classifier", "predictions"),
+            ("nightly-etl", "run-pipeline", "pipelines"),
+            ("afterimage%3Afixture", "run-fixture", "evaluations"),
+        })
+        {
+            await page.GotoAsync("/runs/" + run);
+            await page.Locator("#run-page[data-live='on']").WaitForAsync(new() { Timeout = 20_000 });
+            await page.Locator($"#run-kinds [data-kind='{kind}']").WaitForAsync(new() { Timeout = 20_000 });
+            (await page.EvaluateAsync<string>("() => { const h = document.querySelector('h1'); h.tabIndex = -1; h.focus(); return getComputedStyle(h).outlineStyle; }")).Should().Be("none",
+                "the heading focused after navigation (FocusOnNavigate) draws no focus box");
+            (await page.Locator("[data-stat='generations']").CountAsync()).Should().Be(kind is "generations" or "evaluations" ? 1 : 0,
+                $"{name}: generation figures only where there are generations");
+            await WaitFor.ConditionAsync(async () => await page.Locator(".chart-host:not([data-rendered='1'])").CountAsync() == 0,
+                TimeSpan.FromSeconds(20), $"every chart of {name} drawn");
+            (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(width, $"{name} fits {width} px");
+            await Infrastructure.Browser.ScreenshotAsync(page, $"{name}-{width}-{theme}");
+        }
+        await page.GotoAsync("/runs/afterimage%3Afixture");
+        await page.Locator("#run-page[data-live='on']").WaitForAsync(new() { Timeout = 20_000 });
+        await page.Locator("#explore-link").ClickAsync();
+        await page.Locator("#explore-controls[data-ready='1'] ").WaitForAsync(new() { Timeout = 20_000 });
+        var drawn = "";
+        var ready = WaitFor.ConditionAsync(async () =>
+        {
+            drawn = await page.EvaluateAsync<string>("() => location.search + ' | ' + [...document.querySelectorAll('.explore-card, #explore-problem')].map(c => (c.dataset.metric || c.textContent) + ':' + (c.querySelector('.chart-host')?.dataset.rendered ?? '-')).join(', ')");
+            return await page.Locator(".explore-card .chart-host[data-rendered='1']").CountAsync() > 0
+                && await page.Locator(".chart-host:not([data-rendered='1'])").CountAsync() == 0;
+        }, TimeSpan.FromSeconds(30), "explorer charts drawn");
+        try
+        {
+            await ready;
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Last seen: {drawn}", e);
+        }
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(width, $"explore fits {width} px");
+        var host = page.Locator(".explore-card .chart-host").First;
+        var span = double.Parse((await host.GetAttributeAsync("data-to"))!, System.Globalization.CultureInfo.InvariantCulture)
+            - double.Parse((await host.GetAttributeAsync("data-from"))!, System.Globalization.CultureInfo.InvariantCulture);
+        span.Should().BeLessThan(TimeSpan.FromHours(1).TotalMilliseconds, "'all' spans the fixture's 20 minutes, not the days since");
+        await Infrastructure.Browser.ScreenshotAsync(page, $"explore-fixture-{width}-{theme}");
+        Browser.Errors.Should().BeEmpty();
+    }
 }

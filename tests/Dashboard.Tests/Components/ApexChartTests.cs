@@ -56,6 +56,21 @@ public sealed class ApexChartTests : ComponentTest
     }
 
     [Fact]
+    public void Build_StackedBarsInOneBucket_FixedColumnWidthNotThePlotsWidth()
+    {
+        ChartSpec Tokens(params double[] xs) => new(ChartKind.Bar,
+        [
+            new ChartSeries("gpt-4o", [.. xs.Select(x => new ChartPoint(x, 1200))]),
+            new ChartSeries("llama", [.. xs.Select(x => new ChartPoint(x, 300))]),
+        ])
+        { Time = Hour, Stacked = true };
+        string Width(ChartSpec spec) => Json(spec).GetProperty("plotOptions").GetProperty("bar").GetProperty("columnWidth").GetString()!;
+
+        Width(Tokens(Hour.FromMs)).Should().Be(ApexOptionsBuilder.LoneBarWidth, "one x value: ApexCharts would fill the plot");
+        Width(Tokens(Hour.FromMs, Hour.FromMs + 60_000)).Should().EndWith("%", "two buckets: the bucket gap sizes the bars");
+    }
+
+    [Fact]
     public void Build_Histogram_CategoryBinsCarryEdgesAndIntegerCountAxis()
     {
         var spec = new ChartSpec(ChartKind.Histogram, [new ChartSeries("Generations", [new(0.5, 3, 0.5, 1), new(1, 1, 1, 1.5)])])
@@ -91,6 +106,20 @@ public sealed class ApexChartTests : ComponentTest
         band.GetProperty("label").GetProperty("text").GetString().Should().Be("<b>high latency</b>");
         json.GetProperty("theme").GetProperty("mode").GetString().Should().Be("dark");
         json.GetProperty("colors")[0].GetString().Should().Be(ChartPalette.Dark[0]);
+        band.GetProperty("label").GetProperty("style").GetProperty("background").GetString().Should().Be("#1f2937", "no white label box on the dark theme");
+        Json(spec).GetProperty("annotations").GetProperty("xaxis")[0].GetProperty("label").GetProperty("style").GetProperty("background").GetString().Should().Be("#ffffff");
+    }
+
+    [Fact]
+    public void Build_HistogramOfManyBins_LabelsEveryFewBinsUntrimmed()
+    {
+        var bins = Enumerable.Range(0, 24).Select(i => new ChartPoint(0.5 + i * 0.1, i % 5, 0.5 + i * 0.1, 0.6 + i * 0.1)).ToList();
+        var spec = new ChartSpec(ChartKind.Histogram, [new ChartSeries("Generations", bins)]) { XUnit = Units.Seconds };
+
+        var x = Json(spec).GetProperty("xaxis");
+
+        x.GetProperty("tickAmount").GetInt32().Should().Be(8);
+        x.GetProperty("labels").GetProperty("trim").GetBoolean().Should().BeFalse("trimmed to one bin's width, every label read as dots");
     }
 
     [Theory]

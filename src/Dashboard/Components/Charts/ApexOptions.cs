@@ -76,7 +76,12 @@ public sealed record ApexAnnotations(IReadOnlyList<ApexXAnnotation> Xaxis);
 
 public sealed record ApexXAnnotation(double X, double X2, string FillColor, string BorderColor, double Opacity, ApexAnnotationLabel Label);
 
-public sealed record ApexAnnotationLabel(string Text, string Orientation = "horizontal", string Position = "top");
+public sealed record ApexAnnotationLabel(string Text, string Orientation = "horizontal", string Position = "top")
+{
+    public ApexLabelStyle? Style { get; init; }
+}
+
+public sealed record ApexLabelStyle(string Background, string Color);
 
 /// <summary>Histogram: "histogram" switches the tooltip to "bin range: count".</summary>
 public sealed record ApexTooltip(bool Shared, bool Intersect, string Mode);

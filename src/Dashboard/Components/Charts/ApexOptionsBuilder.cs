@@ -11,7 +11,9 @@ public static class ApexOptionsBuilder
         var series = spec.Series.Select(s => new ApexSeries(s.Name, Points(s, histogram),
             s.Type is { } t && t != spec.Kind ? TypeName(t) : null)).ToList();
         var xaxis = histogram
-            ? new ApexXAxis("category", null, null, spec.XUnit) { TickAmount = TickAmount(spec) }
+            // Bin labels are not trimmed: ApexCharts trims to one category's width ("1....") although only every few
+            // bins carry a label (TickAmount), so at 1440 px every label read as dots.
+            ? new ApexXAxis("category", null, null, spec.XUnit) { TickAmount = TickAmount(spec), Labels = new ApexAxisLabels(Trim: false) }
             : new ApexXAxis(spec.Time is null ? "numeric" : "datetime", spec.Time?.FromMs, spec.Time?.ToMs, spec.XUnit);
         var yaxes = spec.Axes.Select((a, i) => new ApexYAxis(a.Unit, a.Integer, a.Logarithmic, a.Opposite,
                 a.Min ?? (a.Integer ? 0 : null), a.Max ?? (a.Integer ? IntegerMax(spec, i) : null), new ApexTitle(a.Title),
@@ -23,7 +25,10 @@ public static class ApexOptionsBuilder
             .ToList();
         var widths = spec.Series.Select(s => (s.Type ?? spec.Kind) is ChartKind.Bar or ChartKind.Histogram ? 0d : 2d).ToList();
         var band = ChartPalette.Band(dark);
-        var bands = spec.Bands.Select(b => new ApexXAnnotation(b.FromMs, b.ToMs, band, band, 0.12, new ApexAnnotationLabel(b.Label))).ToList();
+        // The band's label takes the theme's colours: ApexCharts' default is a white box, glaring on the dark theme.
+        var labelStyle = dark ? new ApexLabelStyle("#1f2937", "#e5e7eb") : new ApexLabelStyle("#ffffff", "#374151");
+        var bands = spec.Bands.Select(b => new ApexXAnnotation(b.FromMs, b.ToMs, band, band, 0.12,
+            new ApexAnnotationLabel(b.Label) { Style = labelStyle })).ToList();
         return new ApexOptions(
             new ApexChartBlock(TypeName(spec.Kind), spec.Height, spec.Stacked, new ApexZoom(spec.Zoomable && spec.Time is not null)),
             series, ChartPalette.For(dark), new ApexTheme(dark ? "dark" : "light"), xaxis, yaxes,
@@ -33,8 +38,22 @@ public static class ApexOptionsBuilder
             Legend = new ApexLegend(ShowForSingleSeries: false),
             // A line of a few points (one bucket so far) is invisible without markers; a long one is cleaner without.
             Markers = new ApexMarkers(spec.Series.Any(s => (s.Type ?? spec.Kind) is ChartKind.Line && s.Points.Count(p => p.Y is not null) is > 0 and < 30) ? 4 : 0),
+            PlotOptions = new ApexPlotOptions { Bar = new ApexBar(LoneTimeBar(spec) ? LoneBarWidth : "85%") },
         };
     }
+
+    /// <summary>Width of the bars of a time chart that has a single bucket so far (pixels: no '%').</summary>
+    internal const string LoneBarWidth = "28px";
+
+    /// <summary>
+    /// ApexCharts sizes time bars by the smallest gap between x values; with one x value there is no gap and each bar
+    /// fills the whole plot (cost or tokens per model over a short run). Such bars get a fixed width instead.
+    /// </summary>
+    private static bool LoneTimeBar(ChartSpec spec) =>
+        spec.Time is not null
+        && spec.Series.Any(s => (s.Type ?? spec.Kind) is ChartKind.Bar)
+        && spec.Series.Where(s => (s.Type ?? spec.Kind) is ChartKind.Bar).SelectMany(s => s.Points)
+            .Select(p => p.X).Distinct().Count() == 1;
 
     public static string ToJson(ApexOptions options) => JsonSerializer.Serialize(options, ApexJsonContext.Default.ApexOptions);
 

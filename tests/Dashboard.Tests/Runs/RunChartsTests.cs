@@ -1,0 +1,35 @@
+using Dashboard.Runs;
+
+namespace Dashboard.Tests.Runs;
+
+public sealed class RunChartsTests
+{
+    private const long Minute = 60_000_000;
+    private static readonly long T0 = Timestamps.ToMicros(new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void Span_AllOfAFinishedRun_FramesTheRunNotTheDaysSince()
+    {
+        var state = new RunPageState(long.MinValue, long.MaxValue, BucketWidth.For(20 * Minute));
+        state.AddPoint(MetricNames.GenerationTime, T0, 1.5);
+        state.AddPoint(MetricNames.GenerationTime, T0 + 20 * Minute, 2.5);
+
+        var span = RunCharts.Span(state, Timestamps.FromMicros(T0).AddDays(11));
+
+        span.FromMs.Should().BeLessThanOrEqualTo(T0 / 1000d).And.BeGreaterThan((T0 - state.Width) / 1000d);
+        span.ToMs.Should().BeGreaterThanOrEqualTo((T0 + 20 * Minute) / 1000d).And.BeLessThan((T0 + 20 * Minute + state.Width) / 1000d);
+    }
+
+    [Fact]
+    public void Span_LastHour_SpansTheHourWhateverTheData()
+    {
+        var now = Timestamps.FromMicros(T0 + 60 * Minute);
+        var state = new RunPageState(T0, long.MaxValue, Minute);
+        state.AddPoint(MetricNames.GenerationTime, T0 + 50 * Minute, 1.5);
+
+        var span = RunCharts.Span(state, now);
+
+        span.FromMs.Should().Be(T0 / 1000d);
+        span.ToMs.Should().Be(now.ToUnixTimeMilliseconds());
+    }
+}
