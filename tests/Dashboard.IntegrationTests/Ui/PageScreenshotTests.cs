@@ -132,6 +132,10 @@ public sealed class PageScreenshotTests() : HostedTest(new Dictionary<string, st
             throw new TimeoutException($"{e.Message} Last seen: {drawn}", e);
         }
         (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(width, $"explore fits {width} px");
+        var host = page.Locator(".explore-card .chart-host").First;
+        var span = double.Parse((await host.GetAttributeAsync("data-to"))!, System.Globalization.CultureInfo.InvariantCulture)
+            - double.Parse((await host.GetAttributeAsync("data-from"))!, System.Globalization.CultureInfo.InvariantCulture);
+        span.Should().BeLessThan(TimeSpan.FromHours(1).TotalMilliseconds, "'all' spans the fixture's 20 minutes, not the days since");
         await Infrastructure.Browser.ScreenshotAsync(page, $"explore-fixture-{width}-{theme}");
         Browser.Errors.Should().BeEmpty();
     }
