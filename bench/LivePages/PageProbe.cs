@@ -69,22 +69,30 @@ internal sealed class PageProbe : IAsyncDisposable
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
         var sw = Stopwatch.StartNew();
-        await page.GotoAsync(new Uri(_base, $"runs/{Uri.EscapeDataString(run)}{query}").ToString(), new PageGotoOptions { Timeout = 120_000 });
-        await page.WaitForFunctionAsync(AllChartsDrawn, null, new PageWaitForFunctionOptions { Timeout = 120_000, PollingInterval = 10 });
+        await page.GotoAsync(new Uri(_base, $"runs/{Uri.EscapeDataString(run)}{query}").ToString(), new PageGotoOptions { Timeout = 600_000 });
+        await page.WaitForFunctionAsync(AllChartsDrawn, null, new PageWaitForFunctionOptions { Timeout = 600_000, PollingInterval = 10 });
         var drawn = sw.Elapsed.TotalMilliseconds;
-        var timing = await page.EvaluateAsync<double[]>("() => { const n = performance.getEntriesByType('navigation')[0]; return [n.responseEnd, n.loadEventEnd]; }");
-        return (page, drawn, timing[0], timing[1]);
+        var (html, load) = await NavigationTimingAsync(page);
+        return (page, drawn, html, load);
     }
 
-    /// <summary>Opens the runs overview (/); returns the time from navigation to the first grid row on a live circuit.</summary>
-    public async Task<(IPage Page, double Ms)> OpenOverviewAsync()
+    /// <summary>Opens the runs overview (/); returns the time from navigation to the first grid row on a live circuit, HTML complete and load event.</summary>
+    public async Task<(IPage Page, double Ms, double HtmlMs, double LoadMs)> OpenOverviewAsync()
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
         var sw = Stopwatch.StartNew();
-        await page.GotoAsync(_base.ToString(), new PageGotoOptions { Timeout = 120_000 });
+        await page.GotoAsync(_base.ToString(), new PageGotoOptions { Timeout = 600_000 });
         await page.WaitForFunctionAsync("() => !!document.querySelector('.runs-grid-wrap[data-live=\"on\"] a[data-run]')",
-            null, new PageWaitForFunctionOptions { Timeout = 120_000, PollingInterval = 10 });
-        return (page, sw.Elapsed.TotalMilliseconds);
+            null, new PageWaitForFunctionOptions { Timeout = 600_000, PollingInterval = 10 });
+        var shown = sw.Elapsed.TotalMilliseconds;
+        var (html, load) = await NavigationTimingAsync(page);
+        return (page, shown, html, load);
+    }
+
+    private static async Task<(double HtmlMs, double LoadMs)> NavigationTimingAsync(IPage page)
+    {
+        var t = await page.EvaluateAsync<double[]>("() => { const n = performance.getEntriesByType('navigation')[0]; return [n.responseEnd, n.loadEventEnd]; }");
+        return (t[0], t[1]);
     }
 
     public static Task ObserveAsync(IPage page) => page.EvaluateAsync(Observe);

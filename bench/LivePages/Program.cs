@@ -7,7 +7,7 @@ using Dashboard.Bench.LivePages;
 //   fill <points> <file>                     one run 'big' of N points through the writer (cached; reused by the others)
 //   grow <file> <target> <copies>            <target> = the run of <file> copied <copies> times, 2 h apart (100M from 10M)
 //   live <file> [pages=10] [events/s=1000] [seconds=30] [events/POST=100]
-//   firstview <file> [reps=10]               first views and API answers on the run of <file> (opened in place)
+//   firstview <file> [reps=10] [page-reps=reps]  first views and API answers on the run of <file> (opened in place)
 //   overview [runs=10000] [reps=50]
 var mode = args.Length > 0 ? args[0] : "";
 int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
@@ -34,7 +34,7 @@ switch (mode)
         return 0;
     }
     case "firstview":
-        await WithServerAsync(args[1], (address, _) => FirstViewScenario.RunAsync(address, "big", Arg(2, 10)));
+        await WithServerAsync(args[1], (address, _) => FirstViewScenario.RunAsync(address, "big", Arg(2, 10), Arg(3, Arg(2, 10))));
         return 0;
     case "overview":
     {
@@ -51,7 +51,7 @@ switch (mode)
         return 0;
     }
     default:
-        Console.Error.WriteLine("usage: fill <points> <file> | live <file> [pages] [events/s] [seconds] [events/POST] | firstview <file> [reps] | overview [runs] [reps]");
+        Console.Error.WriteLine("usage: fill <points> <file> | live <file> [pages] [events/s] [seconds] [events/POST] | firstview <file> [reps] [page-reps] | overview [runs] [reps]");
         return 2;
 }
 
@@ -62,7 +62,21 @@ static async Task WithServerAsync(string db, Func<Uri, ServerProbe, Task> scenar
     using var server = BenchServer.Start(BenchServer.FindDashboardDll(), db, port, "--Auth:Mode=None");
     try
     {
-        await BenchServer.WaitForHealthyAsync(address);
+        // Start-up checks the file (PRAGMA quick_check reads every page: about a second per GB on a quiet machine, much more
+        // on a loaded one), so a 6 GB file may take minutes: wait up to 10.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await BenchServer.WaitForHealthyAsync(address);
+                break;
+            }
+            catch (TimeoutException) when (attempt < 20 && !server.HasExited)
+            {
+            }
+        }
+        Console.WriteLine($"healthy after {started.Elapsed.TotalSeconds:F0} s");
         await using var probe = new ServerProbe(server.Id);
         Console.WriteLine($"server pid {server.Id} on {address}, database {db} ({new FileInfo(db).Length / 1e6:N0} MB); RSS at start {probe.Now().RssMb:N0} MB");
         await scenario(address, probe);

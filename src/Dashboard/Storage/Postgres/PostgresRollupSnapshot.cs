@@ -113,6 +113,13 @@ internal sealed class PostgresRollupSnapshot : IRollupSnapshot
         }
     }
 
+    public long CountBelow(long runId, long metricId, long from, long to, double threshold)
+    {
+        using var cmd = Command("SELECT COUNT(*) FROM points WHERE run_id = $1 AND metric_id = $2 AND ts >= $3 AND ts <= $4 AND value < $5",
+            runId, metricId, from, to, threshold);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     public void ReadTokenPoints(long runId, RawPiece piece, Action<long, string, string, double> point)
     {
         // LATERAL per tracked metric keeps (run, metric, ts) leading the index: one range scan per name.

@@ -32,6 +32,9 @@ public interface IRollupSnapshot : IDisposable
     /// <summary>Token rollup rows of one width with bucket in [piece.From, piece.To): (bucket, model, judge, cell).</summary>
     void ReadTokenCells(long runId, RollupPiece piece, Action<long, string, bool, TokenCell> row);
 
+    /// <summary>Finite points of one metric in [from, to] below <paramref name="threshold"/>.</summary>
+    long CountBelow(long runId, long metricId, long from, long to, double threshold);
+
     /// <summary>Raw points of the token-tracked metrics (<see cref="TokenEventTracker.Tracks"/>) in [piece.From, piece.To]: (ts, model or "", name, value).</summary>
     void ReadTokenPoints(long runId, RawPiece piece, Action<long, string, string, double> point);
 }

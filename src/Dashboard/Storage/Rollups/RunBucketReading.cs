@@ -2,6 +2,22 @@ using Dashboard.Core;
 
 namespace Dashboard.Storage.Rollups;
 
+/// <summary><see cref="IRunBucketReader"/> over a provider's snapshots (each provider's reader only says how to open one).</summary>
+public class RollupRunBucketReader(Func<IRollupSnapshot> open) : IRunBucketReader
+{
+    public RunBuckets Read(long runId, IReadOnlyCollection<string> names, long from, long to, long width, CancellationToken ct = default)
+    {
+        using var s = open();
+        return RunBucketReading.Read(s, runId, names, from, to, width, ct);
+    }
+
+    public long CountBelow(long runId, string name, long from, long to, double threshold, CancellationToken ct = default)
+    {
+        using var s = open();
+        return s.MetricId(name) is { } metricId ? s.CountBelow(runId, metricId, from, to, threshold) : 0;
+    }
+}
+
 /// <summary>
 /// <see cref="IRunBucketReader"/>'s answer from one snapshot of either provider: rollup rows of the widths dividing the
 /// page's bucket width (so each row lies inside one page bucket), raw points only in the sub-second slivers at the

@@ -94,6 +94,13 @@ internal sealed class SqliteRollupSnapshot : IRollupSnapshot
         }
     }
 
+    public long CountBelow(long runId, long metricId, long from, long to, double threshold)
+    {
+        using var cmd = Command("SELECT COUNT(*) FROM points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to AND value < $t",
+            ("$r", runId), ("$m", metricId), ("$from", from), ("$to", to), ("$t", threshold));
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     public void ReadTokenPoints(long runId, RawPiece piece, Action<long, string, string, double> point)
     {
         using var cmd = Command("""

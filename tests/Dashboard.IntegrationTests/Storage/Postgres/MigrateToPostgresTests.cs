@@ -28,6 +28,15 @@ public sealed class MigrateToPostgresTests
         Count(target, "event_ids").Should().BeGreaterThan(0);
         Count(target, "nonfinite_points").Should().Be(1);
         Count(target, "logs").Should().Be(1);
+        // Rollups are derived: rebuilt from the copied points, the same rows as SQLite's writer kept (event seconds
+        // left out: a rebuild counts the finite points' times, the writer also an event whose only point was NaN).
+        foreach (var table in new[] { "point_rollups", "token_rollups" })
+        {
+            Count(target, table).Should().Be(SqliteCount(path, table), table);
+        }
+        Values(target, "SELECT count::float8 FROM point_rollups ORDER BY run_id, metric_id, width, bucket, model COLLATE \"C\"")
+            .Should().Equal(SqliteValues(path, "SELECT count FROM point_rollups ORDER BY run_id, metric_id, width, bucket, model"));
+        Count(target, "point_rollups").Should().BeGreaterThan(0);
     }
 
     [PostgresFact]
