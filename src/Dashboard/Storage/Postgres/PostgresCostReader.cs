@@ -4,12 +4,14 @@ using static Dashboard.Storage.Postgres.PostgresCommands;
 namespace Dashboard.Storage.Postgres;
 
 /// <summary>
-/// The PostgreSQL twin of <see cref="Sqlite.SqliteCostReader"/>: token sums per (run, metric, model, bucket) from the
-/// covering index (run_id, metric_id, ts, seq) INCLUDE (value, model_name). Names sort by bytes ("C"), as SQLite's do;
+/// The PostgreSQL twin of <see cref="Sqlite.SqliteCostReader"/>: token sums per (run, metric, model, bucket) and threshold
+/// counts from the rollups plus raw edges (<see cref="SqlCostRollups"/>). Names sort by bytes ("C"), as SQLite's do;
 /// bigint division truncates toward zero as SQLite's integer division does, so buckets match.
 /// </summary>
 public sealed class PostgresCostReader(NpgsqlDataSource dataSource) : ICostReader
 {
+    private readonly PostgresSqlConnections _sql = new(dataSource);
+
     private const string RunColumns = "SELECT id, name, project, first_ts, last_ts FROM runs";
 
     public async Task<CostRun?> GetRunAsync(string run, CancellationToken ct) =>
@@ -38,29 +40,14 @@ public sealed class PostgresCostReader(NpgsqlDataSource dataSource) : ICostReade
         {
             return list;
         }
-        await using var cmd = Command(c, """
-            SELECT run_id, metric_id, NULLIF(model_name, ''), (ts / $5) * $5 AS bucket, SUM(value), COUNT(*)
-            FROM points
-            WHERE run_id = ANY($1) AND metric_id = ANY($2) AND ts >= $3 AND ts <= $4
-            GROUP BY run_id, metric_id, NULLIF(model_name, ''), bucket
-            """, runIds.ToArray(), metrics.Keys.ToArray(), from, to, bucketMicros);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            var kind = TokenMetrics.KindOf(metrics[r.GetInt64(1)])!.Value;
-            list.Add(new TokenAggregate(r.GetInt64(0), kind, r.IsDBNull(2) ? null : r.GetString(2), r.GetInt64(3), r.GetDouble(4), r.GetInt64(5)));
-        }
-        return list;
+        return SqlCostRollups.TokenAggregates(_sql, c, runIds, metrics, from, to, bucketMicros);
     }
 
     public async Task<long> CountAtLeastAsync(long runId, string metric, double min, long from, long to, CancellationToken ct)
     {
         await using var c = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = Command(c, """
-            SELECT COUNT(*) FROM points p JOIN metric_names n ON n.id = p.metric_id
-            WHERE p.run_id = $1 AND n.name = $2 AND p.ts >= $3 AND p.ts <= $4 AND p.value >= $5
-            """, runId, metric, from, to, min);
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        var ids = await MetricIdsAsync(c, [metric], ct);
+        return ids.Count == 0 ? 0 : SqlCostRollups.CountAtLeast(_sql, c, runId, ids.Keys.First(), min, from, to);
     }
 
     public async Task<long[]> CountAtLeastPerBucketAsync(long runId, string metric, double min, long to, long bucketMicros, int buckets,

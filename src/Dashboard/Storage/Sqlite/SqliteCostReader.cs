@@ -4,12 +4,13 @@ using Microsoft.Data.Sqlite;
 namespace Dashboard.Storage.Sqlite;
 
 /// <summary>
-/// Cost inputs aggregated in SQL: token sums per (run, metric, model, bucket), so a run of millions of token points
-/// answers with a few hundred rows. The covering index (run_id, metric_id, ts, value, model_name) serves every query here
-/// without touching the table.
+/// Cost inputs aggregated in SQL: token sums per (run, metric, model, bucket) and threshold counts from the rollups plus
+/// raw edges (<see cref="SqlCostRollups"/>), so a run of millions of token points answers with a few hundred rows.
 /// </summary>
 public sealed class SqliteCostReader(SqliteConnectionFactory connections) : ICostReader
 {
+    private readonly SqliteSqlConnections _sql = new(connections);
+
     public async Task<CostRun?> GetRunAsync(string run, CancellationToken ct) =>
         (await GetRunsAsync([run], ct)).FirstOrDefault();
 
@@ -58,26 +59,7 @@ public sealed class SqliteCostReader(SqliteConnectionFactory connections) : ICos
         {
             return list;
         }
-        await using var cmd = c.CreateCommand();
-        // Ids are numbers we read from the file ourselves, so inlining them cannot inject anything.
-        cmd.CommandText = $"""
-            SELECT run_id, metric_id, NULLIF(model_name, ''), (ts / $b) * $b AS bucket, SUM(value), COUNT(*)
-            FROM points
-            WHERE run_id IN ({string.Join(",", runIds.Select(i => i.ToString(CultureInfo.InvariantCulture)))})
-              AND metric_id IN ({string.Join(",", metrics.Keys.Select(i => i.ToString(CultureInfo.InvariantCulture)))})
-              AND ts >= $from AND ts <= $to
-            GROUP BY run_id, metric_id, NULLIF(model_name, ''), bucket
-            """;
-        cmd.Parameters.AddWithValue("$b", bucketMicros);
-        cmd.Parameters.AddWithValue("$from", from);
-        cmd.Parameters.AddWithValue("$to", to);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            var kind = TokenMetrics.KindOf(metrics[r.GetInt64(1)])!.Value;
-            list.Add(new TokenAggregate(r.GetInt64(0), kind, r.IsDBNull(2) ? null : r.GetString(2), r.GetInt64(3), r.GetDouble(4), r.GetInt64(5)));
-        }
-        return list;
+        return SqlCostRollups.TokenAggregates(_sql, c, runIds, metrics, from, to, bucketMicros);
     }
 
     public async Task<long> CountAtLeastAsync(long runId, string metric, double min, long from, long to, CancellationToken ct)
@@ -88,14 +70,7 @@ public sealed class SqliteCostReader(SqliteConnectionFactory connections) : ICos
         {
             return 0;
         }
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*) FROM points WHERE run_id = $r AND metric_id = $m AND ts >= $from AND ts <= $to AND value >= $min";
-        cmd.Parameters.AddWithValue("$r", runId);
-        cmd.Parameters.AddWithValue("$m", ids.Keys.First());
-        cmd.Parameters.AddWithValue("$from", from);
-        cmd.Parameters.AddWithValue("$to", to);
-        cmd.Parameters.AddWithValue("$min", min);
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        return SqlCostRollups.CountAtLeast(_sql, c, runId, ids.Keys.First(), min, from, to);
     }
 
     public async Task<long[]> CountAtLeastPerBucketAsync(long runId, string metric, double min, long to, long bucketMicros, int buckets,
