@@ -1,13 +1,14 @@
 using System.Globalization;
 using Dashboard.Components.Charts;
-using Dashboard.Runs;
 using Dashboard.Storage;
 
-namespace Dashboard.Explore;
+namespace Dashboard.Runs;
 
 /// <summary>
 /// The explorer's state as it travels in the URL (run=, metric= repeated; group=, agg=, range= or from=/to=), its
 /// validation (a bad value names its field) and the charts it yields: one chart per metric, one line per group.
+/// It lives beside the run page, which links to it, rather than in Explore/: the explorer page imports the chart
+/// components, so a run page importing Explore would close a cycle between folders (FolderDependencyTests).
 /// </summary>
 public sealed record ExploreView(IReadOnlyList<string> Runs, IReadOnlyList<string> Metrics, string? Group,
     ExplorerAggregation Aggregation, RunRange Range)
