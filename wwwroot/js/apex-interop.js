@@ -89,7 +89,10 @@ function prepare(options, host, dotnet) {
   return options;
 }
 
+// A host is null when Blazor removed its element before this call arrived (the page re-rendered without that chart):
+// nothing to draw then, and a TypeError here would end the whole circuit.
 export function render(host, json, dotnet) {
+  if (!host) return;
   destroy(host);
   const chart = new window.ApexCharts(host, prepare(JSON.parse(json), host, dotnet));
   host._apex = { chart, dotnet };
@@ -99,7 +102,7 @@ export function render(host, json, dotnet) {
 
 // New data replaces the old in the same chart object; nothing accumulates between updates.
 export function update(host, json) {
-  const state = host._apex;
+  const state = host?._apex;
   if (!state) return;
   const options = prepare(JSON.parse(json), host, state.dotnet);
   return state.chart.updateOptions(options, false, false, false).then(() => {
