@@ -83,14 +83,7 @@ public sealed class PageScreenshotTests() : HostedTest(new Dictionary<string, st
     [InlineData(420, true)]
     public async Task RunPages_EachKindWidthAndTheme_RenderWithoutErrorsOrOverflow(int width, bool dark)
     {
-        var page = await Browser.NewPageAsync(Factory.BaseAddress, width, 1000);
-        await page.GotoAsync("/");
-        await page.Locator("[data-live='on']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        if (dark)
-        {
-            await page.ClickAsync("#theme-toggle");
-            await page.Locator("#theme-toggle[data-theme-now='dark']").WaitForAsync();
-        }
+        var page = await OpenInThemeAsync(width, dark);
         var theme = dark ? "dark" : "light";
         foreach (var (run, name, kind) in new[]
         {
@@ -122,14 +115,7 @@ public sealed class PageScreenshotTests() : HostedTest(new Dictionary<string, st
     [InlineData(420, true)]
     public async Task Explorer_OpenedFromTheFixtureRunPage_DrawsItsChartsWithinTheWidth(int width, bool dark)
     {
-        var page = await Browser.NewPageAsync(Factory.BaseAddress, width, 1000);
-        await page.GotoAsync("/");
-        await page.Locator("[data-live='on']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        if (dark)
-        {
-            await page.ClickAsync("#theme-toggle");
-            await page.Locator("#theme-toggle[data-theme-now='dark']").WaitForAsync();
-        }
+        var page = await OpenInThemeAsync(width, dark);
         var theme = dark ? "dark" : "light";
         await page.GotoAsync("/runs/afterimage%3Afixture");
         await page.Locator("#run-page[data-live='on']").WaitForAsync(new() { Timeout = 60_000 });
@@ -164,5 +150,19 @@ public sealed class PageScreenshotTests() : HostedTest(new Dictionary<string, st
         span.Should().BeLessThan(TimeSpan.FromHours(1).TotalMilliseconds, "'all' spans the fixture's 20 minutes, not the days since");
         await Infrastructure.Browser.ScreenshotAsync(page, $"explore-fixture-{width}-{theme}");
         Browser.Errors.Should().BeEmpty();
+    }
+
+    /// <summary>A new page of the given width on the runs list, switched to the dark theme when asked.</summary>
+    private async Task<IPage> OpenInThemeAsync(int width, bool dark)
+    {
+        var page = await Browser.NewPageAsync(Factory.BaseAddress, width, 1000);
+        await page.GotoAsync("/");
+        await page.Locator("[data-live='on']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        if (dark)
+        {
+            await page.ClickAsync("#theme-toggle");
+            await page.Locator("#theme-toggle[data-theme-now='dark']").WaitForAsync();
+        }
+        return page;
     }
 }
