@@ -154,17 +154,17 @@ public sealed partial class RunsListPage
 
     private async Task OnCommittedAsync(IReadOnlyList<CommittedRun> commits)
     {
-        var now = Time.GetUtcNow();
-        foreach (var c in commits)
-        {
-            _activity.Add(c.Run, c.Events, now);
-        }
-        if (commits.Any(c => c.Created))
-        {
-            _projects = await RunStore.GetProjectsAsync(default);
-        }
+        var projects = commits.Any(c => c.Created) ? await RunStore.GetProjectsAsync(default) : null;
+        // The sparklines' counts are read while rendering and loaded by the grid's reads: they change on the page's
+        // dispatcher only, never from the feed's thread.
         await InvokeAsync(async () =>
         {
+            var now = Time.GetUtcNow();
+            foreach (var c in commits)
+            {
+                _activity.Add(c.Run, c.Events, now);
+            }
+            _projects = projects ?? _projects;
             if (_grid is not null)
             {
                 await _grid.ReloadServerData();
