@@ -103,7 +103,7 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
         Dictionary<(long Run, long Metric, string Key), (long Numeric, long Other)> keys, Dictionary<long, RunTouch> touches, long now)
     {
         using var batch = new NpgsqlBatch(connection, tx);
-        var touched = new List<NpgsqlBatchCommand>(touches.Count);
+        var touched = new List<(long RunId, NpgsqlBatchCommand Command)>(touches.Count);
         foreach (var (runId, t) in touches)
         {
             var touch = new NpgsqlBatchCommand("""
@@ -112,6 +112,7 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
                     last_ts = CASE WHEN $4::bigint IS NULL THEN last_ts ELSE GREATEST(last_ts, $4) END,
                     last_received_at = $5
                 WHERE id = $1
+                RETURNING event_count
                 """);
             touch.Parameters.Add(new NpgsqlParameter { Value = runId });
             touch.Parameters.Add(new NpgsqlParameter { Value = t.Events });
@@ -119,7 +120,7 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
             touch.Parameters.Add(new NpgsqlParameter { Value = t.Events > 0 ? t.Last : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
             touch.Parameters.Add(new NpgsqlParameter { Value = now });
             batch.BatchCommands.Add(touch);
-            touched.Add(touch);
+            touched.Add((runId, touch));
         }
         var rows = runs.SelectMany(r => r.Value.Metrics.Select(m => (Run: r.Key, Metric: metricIds[r.Key][m.Key], Delta: m.Value))).ToList();
         if (rows.Count > 0)
@@ -165,11 +166,20 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
         }
         if (batch.BatchCommands.Count > 0)
         {
-            batch.ExecuteNonQuery();
+            // The touches come first and are the only commands that return rows: one result each, in order.
+            using var reader = batch.ExecuteReader();
+            foreach (var (runId, _) in touched)
+            {
+                if (reader.Read() && runs.TryGetValue(runId, out var run))
+                {
+                    run.RunEvents = reader.GetInt64(0);
+                }
+                reader.NextResult();
+            }
         }
         // The UPDATE holds each run's row until commit, so a delete elsewhere either waits for this batch (and its
         // purge then takes these points) or went first and the row is gone: then a cached run id is stale.
-        if (touched.Any(t => t.RecordsAffected == 0))
+        if (touched.Any(t => t.Command.RecordsAffected == 0))
         {
             throw new StaleRunException();
         }

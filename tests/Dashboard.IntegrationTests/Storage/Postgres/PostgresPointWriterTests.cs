@@ -65,6 +65,21 @@ public sealed class PostgresPointWriterTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public void Write_TwoRunsInTwoBatches_CommitsCarryTheRunsEventCountAfter()
+    {
+        var t = 20_000 * Day;
+
+        var (_, first) = _writer.Write([Write("r1", Event("a", t, ("x", 1.0)), Event("b", t, ("x", 2.0))), Write("r2", Event("c", t, ("x", 3.0)))]);
+        var (_, second) = _writer.Write([Write("r1", Event("a", t, ("x", 1.0)), Event("d", t, ("x", 4.0)))]);
+
+        first.Runs.Select(r => (r.Run, r.RunEvents)).Should().BeEquivalentTo([("r1", 2L), ("r2", 1L)]);
+        second.Runs.Single().RunEvents.Should().Be(3, "the duplicate is not counted");
+        var runId = (long)Rows("SELECT id::float8 FROM runs WHERE name = 'r1'").Single();
+        new PostgresPredictionReader(_data).GetTotals(runId, long.MinValue).RunEvents.Should().Be(3);
+        new PostgresPredictionReader(_data).GetRunEvents(runId).Should().Be(3);
+    }
+
+    [PostgresFact]
     public void Write_ContentIdsReplayed_PointsStoredOnceAndEventCountedDuplicate()
     {
         var t = 20_000 * Day;
