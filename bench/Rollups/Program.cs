@@ -80,6 +80,14 @@ Measure("tokens all (raw)", () => points.GetTokenUsageFromPoints(runId, long.Min
 var step = SeriesStep.Choose(start, last, null);
 Measure("series full range, default step (rollups)", () => points.GetSeries(runId, "generation_time", start, last, step));
 Measure("series full range, default step (raw)", () => points.GetSeriesFromPoints(runId, "generation_time", start, last, step));
+// The series endpoint without from=: this run's first point is on a whole second, a live run's is not. Before, the
+// grid started at that point's microsecond (every bucket edge cut a second, read raw); now it starts on a multiple of
+// the step (SeriesStep.ChooseAligned), so rollups answer it.
+var offFirst = start + 123_457;
+var (gridStart, gridStep) = SeriesStep.ChooseAligned(offFirst, last, null);
+Measure("series full range from an unaligned first point, aligned grid (endpoint now)", () => points.GetSeries(runId, "generation_time", gridStart, last, gridStep));
+var firstStep = SeriesStep.Choose(offFirst, last, null);
+Measure("series full range from an unaligned first point, grid from it (endpoint before)", () => points.GetSeries(runId, "generation_time", offFirst, last, firstStep));
 var odd = (From: last - 300_000_000 + 123_457, To: last);
 var oddStep = SeriesStep.Choose(odd.From, odd.To, null);
 Measure("series last 5 min, unaligned start (rollups)", () => points.GetSeries(runId, "generation_time", odd.From, odd.To, oddStep));
