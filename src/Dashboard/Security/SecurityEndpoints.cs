@@ -1,4 +1,3 @@
-using Dashboard.Hosting;
 using Dashboard.Ingest;
 using Dashboard.Runs;
 using Microsoft.AspNetCore.Authentication;
