@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dashboard.Ingest;
 
 namespace Dashboard.Alerts;
 
