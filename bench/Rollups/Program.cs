@@ -13,7 +13,8 @@ using Microsoft.Extensions.Options;
 // path against the raw computation; events/min for one overview page over 10,000 runs; ingest latency while a run is
 // purged. Usage: dotnet run -c Release --project bench/Rollups [points=1000000] [runs=10000] [keep-file] [queries-only]
 // (queries-only: stop after the big run's answers: no overview, no purge; no-raw-page: skip the raw run page "all";
-// purge-only: fill the big run, then only the purge step; summaries: the prediction and pipeline summaries instead).
+// purge-only: fill the big run, then only the purge step; summaries: the prediction and pipeline summaries instead;
+// retention: events 10 ms apart, then retention cutting the run 2 h in while ingest commits, nothing else).
 var total = args.Length > 0 ? long.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
 var runCount = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
 var path = Path.Combine(Path.GetTempPath(), $"dashboard-bench-rollups-{Guid.NewGuid():N}.db");
@@ -40,13 +41,17 @@ const int PerEvent = 6;
 var start = 1_795_000_000_000_000L;
 var events = total / PerEvent;
 var random = new Random(7);
+// retention: events at least 10 ms apart and over at least 4 h (10M points: 10 ms, 4.6 h), so a cut 2 h in deletes
+// part of the run and keeps the rest.
+var retention = args.Contains("retention");
+var spacing = retention ? Math.Max(10_000L, 4 * 3_600_000_000L / events) : 1_000L;
 var fill = Stopwatch.StartNew();
 for (long done = 0; done < events;)
 {
     var batch = new List<ExpandedEvent>(2000);
     for (var i = 0; i < 2000 && done < events; i++, done++)
     {
-        var ts = start + done * 1_000;
+        var ts = start + done * spacing;
         var model = models[done % models.Length];
         var e = new ExpandedEvent { Id = null, Timestamp = ts, Type = "generation" };
         e.Points.Add(new MetricPoint("generation_time", ts, Math.Exp(random.NextDouble() * 3) / 4, null, null));
@@ -61,12 +66,12 @@ for (long done = 0; done < events;)
     }
     writer.Write([new PendingWrite("big", "bench", batch, 0)]);
 }
-var last = start + (events - 1) * 1_000;
+var last = start + (events - 1) * spacing;
 Console.WriteLine($"wrote {events * PerEvent:N0} points through the writer in {fill.Elapsed.TotalSeconds:F1} s " +
     $"({events * PerEvent / fill.Elapsed.TotalSeconds:N0} points/s); file {new FileInfo(path).Length / 1e6:N0} MB");
 
 var runId = points.GetRunId("big")!.Value;
-var purgeOnly = args.Contains("purge-only");
+var purgeOnly = args.Contains("purge-only") || retention;
 var now = Timestamps.ToMicros(DateTimeOffset.UtcNow);
 if (!purgeOnly)
 {
@@ -80,6 +85,14 @@ Measure("tokens all (raw)", () => points.GetTokenUsageFromPoints(runId, long.Min
 var step = SeriesStep.Choose(start, last, null);
 Measure("series full range, default step (rollups)", () => points.GetSeries(runId, "generation_time", start, last, step));
 Measure("series full range, default step (raw)", () => points.GetSeriesFromPoints(runId, "generation_time", start, last, step));
+// The series endpoint without from=: this run's first point is on a whole second, a live run's is not. Before, the
+// grid started at that point's microsecond (every bucket edge cut a second, read raw); now it starts on a multiple of
+// the step (SeriesStep.ChooseAligned), so rollups answer it.
+var offFirst = start + 123_457;
+var (gridStart, gridStep) = SeriesStep.ChooseAligned(offFirst, last, null);
+Measure("series full range from an unaligned first point, aligned grid (endpoint now)", () => points.GetSeries(runId, "generation_time", gridStart, last, gridStep));
+var firstStep = SeriesStep.Choose(offFirst, last, null);
+Measure("series full range from an unaligned first point, grid from it (endpoint before)", () => points.GetSeries(runId, "generation_time", offFirst, last, firstStep));
 var odd = (From: last - 300_000_000 + 123_457, To: last);
 var oddStep = SeriesStep.Choose(odd.From, odd.To, null);
 Measure("series last 5 min, unaligned start (rollups)", () => points.GetSeries(runId, "generation_time", odd.From, odd.To, oddStep));
@@ -159,36 +172,33 @@ Measure($"events/min for 200 of {runCount:N0} runs (old COUNT(DISTINCT ts))", ()
 var purger = new RunPurger(new SqliteRunDeletionStore(writer, connections), TimeProvider.System, NullLogger<RunPurger>.Instance);
 var latencies = new List<double>();
 var stop = new CancellationTokenSource();
-var ingest = Task.Run(() =>
-{
-    var n = 0L;
-    while (!stop.IsCancellationRequested)
-    {
-        var list = new List<ExpandedEvent>();
-        for (var i = 0; i < 100; i++, n++)
-        {
-            var ts = now + n;
-            var e = new ExpandedEvent { Id = null, Timestamp = ts, Type = "generation" };
-            for (var p = 0; p < PerEvent; p++)
-            {
-                e.Points.Add(new MetricPoint("m" + p, ts, p, null, null));
-            }
-            list.Add(e);
-        }
-        var sw = Stopwatch.StartNew();
-        writer.Write([new PendingWrite("live", "bench", list, 0)]);
-        lock (latencies)
-        {
-            latencies.Add(sw.Elapsed.TotalMilliseconds);
-        }
-        Thread.Sleep(5);
-    }
-});
+var ingest = Ingest(writer, latencies, now, stop.Token);
 Thread.Sleep(2000);
 lock (latencies)
 {
     Console.WriteLine($"ingest alone: commits p50 {Pct(latencies, 0.5):F1} ms p99 {Pct(latencies, 0.99):F1} ms ({latencies.Count} commits)");
     latencies.Clear();
+}
+if (retention)
+{
+    // Retention cutting the run 2 h in (whole hours before the cut go; the rest stays), ingest committing meanwhile.
+    var cut = Stopwatch.StartNew();
+    var (gone, _) = new SqliteRunDeletionStore(writer, connections).DeleteBefore(start + 2 * 3_600_000_000L + 17, CancellationToken.None);
+    cut.Stop();
+    stop.Cancel();
+    await ingest;
+    lock (latencies)
+    {
+        Console.WriteLine($"retention deleted {gone:N0} of {events * PerEvent:N0} points in {cut.Elapsed.TotalSeconds:F1} s; ingest commits meanwhile " +
+            $"p50 {Pct(latencies, 0.5):F1} ms p99 {Pct(latencies, 0.99):F1} ms max {latencies.Max():F1} ms ({latencies.Count} commits)");
+    }
+    writer.Dispose();
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    foreach (var f in new[] { path, path + "-wal", path + "-shm" })
+    {
+        File.Delete(f);
+    }
+    return;
 }
 var sizeBefore = new FileInfo(path).Length;
 var delete = Stopwatch.StartNew();
@@ -228,6 +238,33 @@ if (!args.Contains("keep-file"))
         File.Delete(f);
     }
 }
+
+// A writer committing 100 events (600 points) to run "live" every 5 ms, each commit's latency recorded: ingest's floor.
+static Task Ingest(SqlitePointWriter writer, List<double> latencies, long now, CancellationToken stop) => Task.Run(() =>
+{
+    var n = 0L;
+    while (!stop.IsCancellationRequested)
+    {
+        var list = new List<ExpandedEvent>();
+        for (var i = 0; i < 100; i++, n++)
+        {
+            var ts = now + n;
+            var e = new ExpandedEvent { Id = null, Timestamp = ts, Type = "generation" };
+            for (var p = 0; p < 6; p++)
+            {
+                e.Points.Add(new MetricPoint("m" + p, ts, p, null, null));
+            }
+            list.Add(e);
+        }
+        var sw = Stopwatch.StartNew();
+        writer.Write([new PendingWrite("live", "bench", list, 0)]);
+        lock (latencies)
+        {
+            latencies.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        Thread.Sleep(5);
+    }
+});
 
 static double Pct(List<double> xs, double q)
 {

@@ -78,10 +78,12 @@ public static class RunsEndpoints
         {
             return TypedResults.Ok(new SeriesResponse(name, null, null, 0, []));
         }
-        // An open end of the range is the metric's own first or last point, so the buckets span only real data.
-        var lo = range.HasFrom ? range.FromMicros : extent.Value.First;
+        // An open end of the range is the metric's own first or last point, so the buckets span only real data; an open
+        // start puts the buckets on multiples of the step (rollup-aligned, see SeriesStep.ChooseAligned).
         var hi = range.HasTo ? range.ToMicros : extent.Value.Last;
-        var bucket = SeriesStep.Choose(lo, hi, stepMicros);
+        var (lo, bucket) = range.HasFrom
+            ? (range.FromMicros, SeriesStep.Choose(range.FromMicros, hi, stepMicros))
+            : SeriesStep.ChooseAligned(extent.Value.First, hi, stepMicros);
         var buckets = points.GetSeries(id, name, lo, hi, bucket);
         return TypedResults.Ok(new SeriesResponse(name, Timestamps.FromMicros(lo), Timestamps.FromMicros(hi), bucket / 1e6, buckets));
     }

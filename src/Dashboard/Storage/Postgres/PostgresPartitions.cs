@@ -78,10 +78,7 @@ public sealed class PostgresPartitions
                 return removed;
             }
             Detach(connection, name);
-            using (var count = new NpgsqlCommand($"SELECT COUNT(*) FROM {name}", connection))
-            {
-                removed += (long)count.ExecuteScalar()!;
-            }
+            removed += Uncount(connection, name);
             using (var drop = new NpgsqlCommand($"DROP TABLE {name}", connection))
             {
                 drop.ExecuteNonQuery();
@@ -112,13 +109,78 @@ public sealed class PostgresPartitions
             {
                 break;
             }
-            using var trim = new NpgsqlCommand($"DELETE FROM {partition} WHERE run_id = $1 AND metric_id = $2 AND ts < $3", connection);
-            trim.Parameters.Add(new NpgsqlParameter { Value = run });
-            trim.Parameters.Add(new NpgsqlParameter { Value = metric });
-            trim.Parameters.Add(new NpgsqlParameter { Value = cutoffMicros });
-            removed += trim.ExecuteNonQuery();
+            removed += TrimCounted(connection, partition, run, metric, cutoffMicros, stop);
         }
         return removed;
+    }
+
+    /// <summary>Rows per trim statement: each holds the series' run_metrics row only for that long.</summary>
+    internal const int TrimRows = 20_000;
+
+    /// <summary>
+    /// A detached partition's points taken off the per-metric counts (exports size their output from them), so no
+    /// recount over whole runs follows a retention pass. The partition is no longer part of points, so its rows are
+    /// counted without any lock the writer waits for; each series' count then goes down in its own short statement (one
+    /// row lock at a time: the writer's upserts lock several in no set order, so holding two could deadlock with it).
+    /// </summary>
+    private static long Uncount(NpgsqlConnection connection, string name)
+    {
+        var series = new List<(long Run, long Metric, long Points, long Models)>();
+        using (var count = new NpgsqlCommand($"SELECT run_id, metric_id, COUNT(*), COUNT(model_name) FROM {name} GROUP BY 1, 2", connection))
+        using (var reader = count.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                series.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+            }
+        }
+        foreach (var (run, metric, points, models) in series)
+        {
+            using var update = new NpgsqlCommand("""
+                UPDATE run_metrics SET count = GREATEST(count - $3, 0), model_points = GREATEST(model_points - $4, 0)
+                WHERE run_id = $1 AND metric_id = $2
+                """, connection);
+            foreach (var v in new[] { run, metric, points, models })
+            {
+                update.Parameters.Add(new NpgsqlParameter { Value = v });
+            }
+            update.ExecuteNonQuery();
+        }
+        return series.Sum(s => s.Points);
+    }
+
+    /// <summary>
+    /// One series' points before the cutoff in the cutoff's day, <see cref="TrimRows"/> per statement, each statement
+    /// taking what it deleted off the series' counts: counts right at every commit, the row lock held briefly.
+    /// </summary>
+    private static long TrimCounted(NpgsqlConnection connection, string partition, long run, long metric, long cutoff, CancellationToken stop)
+    {
+        long total = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            using var trim = new NpgsqlCommand($"""
+                WITH d AS (
+                    DELETE FROM {partition} WHERE ctid = ANY(ARRAY(
+                        SELECT ctid FROM {partition} WHERE run_id = $1 AND metric_id = $2 AND ts < $3 LIMIT $4))
+                    RETURNING model_name),
+                s AS (SELECT COUNT(*) AS n, COUNT(model_name) AS models FROM d),
+                u AS (
+                    UPDATE run_metrics SET count = GREATEST(count - s.n, 0), model_points = GREATEST(model_points - s.models, 0)
+                    FROM s WHERE run_id = $1 AND metric_id = $2 AND s.n > 0)
+                SELECT n FROM s
+                """, connection);
+            foreach (var v in new[] { run, metric, cutoff, TrimRows })
+            {
+                trim.Parameters.Add(new NpgsqlParameter { Value = v });
+            }
+            var deleted = (long)trim.ExecuteScalar()!;
+            total += deleted;
+            if (deleted < TrimRows)
+            {
+                break;
+            }
+        }
+        return total;
     }
 
     private static void Detach(NpgsqlConnection connection, string name)

@@ -78,6 +78,57 @@ internal static class PostgresRollupBackfill
         }
     }
 
+    /// <summary>
+    /// Step 14's sketches: the SQL backfill leaves prediction_time_rollups.sketch NULL (the format is C#), which sends
+    /// every processing-time percentile over such a row to the raw points. Here each run's processing times are folded
+    /// into one sketch per (width, bucket), as the writer folds them (PredictionTimeCell), and written to the rows the SQL
+    /// made; error-only rows (count 0) keep NULL, which readers and the writer take as an empty sketch.
+    /// </summary>
+    public static void PredictionTimeSketches(NpgsqlConnection c, NpgsqlTransaction tx)
+    {
+        var runs = new List<long>();
+        using (var select = new NpgsqlCommand("SELECT DISTINCT run_id FROM prediction_time_rollups WHERE count > 0 ORDER BY run_id", c, tx))
+        using (var r = select.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                runs.Add(r.GetInt64(0));
+            }
+        }
+        long[] widths = [RollupLevels.Minute, RollupLevels.Hour];
+        foreach (var runId in runs)
+        {
+            var sketches = new Dictionary<(long Width, long Bucket), Core.QuantileSketch>();
+            using (var points = new NpgsqlCommand("""
+                SELECT p.ts, p.value FROM points p JOIN metric_names n ON n.id = p.metric_id AND n.name = 'prediction_processing_time'
+                WHERE p.run_id = $1
+                """, c, tx))
+            {
+                points.Parameters.Add(new NpgsqlParameter { Value = runId });
+                using var r = points.ExecuteReader();
+                while (r.Read())
+                {
+                    var (ts, value) = (r.GetInt64(0), r.GetDouble(1));
+                    foreach (var width in widths)
+                    {
+                        var key = (width, RollupLevels.BucketOf(ts, width));
+                        (sketches.TryGetValue(key, out var sketch) ? sketch : sketches[key] = new Core.QuantileSketch()).Add(value);
+                    }
+                }
+            }
+            using var update = new NpgsqlCommand("""
+                UPDATE prediction_time_rollups t SET sketch = k.sketch
+                FROM unnest($2::bigint[], $3::bigint[], $4::bytea[]) AS k(w, b, sketch)
+                WHERE t.run_id = $1 AND t.width = k.w AND t.bucket = k.b
+                """, c, tx);
+            update.Parameters.Add(new NpgsqlParameter { Value = runId });
+            update.Parameters.Add(new NpgsqlParameter { Value = sketches.Keys.Select(k => k.Width).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter { Value = sketches.Keys.Select(k => k.Bucket).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter { Value = sketches.Values.Select(s => s.ToBytes()).ToArray() });
+            update.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>Empties the three rollup tables and fills them again from the points (after a copy from SQLite).</summary>
     public static void Rebuild(NpgsqlConnection c)
     {

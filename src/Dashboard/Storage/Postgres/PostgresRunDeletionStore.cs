@@ -67,7 +67,8 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
     /// <summary>
     /// Points go from the start of the hour holding <paramref name="cutoff"/> back (as on SQLite, so hourly rollup
     /// buckets go whole with their points, and their rollup rows with them): whole day partitions are dropped, the day holding the cutoff is trimmed
-    /// series by series through the index. Non-finite points and logs go in id batches, oldest first.
+    /// series by series through the index. Non-finite points and logs go in id batches, oldest first. Per-metric counts
+    /// go down with each dropped partition and trim statement (PostgresPartitions), so no recount follows.
     /// </summary>
     public (long Points, long Logs) DeleteBefore(long cutoff, CancellationToken stop)
     {
@@ -83,10 +84,6 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
         foreach (var table in BucketTables)
         {
             DeleteInBatches(c, table, "bucket < $1", pointCutoff, stop);
-        }
-        if (points > 0 && !stop.IsCancellationRequested)
-        {
-            Recount(c, stop);
         }
         return (points, logs);
     }
@@ -151,37 +148,5 @@ public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPoin
             }
         }
         return total;
-    }
-
-    /// <summary>After old points went, each run's point counts are counted again over the covering index, one run per statement.</summary>
-    private static void Recount(NpgsqlConnection c, CancellationToken stop)
-    {
-        var runs = new List<long>();
-        using (var select = PostgresCommands.Command(c, "SELECT DISTINCT run_id FROM run_metrics"))
-        using (var reader = select.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                runs.Add(reader.GetInt64(0));
-            }
-        }
-        foreach (var id in runs)
-        {
-            if (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            using var update = PostgresCommands.Command(c, """
-                UPDATE run_metrics m SET count = s.n, model_points = s.models
-                FROM (SELECT metric_id, COUNT(*) AS n, COUNT(model_name) AS models FROM points WHERE run_id = $1 GROUP BY metric_id) s
-                WHERE m.run_id = $1 AND m.metric_id = s.metric_id
-                """, id);
-            update.ExecuteNonQuery();
-            using var emptied = PostgresCommands.Command(c, """
-                UPDATE run_metrics m SET count = 0, model_points = 0
-                WHERE m.run_id = $1 AND m.count > 0 AND NOT EXISTS (SELECT 1 FROM points p WHERE p.run_id = $1 AND p.metric_id = m.metric_id)
-                """, id);
-            emptied.ExecuteNonQuery();
-        }
     }
 }

@@ -248,8 +248,8 @@ internal static class PostgresSchemaMigrations
             );
             """ + PostgresRollupBackfill.TokenSql),
         // Summary rollups (issue 14): the twin of SQLite's step 14. The backfill reads labels and pipeline names with
-        // jsonb (the writer reads them in C#, MetadataText: the same for strings, true/false and null) and cannot build
-        // sketches in SQL: its time rows keep sketch NULL, and a summary over such a row takes percentiles from raw points.
+        // jsonb (the writer reads them in C#, MetadataText: the same for strings, true/false and null); the time rows'
+        // sketches are built in C# right after (Backfills[14], PostgresRollupBackfill.PredictionTimeSketches).
         (14, """
             CREATE TABLE prediction_rollups (
                 run_id bigint NOT NULL,
@@ -297,7 +297,7 @@ internal static class PostgresSchemaMigrations
 
     /// <summary>Work a step needs beyond its SQL, run right after it in the same transaction.</summary>
     public static readonly IReadOnlyDictionary<int, Action<Npgsql.NpgsqlConnection, Npgsql.NpgsqlTransaction>> Backfills =
-        new Dictionary<int, Action<Npgsql.NpgsqlConnection, Npgsql.NpgsqlTransaction>> { [12] = PostgresRollupBackfill.Points };
+        new Dictionary<int, Action<Npgsql.NpgsqlConnection, Npgsql.NpgsqlTransaction>> { [12] = PostgresRollupBackfill.Points, [14] = PostgresRollupBackfill.PredictionTimeSketches };
 
     /// <summary>Step 14's backfill from stored points (a test replays it on a database whose rollups it emptied).</summary>
     internal const string SummaryBackfillSql = """

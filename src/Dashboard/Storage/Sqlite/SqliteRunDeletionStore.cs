@@ -96,7 +96,7 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer, SqliteConne
     {
         var pointCutoff = Rollups.RollupLevels.BucketOf(cutoff, Rollups.RollupLevels.Hour);
         // rowid order is roughly arrival order, so the oldest rows are found first without an index on ts.
-        var points = DeleteInBatches("DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE ts < $a LIMIT $n)", pointCutoff, stop)
+        var points = DeletePointsCounted(pointCutoff, stop)
             + DeleteInBatches("DELETE FROM nonfinite_points WHERE rowid IN (SELECT rowid FROM nonfinite_points WHERE ts < $a LIMIT $n)", pointCutoff, stop);
         DeleteInBatches("""
             DELETE FROM point_rollups WHERE (run_id, metric_id, width, bucket, model) IN
@@ -115,7 +115,6 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer, SqliteConne
         var logs = DeleteInBatches("DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < $a LIMIT $n)", cutoff, stop);
         if (points > 0)
         {
-            Recount();
             ReleaseSpace(stop);
         }
         return (points, logs);
@@ -215,40 +214,65 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer, SqliteConne
     }
 
     /// <summary>
-    /// After old points went, each run's point counts (exports size their output from them) are counted again over the
-    /// covering index, one run per writer turn. Metadata key counts are left: a key may then name an all-null column.
+    /// Old points in chunks of <see cref="BatchRows"/>, each chunk taking what it deleted off its runs' per-metric counts
+    /// (exports size their output from them) in the same transaction: the counts are right at every commit, so no
+    /// recount over a whole run (which held the writer for as long as the run is big) is needed afterwards. Metadata key
+    /// counts are left: a key may then name an all-null column.
     /// </summary>
-    private void Recount()
+    private long DeletePointsCounted(long cutoff, CancellationToken stop)
     {
-        var runs = writer.RunExclusive(c =>
+        long total = 0;
+        var deleted = new Dictionary<(long Run, long Metric), (long Points, long Models)>();
+        while (!stop.IsCancellationRequested)
         {
-            using var select = SqliteCommands.Command(c, "SELECT DISTINCT run_id FROM run_metrics");
-            using var reader = select.ExecuteReader();
-            var list = new List<long>();
-            while (reader.Read())
+            writer.YieldToWrites(YieldWait);
+            var n = writer.RunExclusive(c =>
             {
-                list.Add(reader.GetInt64(0));
-            }
-            return list;
-        });
-        foreach (var id in runs)
-        {
-            writer.RunExclusive(c =>
-            {
+                deleted.Clear();
                 using var tx = c.BeginTransaction();
-                using var command = SqliteCommands.Command(c, """
-                    UPDATE run_metrics SET
-                        count = (SELECT COUNT(*) FROM points p WHERE p.run_id = run_metrics.run_id AND p.metric_id = run_metrics.metric_id),
-                        model_points = (SELECT COUNT(p.model_name) FROM points p WHERE p.run_id = run_metrics.run_id AND p.metric_id = run_metrics.metric_id)
-                    WHERE run_id = $a
-                    """, ("$a", id));
-                command.Transaction = tx;
-                var n = command.ExecuteNonQuery();
+                using (var delete = SqliteCommands.Command(c, """
+                    DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE ts < $a LIMIT $n)
+                    RETURNING run_id, metric_id, model_name IS NOT NULL
+                    """, ("$a", cutoff), ("$n", BatchRows)))
+                {
+                    delete.Transaction = tx;
+                    using var r = delete.ExecuteReader();
+                    while (r.Read())
+                    {
+                        var key = (r.GetInt64(0), r.GetInt64(1));
+                        var (points, models) = deleted.GetValueOrDefault(key);
+                        deleted[key] = (points + 1, models + r.GetInt64(2));
+                    }
+                }
+                // Points of runs deleted but not purged yet have no run_metrics row: nothing to update for them.
+                using var update = SqliteCommands.Command(c, """
+                    UPDATE run_metrics SET count = MAX(count - $c, 0), model_points = MAX(model_points - $m, 0)
+                    WHERE run_id = $r AND metric_id = $k
+                    """, ("$c", 0L), ("$m", 0L), ("$r", 0L), ("$k", 0L));
+                update.Transaction = tx;
+                foreach (var ((run, metric), (points, models)) in deleted)
+                {
+                    update.Parameters["$c"].Value = points;
+                    update.Parameters["$m"].Value = models;
+                    update.Parameters["$r"].Value = run;
+                    update.Parameters["$k"].Value = metric;
+                    update.ExecuteNonQuery();
+                }
                 tx.Commit();
-                return n;
+                return deleted.Values.Sum(d => d.Points);
             });
+            total += n;
+            ChunkCommitted?.Invoke(n);
+            if (n < BatchRows)
+            {
+                break;
+            }
         }
+        return total;
     }
+
+    /// <summary>Called after each committed chunk of old points, outside the writer's lock (tests observe the chunks).</summary>
+    internal Action<long>? ChunkCommitted { get; set; }
 
     /// <summary>Runs a batched DELETE (parameters $a and $n) until a batch deletes fewer than <see cref="BatchRows"/> rows.</summary>
     private long DeleteInBatches(string sql, long arg, CancellationToken stop)

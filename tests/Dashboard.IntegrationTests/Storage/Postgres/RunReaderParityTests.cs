@@ -155,14 +155,16 @@ public sealed class RunReaderParityTests : IDisposable
     }
 
     [PostgresFact]
-    public void DeleteBefore_OldDaysAndPartOfADay_DropsPartitionsTrimsAndRecounts()
+    public void DeleteBefore_OldDaysAndPartOfADay_DropsPartitionsTrimsAndCountsStayRight()
     {
         var day = 86_400_000_000L;
         var today = Start - Start % day;
         foreach (var ts in new[] { today - 3 * day + 5, today - day + 7, today + Minute, today + 3 * 3_600_000_000L })
         {
             _pair.Write(Write("old", Event(null, ts, ("generation_time", 1.0, (string?)null, (string?)null))),
-                Write("old", Event(null, ts, ("generation_time", double.NaN, (string?)null, (string?)null))));
+                Write("old", Event(null, ts, ("generation_time", double.NaN, (string?)null, (string?)null))),
+                Write("old", Event(null, ts, ("prompt_token_count", 3.0, "model-a", (string?)null))),
+                Write("other", Event(null, ts + 1, ("prompt_token_count", 4.0, "model-b", (string?)null), ("x", 5.0, (string?)null, (string?)null))));
         }
         var store = new PostgresRunDeletionStore(_pair.Postgres, _pair.PostgresWriter, new PostgresPartitions());
         using var c = _pair.Postgres.OpenConnection();
@@ -170,10 +172,17 @@ public sealed class RunReaderParityTests : IDisposable
 
         var (points, _) = store.DeleteBefore(today + 2 * 3_600_000_000L + 17, CancellationToken.None);
 
-        points.Should().Be(6, "three finite and three non-finite points are older than the cutoff's hour");
+        points.Should().Be(15, "four series' finite points and the non-finite ones, three each, are older than the cutoff's hour");
         PostgresPartitions.List(c).Count.Should().Be(partitionsBefore - 2, "the two older days were dropped whole");
-        Scalar("SELECT COUNT(*) FROM points").Should().Be(1);
-        Scalar("SELECT count FROM run_metrics").Should().Be(1);
+        Scalar("SELECT COUNT(*) FROM points").Should().Be(4);
+        // Dropped days and the trimmed day both took their points off the per-metric counts, model counts included.
+        Scalar("SELECT SUM(count)::bigint FROM run_metrics").Should().Be(4);
+        Scalar("SELECT SUM(model_points)::bigint FROM run_metrics").Should().Be(2);
+        Scalar("""
+            SELECT COUNT(*) FROM run_metrics m
+            WHERE m.count <> (SELECT COUNT(*) FROM points p WHERE p.run_id = m.run_id AND p.metric_id = m.metric_id)
+               OR m.model_points <> (SELECT COUNT(p.model_name) FROM points p WHERE p.run_id = m.run_id AND p.metric_id = m.metric_id)
+            """).Should().Be(0);
     }
 
     [PostgresFact]
