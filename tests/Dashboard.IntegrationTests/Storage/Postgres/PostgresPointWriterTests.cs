@@ -121,6 +121,31 @@ public sealed class PostgresPointWriterTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public void DropBefore_TrimOfManyStatements_TakesEveryDeletedPointOffTheCounts()
+    {
+        var t = 20_000 * Day;
+        // One series with more points before the cut (in the cut's day) than one trim statement deletes, half with a model.
+        var old = PostgresPartitions.TrimRows + 5_000;
+        foreach (var chunk in Enumerable.Range(0, old + 10).Chunk(5_000))
+        {
+            _writer.Write([Write("r1", [.. chunk.Select(i =>
+            {
+                var ts = t + 1_000 + i * 10L;
+                var e = new ExpandedEvent { Id = null, Timestamp = ts, Type = "metric" };
+                e.Points.Add(new MetricPoint("x", ts, i, i % 2 == 0 ? "m" : null, null));
+                return e;
+            })])]);
+        }
+
+        var removed = _writer.RunExclusive(c => new PostgresPartitions().DropBefore(c, t + 1_000 + old * 10L));
+
+        removed.Should().Be(old);
+        Rows("SELECT count::float8 FROM run_metrics").Should().Equal(10.0);
+        Rows("SELECT model_points::float8 FROM run_metrics").Should().Equal(5.0);
+        Rows("SELECT COUNT(*)::float8 FROM points").Should().Equal(10.0);
+    }
+
+    [PostgresFact]
     public void Migrate_SecondTime_KeepsVersionAndData()
     {
         _writer.Write([Write("r1", Event(null, 20_000 * Day, ("x", 1.0)))]);
