@@ -9,8 +9,10 @@
 // Needs a PostgreSQL server: DASHBOARD_TEST_POSTGRES (scripts/pg-throwaway.sh start prints it); each phase makes
 // its own database there. Usage:
 //   eval "$(bash scripts/pg-throwaway.sh start)"; dotnet build -c Release src/Dashboard
-//   dotnet run -c Release --project bench/Postgres -- [ingest seconds=10] [read points=10000000]
+//   dotnet run -c Release --project bench/Postgres -- [ingest seconds=10] [read points=10000000] [ingest]
 //   bash scripts/pg-throwaway.sh stop "$PG_THROWAWAY_DIR"
+// A third argument "ingest" runs only phase 1 on PostgreSQL (HTTP against raw COPY), for A/B runs of the writer:
+// DASHBOARD_DLL=/path/to/other/build/Dashboard.dll picks the dashboard build to start (default: this checkout's Release).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -22,7 +24,8 @@ var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture)
 var readPoints = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000_000;
 var server = Environment.GetEnvironmentVariable("DASHBOARD_TEST_POSTGRES")
     ?? throw new InvalidOperationException("Set DASHBOARD_TEST_POSTGRES (eval \"$(bash scripts/pg-throwaway.sh start)\").");
-var dll = BenchServer.FindDashboardDll();
+var ingestOnly = args.Length > 2 && args[2] == "ingest";
+var dll = Environment.GetEnvironmentVariable("DASHBOARD_DLL") is { Length: > 0 } chosen ? chosen : BenchServer.FindDashboardDll();
 var dayStart = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 / 86_400_000_000 * 86_400_000_000;
 
 Console.WriteLine("== Ingest (batches of 1,000 metric points, 4 clients) ==");
@@ -34,6 +37,10 @@ await using (var pg = await Dashboard(dll, "PostgreSQL", pgIngest))
     var copy = RawCopy(pgIngest, seconds, dayStart);
     Console.WriteLine($"PostgreSQL over HTTP: {http.PointsPerSecond:N0} points/s ({http.Points:N0} acknowledged, {stored:N0} stored)");
     Console.WriteLine($"PostgreSQL raw binary COPY, same table: {copy:N0} rows/s; HTTP / COPY = {http.PointsPerSecond / copy:P0}");
+}
+if (ingestOnly)
+{
+    return 0;
 }
 var sqlitePath = Path.Combine(Path.GetTempPath(), $"pg-bench-{Guid.NewGuid():N}.db");
 await using (var sqlite = await Dashboard(dll, "Sqlite", $"Data Source={sqlitePath}"))

@@ -8,7 +8,13 @@ namespace Dashboard.Storage.Postgres;
 /// transaction, answered only after commit. A batch costs a fixed handful of round trips whatever its size: one
 /// INSERT of all its event and content ids (ON CONFLICT DO NOTHING RETURNING tells which are new, safe against a
 /// second instance inserting the same id), one binary COPY each for points, non-finite points and logs, and one
-/// batch of upserts for the runs' counters. Row-at-a-time INSERTs measured far slower than COPY here (bench/README).
+/// batch of upserts for the runs' counters and the rollups. Row-at-a-time INSERTs measured far slower than COPY here
+/// (bench/README).
+/// Token rollups depend on what is stored at a time (<see cref="Rollups.TokenEventTracker"/>, which remembers its own
+/// commits): another instance writing the same run makes that memory stale. Each run's event count, which every
+/// writer raises under the run's row lock, tells: the count this writer expects after its batch differs when anyone
+/// else wrote the run since. Then the batch is written again with the run locked first and its times read afresh,
+/// and the run is locked first from then on (two round trips instead of a retry).
 /// </summary>
 public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPartitions partitions, TimeProvider time) : IPointWriter
 {
@@ -18,6 +24,8 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
     // Per transaction: the rollup rows, event seconds and token rollups folded in memory, written once at commit.
     private readonly Rollups.RollupAccumulator _rollups = new();
     private readonly Rollups.TokenEventTracker _tokens = new();
+    private readonly PostgresRollupWriter _rollupWriter = new();
+    private readonly PostgresTokenVersions _versions = new();
     private NpgsqlConnection? _connection;
 
     /// <summary>Stores every pending write in one transaction; throws if nothing could be committed.</summary>
@@ -33,15 +41,21 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
                 }
                 catch (StaleRunException)
                 {
-                    _tokens.Reset();
+                    ForgetRollups();
                     // Rolled back; with the caches dropped the runs are looked up (or created anew) by name.
                     _runIds.Clear();
+                    return WriteLocked(writes);
+                }
+                catch (StaleTokenStateException)
+                {
+                    // Rolled back; the runs another writer touched are now in _shared, so this time they are locked first.
+                    ForgetRollups();
                     return WriteLocked(writes);
                 }
             }
             catch
             {
-                _tokens.Reset();
+                ForgetRollups();
                 // Ids cached during a rolled-back transaction may not exist in the database.
                 _runIds.Clear();
                 _metricIds.Clear();
@@ -68,7 +82,7 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
             {
                 _runIds.Clear();
                 _metricIds.Clear();
-                _tokens.Reset();
+                ForgetRollups();
             }
         }
     }
@@ -80,7 +94,7 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
         var now = Timestamps.ToMicros(time.GetUtcNow());
         using var tx = connection.BeginTransaction();
         var batch = new PostgresWriteBatch(connection, tx);
-        var tokenTimes = new PostgresTokenTimes(connection, tx);
+        var tokenTimes = new PostgresTokenTimes(connection, tx, _versions.Known);
         _rollups.Clear();
         var runIds = new long[writes.Count];
         var created = new HashSet<long>();
@@ -92,6 +106,8 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
                 created.Add(runIds[i]);
             }
         }
+        var tokenRuns = PostgresTokenVersions.TokenRuns(writes, runIds);
+        _versions.LockShared(batch, tokenRuns, _tokens);
         var fresh = batch.ClaimIds(IdsOf(writes, runIds));
         var outcomes = new WriteOutcome[writes.Count];
         var runs = new Dictionary<long, CommittedRun>();
@@ -108,13 +124,34 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
         }
         batch.CopyRows();
         var metricIds = runs.ToDictionary(r => r.Key, r => r.Value.Metrics.ToDictionary(m => m.Key, m => _metricIds[m.Key]));
-        batch.SaveCounters(runs, metricIds, keys, touches, now);
-        // After SaveCounters: the runs' rows are held, so rollups of a run are merged by one writer at a time.
         _tokens.FoldInto(_rollups);
-        PostgresRollupWriter.Write(connection, tx, _rollups);
+        Dictionary<long, long> counts;
+        using (var counters = batch.Counters(runs, metricIds, keys, touches, now))
+        {
+            // After the runs' UPDATEs in the same round trip: the runs' rows are held, so a run's rollups are written by one
+            // writer at a time.
+            var cells = _rollupWriter.AddTo(counters, _rollups);
+            using var reader = counters.ExecuteReader();
+            counts = PostgresWriteBatch.ReadRunCounts(reader, touches.Count);
+            if (cells)
+            {
+                _rollupWriter.ReadCells(reader);
+            }
+        }
+        _versions.Check(tokenRuns, counts, touches);
+        _rollupWriter.MergeMissed(connection, tx);
         tx.Commit();
         _tokens.Committed();
+        _rollupWriter.Committed();
+        _versions.Committed(counts);
         return (outcomes, new CommittedBatch([.. runs.Values]));
+    }
+
+    private void ForgetRollups()
+    {
+        _tokens.Reset();
+        _versions.Reset();
+        _rollupWriter.Reset();
     }
 
     private WriteOutcome WriteOne(NpgsqlConnection connection, NpgsqlTransaction tx, PostgresWriteBatch batch, PendingWrite write,
@@ -303,7 +340,7 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
             _connection = null;
             _runIds.Clear();
             _metricIds.Clear();
-            _tokens.Reset();
+            ForgetRollups();
             partitions.Forget();
         }
     }

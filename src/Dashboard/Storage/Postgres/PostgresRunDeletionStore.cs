@@ -9,7 +9,7 @@ namespace Dashboard.Storage.Postgres;
 /// or a reader waits for. Work still goes in bounded statements (one day partition, one series, or
 /// <see cref="BatchRows"/> rows each, every one its own transaction) so a stop request is honoured quickly and no
 /// single transaction holds back vacuum for long. Marking a run deleted goes through the writer's connection so the
-/// writer's cached run id is dropped at once (other instances re-resolve it, see PostgresWriteBatch.SaveCounters).
+/// writer's cached run id is dropped at once (other instances re-resolve it, see PostgresWriteBatch.ReadRunCounts).
 /// </summary>
 public sealed class PostgresRunDeletionStore(NpgsqlDataSource data, PostgresPointWriter writer, PostgresPartitions partitions) : IRunDeletionStore
 {

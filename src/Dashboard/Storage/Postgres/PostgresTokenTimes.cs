@@ -3,8 +3,11 @@ using Npgsql;
 
 namespace Dashboard.Storage.Postgres;
 
-/// <summary>The writer's reads for <see cref="TokenEventTracker"/>, on its connection and inside its transaction.</summary>
-internal sealed class PostgresTokenTimes(NpgsqlConnection c, NpgsqlTransaction tx)
+/// <summary>
+/// The writer's reads for <see cref="TokenEventTracker"/>, on its connection and inside its transaction. Each first read
+/// of a run also notes its event count in <paramref name="versions"/>: what the tracker learns holds for that count.
+/// </summary>
+internal sealed class PostgresTokenTimes(NpgsqlConnection c, NpgsqlTransaction tx, Dictionary<long, long> versions)
 {
     private static readonly string[] Tracked =
         [MetricNames.PromptTokens, MetricNames.CompletionTokens, MetricNames.TotalTokens, MetricNames.GenerationTime, MetricNames.EvaluationTime];
@@ -16,12 +19,16 @@ internal sealed class PostgresTokenTimes(NpgsqlConnection c, NpgsqlTransaction t
     public long Latest(long runId)
     {
         using var cmd = new NpgsqlCommand("""
-            SELECT COALESCE(MAX(m.last_ts), (-9223372036854775807)::bigint - 1) FROM run_metrics m JOIN metric_names n ON n.id = m.metric_id
+            SELECT COALESCE(MAX(m.last_ts), (-9223372036854775807)::bigint - 1), (SELECT event_count FROM runs WHERE id = $1)
+            FROM run_metrics m JOIN metric_names n ON n.id = m.metric_id
             WHERE m.run_id = $1 AND n.name = ANY($2)
             """, c, tx);
         cmd.Parameters.Add(new NpgsqlParameter { Value = runId });
         cmd.Parameters.Add(new NpgsqlParameter { Value = Tracked });
-        return (long)cmd.ExecuteScalar()!;
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        versions[runId] = r.GetInt64(1);
+        return r.GetInt64(0);
     }
 
     /// <summary>What the run stored at one time: one index probe per tracked metric (LATERAL keeps (run, metric, ts) leading).</summary>

@@ -98,13 +98,16 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
         }
     }
 
-    /// <summary>Runs' counters, per-metric totals and metadata key counts: one round trip of upserts.</summary>
-    public void SaveCounters(Dictionary<long, CommittedRun> runs, Dictionary<long, Dictionary<string, long>> metricIds,
+    /// <summary>
+    /// Runs' counters, per-metric totals and metadata key counts as one batch of upserts, for the writer to add its rollups
+    /// to and send in one round trip. The runs' UPDATEs come first, in id order (as <see cref="LockRuns"/> takes them),
+    /// each returning the run's id and event count after it (<see cref="ReadRunCounts"/>).
+    /// </summary>
+    public NpgsqlBatch Counters(Dictionary<long, CommittedRun> runs, Dictionary<long, Dictionary<string, long>> metricIds,
         Dictionary<(long Run, long Metric, string Key), (long Numeric, long Other)> keys, Dictionary<long, RunTouch> touches, long now)
     {
-        using var batch = new NpgsqlBatch(connection, tx);
-        var touched = new List<NpgsqlBatchCommand>(touches.Count);
-        foreach (var (runId, t) in touches)
+        var batch = new NpgsqlBatch(connection, tx);
+        foreach (var (runId, t) in touches.OrderBy(t => t.Key))
         {
             var touch = new NpgsqlBatchCommand("""
                 UPDATE runs SET event_count = event_count + $2,
@@ -112,6 +115,7 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
                     last_ts = CASE WHEN $4::bigint IS NULL THEN last_ts ELSE GREATEST(last_ts, $4) END,
                     last_received_at = $5
                 WHERE id = $1
+                RETURNING id, event_count
                 """);
             touch.Parameters.Add(new NpgsqlParameter { Value = runId });
             touch.Parameters.Add(new NpgsqlParameter { Value = t.Events });
@@ -119,7 +123,6 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
             touch.Parameters.Add(new NpgsqlParameter { Value = t.Events > 0 ? t.Last : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
             touch.Parameters.Add(new NpgsqlParameter { Value = now });
             batch.BatchCommands.Add(touch);
-            touched.Add(touch);
         }
         var rows = runs.SelectMany(r => r.Value.Metrics.Select(m => (Run: r.Key, Metric: metricIds[r.Key][m.Key], Delta: m.Value))).ToList();
         if (rows.Count > 0)
@@ -163,16 +166,44 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
             upsert.Parameters.Add(new NpgsqlParameter { Value = list.Select(x => x.Value.Other).ToArray() });
             batch.BatchCommands.Add(upsert);
         }
-        if (batch.BatchCommands.Count > 0)
+        return batch;
+    }
+
+    /// <summary>
+    /// Reads the runs' UPDATEs of <see cref="Counters"/> (one result each, in order): each run's event count after this
+    /// batch. The UPDATE holds each run's row until commit, so a delete elsewhere either waits for this batch (and its
+    /// purge then takes these points) or went first and the row is gone: then a cached run id is stale.
+    /// </summary>
+    public static Dictionary<long, long> ReadRunCounts(NpgsqlDataReader reader, int runs)
+    {
+        var counts = new Dictionary<long, long>(runs);
+        for (var i = 0; i < runs; i++)
         {
-            batch.ExecuteNonQuery();
+            if (reader.Read())
+            {
+                counts[reader.GetInt64(0)] = reader.GetInt64(1);
+            }
+            reader.NextResult();
         }
-        // The UPDATE holds each run's row until commit, so a delete elsewhere either waits for this batch (and its
-        // purge then takes these points) or went first and the row is gone: then a cached run id is stale.
-        if (touched.Any(t => t.RecordsAffected == 0))
+        if (counts.Count < runs)
         {
             throw new StaleRunException();
         }
+        return counts;
+    }
+
+    /// <summary>Locks the runs' rows first (in id order) and returns their event counts: the state no other writer can change until commit.</summary>
+    public Dictionary<long, long> LockRuns(IEnumerable<long> runIds)
+    {
+        using var select = new NpgsqlCommand("SELECT id, event_count FROM runs WHERE id = ANY($1) ORDER BY id FOR UPDATE", connection, tx);
+        select.Parameters.Add(new NpgsqlParameter { Value = runIds.ToArray() });
+        var counts = new Dictionary<long, long>();
+        using var reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            counts[reader.GetInt64(0)] = reader.GetInt64(1);
+        }
+        return counts;
     }
 
     private static void WriteText(NpgsqlBinaryImporter copy, string? value)

@@ -78,6 +78,11 @@ public static class RunBucketReading
         {
             s.ReadTokenCells(runId, piece, (bucket, model, judge, row) =>
             {
+                if (row.Events == 0)
+                {
+                    // Every event folded here was taken back (its parts made it a judge's, or another model's): nothing to show.
+                    return;
+                }
                 var key = (RollupLevels.BucketOf(bucket, width), model, judge);
                 if (tokens.TryGetValue(key, out var cell))
                 {

@@ -125,6 +125,16 @@ public sealed class TokenEventTracker
         _touched.Clear();
     }
 
+    /// <summary>Forgets what it knows of one run (another writer changed it): its times are read from storage again.</summary>
+    public void Forget(long runId)
+    {
+        _runLatest.Remove(runId);
+        foreach (var key in _recent.Keys.Where(k => k.Run == runId).ToList())
+        {
+            _recent.Remove(key);
+        }
+    }
+
     /// <summary>Forgets everything (a rolled-back transaction, or rows deleted behind the tracker).</summary>
     public void Reset()
     {
