@@ -161,6 +161,26 @@ public sealed class PostgresPointWriterTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public void DropBefore_PartitionLeftDetachedByAnEarlierPass_CountsTakenOffAndDropped()
+    {
+        var t = 20_000 * Day;
+        _writer.Write([Write("r1", Event(null, t, ("x", 1.0)), Event(null, t + 1, ("x", 2.0)), Event(null, t + 2 * Day, ("x", 3.0)))]);
+        // An earlier pass that stopped (crash) after detaching the first day, before taking its points off and dropping it.
+        _writer.RunExclusive(c =>
+        {
+            using var detach = new NpgsqlCommand($"ALTER TABLE points DETACH PARTITION {PostgresPartitions.NameOf(20_000)}", c);
+            return detach.ExecuteNonQuery();
+        });
+        Rows("SELECT count::float8 FROM run_metrics").Should().Equal(3.0);
+
+        var removed = _writer.RunExclusive(c => new PostgresPartitions().DropBefore(c, t - Day));
+
+        removed.Should().Be(2, "the orphaned day's two points, though the cutoff itself is older than every point");
+        Rows("SELECT count::float8 FROM run_metrics").Should().Equal(1.0);
+        Rows($"SELECT COUNT(*)::float8 FROM pg_class WHERE relname = '{PostgresPartitions.NameOf(20_000)}'").Should().Equal(0.0);
+    }
+
+    [PostgresFact]
     public void Migrate_SecondTime_KeepsVersionAndData()
     {
         _writer.Write([Write("r1", Event(null, 20_000 * Day, ("x", 1.0)))]);
