@@ -52,7 +52,9 @@ public sealed partial class PredictionsPage
     private PredictionTimeline? Timeline => _state?.Timeline;
 
     /// <summary>Hour of day says something only when the range holds more than one day.</summary>
-    private bool ShowHours => Timeline is { } t && t.ToMicros - t.FromMicros - t.StepMicros > 86_400_000_000L;
+    private bool ShowHours => _window.Span is { } span
+        ? span > TimeSpan.FromDays(1)
+        : Timeline is { } t && t.ToMicros - t.FromMicros - t.StepMicros > 86_400_000_000L;
 
     protected override async Task OnParametersSetAsync()
     {
