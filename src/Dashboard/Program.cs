@@ -24,6 +24,7 @@ builder.AddIngest();
 builder.AddOtlp();
 builder.AddLive();
 builder.AddSecurity();
+builder.Services.AddRunMaintenance();
 builder.AddAlerts();
 builder.AddCluster();
 builder.AddPages();

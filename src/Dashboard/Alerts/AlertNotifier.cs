@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using Dashboard.Live;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Dashboard.Alerts;

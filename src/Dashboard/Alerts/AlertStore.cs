@@ -1,4 +1,3 @@
-using Dashboard.Ingest;
 using Dashboard.Live;
 using Dashboard.Storage;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Dashboard.Hosting;
-using Dashboard.Ingest;
 
 namespace Dashboard.Alerts;
 

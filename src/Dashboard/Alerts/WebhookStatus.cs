@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Dashboard.Ingest;
 using Dashboard.Storage;
 using Microsoft.Data.Sqlite;
 

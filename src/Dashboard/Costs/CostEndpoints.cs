@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Dashboard.Hosting;
-using Dashboard.Ingest;
 using Dashboard.Storage;
 
 namespace Dashboard.Costs;

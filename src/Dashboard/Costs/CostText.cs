@@ -1,5 +1,5 @@
-using System.Globalization;
 using Dashboard.Components.Charts;
+using System.Globalization;
 
 namespace Dashboard.Costs;
 

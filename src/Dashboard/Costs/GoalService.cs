@@ -1,4 +1,3 @@
-using Dashboard.Ingest;
 using Dashboard.Storage;
 
 namespace Dashboard.Costs;

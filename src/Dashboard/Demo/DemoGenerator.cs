@@ -1,5 +1,4 @@
 using Dashboard.Client;
-using Dashboard.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Demo;
@@ -24,7 +23,7 @@ public sealed class DemoGenerator(
         {
             return;
         }
-        var address = StartupBanner.ListenAddress(services);
+        var address = ServerAddresses.ListenAddress(services);
         if (address is null)
         {
             logger.LogWarning("Demo generator found no listening address; it is not running");

@@ -1,7 +1,5 @@
 using System.Globalization;
 using Dashboard.Export.Parquet;
-using Dashboard.Hosting;
-using Dashboard.Ingest;
 using Dashboard.Storage;
 
 namespace Dashboard.Export;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Dashboard.Ingest;
 
 namespace Dashboard.Export;
 

@@ -62,6 +62,7 @@ public static class DashboardServices
         builder.Services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
         builder.Services.AddSingleton<WriteQueue>();
         builder.Services.AddSingleton<IngestEventLimiter>();
+        builder.Services.AddSingleton<IngestQuota>();
         builder.Services.AddSingleton<StorageHealth>();
         builder.Services.AddHostedService<BatchWriter>();
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -1,6 +1,4 @@
 using Dashboard.Security;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Dashboard.Hosting;
 
@@ -11,7 +9,7 @@ public static class StartupBanner
     {
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            var address = ListenAddress(app.Services);
+            var address = ServerAddresses.ListenAddress(app.Services);
             if (address is null)
             {
                 return;
@@ -39,13 +37,5 @@ public static class StartupBanner
         lines.Add("    -d '{\"run\":\"hello\",\"events\":[{\"type\":\"generation\",\"duration\":1.2,\"success\":true,\"model_name\":\"gpt-4o-mini\",\"total_token_count\":321}]}'");
         lines.Add(Rule);
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
-    }
-
-    /// <summary>The first address the server really bound (port 0 resolved), loopback preferred.</summary>
-    public static string? ListenAddress(IServiceProvider services)
-    {
-        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
-        var first = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses?.FirstOrDefault();
-        return first?.Replace("://[::]", "://localhost").Replace("://0.0.0.0", "://localhost").TrimEnd('/');
     }
 }

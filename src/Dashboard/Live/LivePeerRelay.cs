@@ -1,5 +1,4 @@
 using Dashboard.Cluster;
-using Dashboard.Persistence;
 using Dashboard.Storage;
 using Microsoft.Extensions.Options;
 

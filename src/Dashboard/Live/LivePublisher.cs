@@ -1,5 +1,3 @@
-using Dashboard.Ingest;
-using Dashboard.Persistence;
 using Dashboard.Storage;
 
 namespace Dashboard.Live;

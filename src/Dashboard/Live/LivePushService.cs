@@ -1,4 +1,3 @@
-using Dashboard.Ingest;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 

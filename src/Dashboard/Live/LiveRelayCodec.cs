@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dashboard.Ingest;
-using Dashboard.Persistence;
 
 namespace Dashboard.Live;
 

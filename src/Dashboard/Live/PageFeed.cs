@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Dashboard.Persistence;
 
 namespace Dashboard.Live;
 

@@ -1,4 +1,3 @@
-using Dashboard.Persistence;
 
 namespace Dashboard.Live;
 

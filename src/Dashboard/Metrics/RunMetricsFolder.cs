@@ -1,5 +1,3 @@
-using Dashboard.Ingest;
-using Dashboard.Persistence;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Metrics;

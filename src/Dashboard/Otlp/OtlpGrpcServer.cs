@@ -1,6 +1,5 @@
-using System.Net;
-using Dashboard.Ingest;
 using Dashboard.Security;
+using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using Dashboard.Ingest;
 using Dashboard.Otlp.Proto;
 using OtlpLogRecord = Dashboard.Otlp.Proto.LogRecord;
 

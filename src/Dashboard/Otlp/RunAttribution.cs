@@ -1,6 +1,5 @@
 using System.Text;
 using Dashboard.Otlp.Proto;
-using Dashboard.Runs;
 
 namespace Dashboard.Otlp;
 

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dashboard.Ingest;
 using Dashboard.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,3 @@
-using Dashboard.Ingest;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Persistence;

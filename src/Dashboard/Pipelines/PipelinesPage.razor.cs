@@ -1,7 +1,5 @@
-using Dashboard.Ingest;
-using Dashboard.Components.Charts;
 using Dashboard.Live;
-using Dashboard.Persistence;
+using Dashboard.Components.Charts;
 using Dashboard.Storage;
 using Microsoft.AspNetCore.Components;
 

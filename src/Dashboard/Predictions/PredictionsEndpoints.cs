@@ -1,4 +1,3 @@
-using Dashboard.Hosting;
 using Dashboard.Storage;
 
 namespace Dashboard.Predictions;

@@ -1,6 +1,6 @@
-using System.Text.Json;
-using Dashboard.Ingest;
 using Dashboard.Persistence;
+using Dashboard.Ingest;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Runs;

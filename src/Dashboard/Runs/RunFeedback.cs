@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dashboard.Ingest;
 using Dashboard.Storage;
 
 namespace Dashboard.Runs;

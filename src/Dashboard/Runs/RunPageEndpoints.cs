@@ -1,4 +1,3 @@
-using Dashboard.Hosting;
 
 namespace Dashboard.Runs;
 

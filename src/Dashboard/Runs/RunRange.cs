@@ -1,4 +1,3 @@
-using Dashboard.Ingest;
 
 namespace Dashboard.Runs;
 

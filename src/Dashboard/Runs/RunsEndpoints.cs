@@ -1,4 +1,3 @@
-using Dashboard.Hosting;
 using Dashboard.Storage;
 
 namespace Dashboard.Runs;
@@ -8,6 +7,7 @@ public static class RunsEndpoints
 {
     public static IEndpointRouteBuilder MapRunsEndpoints(this IEndpointRouteBuilder app)
     {
+        app.MapRunDeletionEndpoints();
         var api = app.MapGroup("/api/v1").WithTags("Runs");
         api.MapGet("/runs", GetRunsAsync);
         api.MapGet("/runs/{run}/metrics", GetMetrics);

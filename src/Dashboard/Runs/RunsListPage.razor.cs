@@ -1,6 +1,5 @@
-using Dashboard.Alerts;
 using Dashboard.Live;
-using Dashboard.Persistence;
+using Dashboard.Alerts;
 using Dashboard.Storage;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Dashboard.Ingest;
 using Dashboard.Storage;
 using Microsoft.Extensions.Options;
 

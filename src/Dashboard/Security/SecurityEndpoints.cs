@@ -1,12 +1,9 @@
-using Dashboard.Hosting;
-using Dashboard.Ingest;
-using Dashboard.Runs;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Dashboard.Security;
 
-/// <summary>Keys (admin), run deletion (admin) and sign-out. Access is decided by <see cref="AccessPolicy"/> from the path.</summary>
+/// <summary>Keys (admin) and sign-out (run deletion lives with the runs, in Runs/RunDeletionEndpoints.cs). Access is decided by <see cref="AccessPolicy"/> from the path.</summary>
 public static class SecurityEndpoints
 {
     public static IEndpointRouteBuilder MapSecurityEndpoints(this IEndpointRouteBuilder app)
@@ -15,8 +12,6 @@ public static class SecurityEndpoints
         keys.MapGet("", GetKeys);
         keys.MapPost("", PostKey).ProducesProblem(StatusCodes.Status400BadRequest);
         keys.MapDelete("/{id}", DeleteKey).ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapDelete("/api/v1/runs/{run}", DeleteRun).WithTags("Runs").ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapPost("/settings/runs/{run}/delete", DeleteRunForm).ExcludeFromDescription();
         app.MapPost("/logout", LogoutAsync).ExcludeFromDescription();
         return app;
     }
@@ -41,25 +36,6 @@ public static class SecurityEndpoints
         ? TypedResults.NoContent()
         : TypedResults.Problem(title: "No such revocable key.", detail: $"No active stored key has id '{id}' (configured keys are removed from configuration).",
             statusCode: StatusCodes.Status404NotFound, extensions: new Dictionary<string, object?> { ["field"] = "id" });
-
-    internal static IResult DeleteRun(string run, RunMaintenance maintenance)
-    {
-        if (!RunNameRule.IsValid(run))
-        {
-            return ApiProblems.BadParameter("run", RunNameRule.Message("run"));
-        }
-        return maintenance.DeleteRun(run) ? TypedResults.NoContent() : ApiProblems.RunNotFound(run);
-    }
-
-    /// <summary>The <see cref="DeleteRunButton"/>'s post: a form (so antiforgery applies), answered with a redirect to the runs list.</summary>
-    internal static IResult DeleteRunForm(string run, [FromForm] string? confirm, RunMaintenance maintenance)
-    {
-        if (confirm != "yes")
-        {
-            return ApiProblems.BadParameter("confirm", "Tick the confirmation box to delete the run.");
-        }
-        return DeleteRun(run, maintenance) is Microsoft.AspNetCore.Http.HttpResults.NoContent ? TypedResults.Redirect("/?deleted=" + Uri.EscapeDataString(run)) : ApiProblems.RunNotFound(run);
-    }
 
     internal static async Task<IResult> LogoutAsync(HttpContext context, [FromForm] string? returnUrl)
     {

@@ -2,15 +2,13 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Dashboard.Demo;
-using Dashboard.Ingest;
-using Dashboard.Runs;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Security;
 
-/// <summary>Authentication, authorization, limits and headers: keys, browser login, rate limits, retention.</summary>
+/// <summary>Authentication, authorization, limits and headers: keys, browser login, rate limits (run deletion and retention: Runs/RunMaintenance).</summary>
 public static class SecuritySetup
 {
     public const string Scheme = "Dashboard";
@@ -28,8 +26,6 @@ public static class SecuritySetup
         services.AddDashboardForwardedHeaders(builder.Configuration);
         // Sessions live on the server: the cookie holds only the session's id (see SessionTicketStore).
         services.AddOptions<CookieAuthenticationOptions>(CookieScheme).Configure<SessionTicketStore>((o, store) => o.SessionStore = store);
-        services.AddSingleton<IngestQuota>();
-        services.AddRunMaintenance();
 
         var sessionHours = builder.Configuration.GetValue($"{AuthOptions.Section}:SessionHours", 12);
         services.AddAuthentication(Scheme)

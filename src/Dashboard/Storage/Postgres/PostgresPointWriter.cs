@@ -150,6 +150,11 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
         _tokens.Committed();
         _rollupWriter.Committed();
         _versions.Committed(counts);
+        foreach (var (runId, run) in runs)
+        {
+            // Live pages tell a commit their read already holds from a later one by this count (CommittedRun.RunEvents).
+            run.RunEvents = counts.GetValueOrDefault(runId);
+        }
         return (outcomes, new CommittedBatch([.. runs.Values]));
     }
 

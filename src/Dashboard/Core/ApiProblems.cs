@@ -1,4 +1,4 @@
-namespace Dashboard.Hosting;
+namespace Dashboard.Core;
 
 /// <summary>problem+json answers for query endpoints: each names the parameter at fault.</summary>
 public static class ApiProblems

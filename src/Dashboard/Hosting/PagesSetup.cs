@@ -1,8 +1,9 @@
+using Dashboard.Components;
 using Dashboard.Components.Layout;
 using Dashboard.Runs;
 using MudBlazor.Services;
 
-namespace Dashboard.Components;
+namespace Dashboard.Hosting;
 
 /// <summary>
 /// Interactive server-rendered pages (MudBlazor) over one circuit per browser tab; sign-in stays static.

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Dashboard.Ingest;
+namespace Dashboard.Core;
 
 /// <summary>Limits on what <c>POST /api/v1/ingest</c> accepts (configuration section <c>Ingest</c>).</summary>
 public sealed class IngestOptions
