@@ -62,7 +62,8 @@ function prepare(options, host, dotnet) {
   if (options.tooltip.mode === 'histogram') {
     options.tooltip.custom = ({ seriesIndex, dataPointIndex, w }) => {
       const p = w.config.series[seriesIndex].data[dataPointIndex];
-      const range = `${format(p.lo, x.unit)} – ${format(p.hi, x.unit)}`;
+      // A whole-number bin of width 1 arrives as lo === hi: one value, not a range.
+      const range = p.lo === p.hi ? format(p.lo, x.unit) : `${format(p.lo, x.unit)} – ${format(p.hi, x.unit)}`;
       return `<div class="chart-tip"><div>${escapeHtml(range)}</div><strong>${escapeHtml(format(p.y, 'count'))}</strong></div>`;
     };
   } else {

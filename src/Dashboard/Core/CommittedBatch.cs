@@ -15,6 +15,13 @@ public sealed class CommittedRun(string run, string project, bool created)
     /// </summary>
     public bool FromPeer { get; init; }
     public int Events { get; set; }
+
+    /// <summary>
+    /// The run's stored event count (runs.event_count) once this commit landed, or 0 when unknown (a peer's commit). Reads
+    /// that report the count their snapshot saw (the prediction totals' RunEvents) can tell
+    /// a commit they already hold (count at most theirs) from a later one: what a live page must not fold twice.
+    /// </summary>
+    public long RunEvents { get; set; }
     public Dictionary<string, MetricDelta> Metrics { get; } = new(StringComparer.Ordinal);
     public List<LogRecord> Logs { get; } = [];
 

@@ -4,11 +4,12 @@ namespace Dashboard.Predictions;
 
 /// <summary>
 /// The predictions page's time buckets: predictions, summed confidence and errors per step over the chosen range.
-/// Read from storage once per range; a live commit adds its counts to the bucket of its newest point (work per
-/// commit, not per stored point), and a sliding range moves its buckets forward as time passes.
+/// Read from storage once per range; a live commit adds each new point to the bucket of its own time (work per new
+/// point, not per stored point; <see cref="PredictionFold"/>), and a sliding range moves its buckets forward as time passes.
 /// </summary>
 public sealed class PredictionTimeline
 {
+    private const int MaxBuckets = 2000;
     private readonly long _step;
     private readonly bool _sliding;
     private long _from;
@@ -21,7 +22,7 @@ public sealed class PredictionTimeline
         _step = Math.Max(1, stepMicros);
         _from = fromMicros - fromMicros % _step;
         _sliding = sliding;
-        var n = (int)Math.Clamp((toMicros - _from) / _step + 1, 1, 2000);
+        var n = (int)Math.Clamp((toMicros - _from) / _step + 1, 1, MaxBuckets);
         _predictions = new long[n];
         _confidence = new double[n];
         _errors = new long[n];
@@ -62,12 +63,28 @@ public sealed class PredictionTimeline
         {
             Slide((int)((t - ToMicros) / _step) + 1);
         }
+        else if (!_sliding && t >= ToMicros)
+        {
+            // "All" ends at the last point read: later points widen it (up to the bucket limit) rather than fall off.
+            Grow((int)Math.Min((t - _from) / _step + 1, MaxBuckets));
+        }
         if (Index(t) is { } i)
         {
             _predictions[i] += count;
             _confidence[i] += sum;
             _errors[i] += errors;
         }
+    }
+
+    private void Grow(int buckets)
+    {
+        if (buckets <= Buckets)
+        {
+            return;
+        }
+        Array.Resize(ref _predictions, buckets);
+        Array.Resize(ref _confidence, buckets);
+        Array.Resize(ref _errors, buckets);
     }
 
     private void Slide(int by)

@@ -7,9 +7,10 @@ namespace Dashboard.Predictions;
 
 /// <summary>
 /// The predictions page: one run's rate, confidence and errors over the chosen range, its labels, confidence buckets
-/// and processing-time percentiles (once, as a table). Live: each commit of the run adds its counts to the time buckets
-/// (work per commit); the summary's labels and percentiles, which need the points themselves, are re-read at most
-/// every <see cref="SummaryRefresh"/> while new predictions arrive.
+/// and processing-time percentiles (once, as a table). Live: each commit of the run is folded into the totals (counts,
+/// labels, bands, hours, errors) and the time buckets, work per new point (<see cref="PredictionLiveState"/>). Storage is
+/// read again, at most every <see cref="SummaryRefresh"/>, only for what a fold cannot give: processing-time
+/// percentiles when new times arrived, a range ending now (points leave it), a peer's commit.
 /// </summary>
 public sealed partial class PredictionsPage
 {
@@ -31,18 +32,27 @@ public sealed partial class PredictionsPage
     private string? _selected;
     private TimeWindow _window = TimeWindow.All;
     private bool _badWindow;
-    private PredictionSummary? _summary;
-    private PredictionTimeline? _timeline;
+    private bool _missing;
+    private PredictionLiveState? _state;
+    private long _runId;
     private PageSubscription? _live;
-    private DelayedRefresh? _summaryRefresh;
+    private DelayedRefresh? _refresh;
     private bool _liveOn;
+
+    // Which load the page shows; commits that arrive for it before its reads land wait in _early.
+    private int _loads;
+    private List<CommittedRun> _early = [];
 
     [SupplyParameterFromQuery(Name = "run")] public string? Run { get; set; }
 
     [SupplyParameterFromQuery(Name = "window")] public string? Window { get; set; }
 
+    private PredictionSummary? Summary => _state?.Summary;
+
+    private PredictionTimeline? Timeline => _state?.Timeline;
+
     /// <summary>Hour of day says something only when the range holds more than one day.</summary>
-    private bool ShowHours => _timeline is { } t && t.ToMicros - t.FromMicros - t.StepMicros > 86_400_000_000L;
+    private bool ShowHours => Timeline is { } t && t.ToMicros - t.FromMicros - t.StepMicros > 86_400_000_000L;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -62,105 +72,132 @@ public sealed partial class PredictionsPage
         }
     }
 
+    /// <summary>
+    /// Reads the run and range, subscribed first so no commit published during the reads is missed; the reads report
+    /// the run event count they hold, so none is folded twice either. Blazor does not wait for one parameter set to
+    /// finish before starting the next: a load that a newer one overtook leaves the page alone (as on the run page).
+    /// </summary>
     private async Task LoadAsync()
     {
-        if (_live is not null)
+        var load = ++_loads;
+        _early = [];
+        await StopLiveAsync();
+        if (load != _loads)
         {
-            await _live.DisposeAsync();
-            _live = null;
+            return;
         }
-        _summary = null;
-        _timeline = null;
+        _missing = false;
         if (_selected is null || Metrics.GetRunId(_selected) is not { } runId)
         {
+            _state = null;
+            _missing = _selected is not null;
             if (RendererInfo.IsInteractive && _runs.Count == 0)
             {
                 // The first prediction of any run fills the empty page without a reload.
-                _live = new PageSubscription(Feed, null, OnAnyCommitAsync, Time);
+                _live = new PageSubscription(Feed, null, commits => OnAnyCommitAsync(load, commits), Time);
             }
             return;
         }
+        var run = _selected;
+        var window = _window;
+        var live = RendererInfo.IsInteractive ? new PageSubscription(Feed, run, commits => OnCommittedAsync(load, commits), Time) : null;
         var now = Time.GetUtcNow();
-        _summary = PredictionsEndpoints.Summarize(Metrics, Predictions, Time, _selected, _window);
-        _timeline = BuildTimeline(runId, now);
-        if (RendererInfo.IsInteractive)
+        var reads = new PredictionReads(Metrics, Predictions);
+        var state = await Task.Run(() =>
         {
-            _summaryRefresh?.Dispose();
-            var run = _selected;
-            _summaryRefresh = new DelayedRefresh(SummaryRefresh, Time, () => InvokeAsync(() =>
+            var totals = reads.ReadTotals(runId, window, now);
+            var (timeline, seen, exact) = reads.ReadTimeline(runId, window, now);
+            var s = new PredictionLiveState(run, window, PredictionReads.FromMicros(window, now), totals, timeline, seen);
+            s.ReplaceTimeline(timeline, seen, exact);
+            return s;
+        });
+        if (load != _loads)
+        {
+            if (live is not null)
             {
-                _summary = PredictionsEndpoints.Summarize(Metrics, Predictions, Time, run, _window);
-                StateHasChanged();
-            }));
-            _live = new PageSubscription(Feed, _selected, OnCommittedAsync, Time);
+                await live.DisposeAsync();
+            }
+            return;
+        }
+        _state = state;
+        _runId = runId;
+        _live = live;
+        if (live is not null)
+        {
+            _refresh = new DelayedRefresh(SummaryRefresh, Time, () => InvokeAsync(() => Reread(load)));
+            var early = _early;
+            _early = [];
+            Apply(state.Fold(early));
         }
     }
 
-    private PredictionTimeline BuildTimeline(long runId, DateTimeOffset now)
+    private async Task StopLiveAsync()
     {
-        var nowMicros = Timestamps.ToMicros(now);
-        long from, to;
-        if (_window.Span is { } span)
+        _refresh?.Dispose();
+        _refresh = null;
+        if (_live is { } live)
         {
-            from = nowMicros - (long)span.TotalMicroseconds;
-            to = nowMicros;
+            _live = null;
+            await live.DisposeAsync();
         }
-        else
-        {
-            var c = Metrics.GetExtent(runId, MetricNames.PredictionConfidence);
-            var e = Metrics.GetExtent(runId, MetricNames.PredictionError);
-            from = Math.Min(c?.First ?? nowMicros, e?.First ?? nowMicros);
-            to = Math.Max(Math.Max(c?.Last ?? from, e?.Last ?? from), from + 60_000_000);
-        }
-        var step = SeriesStep.Choose(from, to, null);
-        step = Math.Max(step, 1_000_000) / 1_000_000 * 1_000_000;
-        var timeline = new PredictionTimeline(from, to, step, sliding: _window.Span is not null);
-        var confidence = Metrics.GetSeries(runId, MetricNames.PredictionConfidence, timeline.FromMicros, to, step);
-        var errors = Metrics.GetSeries(runId, MetricNames.PredictionError, timeline.FromMicros, to, step);
-        timeline.Load(
-            confidence.Select(b => (Timestamps.ToMicros(b.T), b.Count, b.Mean)),
-            errors.Select(b => (Timestamps.ToMicros(b.T), b.Count)));
-        return timeline;
     }
 
     // Folded on the renderer's dispatcher, so a render never sees half a fold.
-    private Task OnCommittedAsync(IReadOnlyList<CommittedRun> commits) => InvokeAsync(() => Fold(commits));
-
-    private void Fold(IReadOnlyList<CommittedRun> commits)
+    private Task OnCommittedAsync(int load, IReadOnlyList<CommittedRun> commits) => InvokeAsync(() =>
     {
-        long predictions = 0, errors = 0;
-        foreach (var c in commits)
-        {
-            var conf = c.Metrics.GetValueOrDefault(MetricNames.PredictionConfidence);
-            var err = c.Metrics.GetValueOrDefault(MetricNames.PredictionError);
-            if (conf is null && err is null)
-            {
-                continue;
-            }
-            var t = Math.Max(conf?.LastTimestamp ?? long.MinValue, err?.LastTimestamp ?? long.MinValue);
-            _timeline?.Fold(t, conf?.Count ?? 0, conf?.Sum ?? 0, err?.Count ?? 0);
-            predictions += conf?.Count ?? 0;
-            errors += err?.Count ?? 0;
-        }
-        if (predictions + errors == 0 || _summary is null)
+        if (load != _loads)
         {
             return;
         }
-        // Counters move with every commit; labels, indicators and percentiles catch up at the next re-read.
-        var p = _summary.Predictions + predictions;
-        var e = _summary.Errors + errors;
-        _summary = _summary with { Predictions = p, Errors = e, ErrorRate = p + e == 0 ? null : (double)e / (p + e) };
-        _summaryRefresh?.Request();
+        if (_state is null || _live is null)
+        {
+            _early.AddRange(commits);
+            return;
+        }
+        if (Apply(_state.Fold(commits)))
+        {
+            StateHasChanged();
+        }
+    });
+
+    private bool Apply(FoldOutcome outcome)
+    {
+        if (outcome == FoldOutcome.RenderAndRead)
+        {
+            _refresh?.Request();
+        }
+        return outcome != FoldOutcome.Nothing;
+    }
+
+    /// <summary>What folds cannot give: percentiles, a sliding range's leaving points, commits of unknown place.</summary>
+    private void Reread(int load)
+    {
+        if (load != _loads || _state is null)
+        {
+            return;
+        }
+        var now = Time.GetUtcNow();
+        var reads = new PredictionReads(Metrics, Predictions);
+        _state.ReplaceTotals(reads.ReadTotals(_runId, _window, now), PredictionReads.FromMicros(_window, now));
+        if (_state.TimelineStale)
+        {
+            var (timeline, seen, exact) = reads.ReadTimeline(_runId, _window, now);
+            _state.ReplaceTimeline(timeline, seen, exact);
+        }
         StateHasChanged();
     }
 
-    private Task OnAnyCommitAsync(IReadOnlyList<CommittedRun> commits)
+    private Task OnAnyCommitAsync(int load, IReadOnlyList<CommittedRun> commits)
     {
         if (commits.Any(c => c.Metrics.ContainsKey(MetricNames.PredictionConfidence) || c.Metrics.ContainsKey(MetricNames.PredictionError)))
         {
             // Not awaited: the reload replaces this very subscription, whose loop must not wait on itself.
             _ = InvokeAsync(async () =>
             {
+                if (load != _loads)
+                {
+                    return;
+                }
                 _runs = Predictions.GetRuns();
                 _selected = _runs.FirstOrDefault()?.Run;
                 await LoadAsync();
@@ -201,10 +238,7 @@ public sealed partial class PredictionsPage
 
     public async ValueTask DisposeAsync()
     {
-        _summaryRefresh?.Dispose();
-        if (_live is not null)
-        {
-            await _live.DisposeAsync();
-        }
+        _loads++;
+        await StopLiveAsync();
     }
 }

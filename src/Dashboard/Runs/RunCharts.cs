@@ -107,7 +107,10 @@ public static class RunCharts
     ];
 
     public static ChartSpec Histogram(ValueHistogram h, string what, string unit, bool logarithmic) =>
-        new(ChartKind.Histogram, [new ChartSeries(what, [.. h.Bins(logarithmic).Select(b => new ChartPoint(b.Lo, b.Count, b.Lo, b.Hi))])])
+        // Whole-number bins carry their inclusive range (3-4 for [3, 5)), so the tooltip names the values counted.
+        new(ChartKind.Histogram, [new ChartSeries(what, [.. h.Bins(logarithmic)
+            .Select(b => (Bar: b, Range: b.Shown(h.IsIntegral)))
+            .Select(x => new ChartPoint(x.Bar.Lo, x.Bar.Count, x.Range.From, x.Range.To))])])
         {
             Axes = [new ChartAxis(what, Units.Count, Integer: true)],
             XUnit = unit,

@@ -3,17 +3,22 @@ namespace Dashboard.Runs;
 /// <summary>
 /// A distribution folded point by point into fine logarithmic bins (the quantile sketch's 1% bins), from which
 /// any round 1-2-5 histogram is cut on demand: linear (equal widths) or logarithmic (1, 2, 5, 10, 20...).
-/// Adding a point is O(1), so a live page folds new points without keeping the run's values.
+/// Adding a point is O(1), so a live page folds new points without keeping the run's values. When every value is a
+/// whole number (conversation lengths, token counts) the bins are whole numbers too: width at least 1, edges on integers.
 /// </summary>
 public sealed class ValueHistogram
 {
     private readonly Dictionary<int, long> _fine = [];
     private long _zeros;
+    private bool _fractional;
 
     public long Count { get; private set; }
     public double Min { get; private set; } = double.PositiveInfinity;
     public double Max { get; private set; } = double.NegativeInfinity;
     public QuantileSketch Sketch { get; } = new();
+
+    /// <summary>Every value is a whole number (so far): bins are [n, n + width) with integer n and width.</summary>
+    public bool IsIntegral => Count > 0 && !_fractional;
 
     public void Add(double value)
     {
@@ -22,6 +27,7 @@ public sealed class ValueHistogram
             return;
         }
         Count++;
+        _fractional |= value != Math.Round(value);
         Min = Math.Min(Min, value);
         Max = Math.Max(Max, value);
         Sketch.Add(value);
@@ -45,6 +51,7 @@ public sealed class ValueHistogram
             return;
         }
         Count += sketch.Count;
+        _fractional |= !LooksIntegral(sketch);
         Min = Math.Min(Min, sketch.Min);
         Max = Math.Max(Max, sketch.Max);
         Sketch.Merge(sketch);
@@ -62,7 +69,8 @@ public sealed class ValueHistogram
         {
             return [];
         }
-        var edges = logarithmic ? LogEdges(Min, Max) : LinearEdges(Min, Max, target);
+        var integral = IsIntegral;
+        var edges = logarithmic ? LogEdges(Min, Max, integral) : LinearEdges(Min, Max, target, integral);
         var counts = new long[edges.Count - 1];
         void Put(double v, long n)
         {
@@ -76,17 +84,25 @@ public sealed class ValueHistogram
         foreach (var (i, n) in _fine)
         {
             // The fine bin's representative, held inside the exact [min, max] so edge bins stay right.
-            Put(Math.Clamp(QuantileSketch.ValueOf(i), Min, Max), n);
+            // Whole numbers: the representative (within 1%) rounds back to the value itself below 50, and above that a
+            // fine bin spans several integers anyway.
+            var v = Math.Clamp(QuantileSketch.ValueOf(i), Min, Max);
+            Put(integral ? Math.Round(v) : v, n);
         }
         return [.. counts.Select((n, i) => new HistogramBar(edges[i], edges[i + 1], n))];
     }
 
-    internal static List<double> LinearEdges(double min, double max, int target)
+    internal static List<double> LinearEdges(double min, double max, int target, bool integral = false)
     {
         var width = NiceStep((max - min) / target);
         if (width <= 0)
         {
             width = NiceStep(Math.Max(Math.Abs(min), 1) / 10);
+        }
+        if (integral)
+        {
+            // 1-2-5 steps of at least 1 are whole numbers, and so is floor(min / width) * width.
+            width = Math.Max(1, width);
         }
         var start = Math.Floor(min / width) * width;
         var edges = new List<double> { start };
@@ -97,9 +113,13 @@ public sealed class ValueHistogram
         return edges;
     }
 
-    internal static List<double> LogEdges(double min, double max)
+    internal static List<double> LogEdges(double min, double max, bool integral = false)
     {
         var lo = NiceStep(Math.Max(min, max / 1e6));
+        if (integral)
+        {
+            lo = Math.Max(1, lo);
+        }
         if (lo <= 0)
         {
             lo = 1e-3;
@@ -115,6 +135,18 @@ public sealed class ValueHistogram
             edges.Add(Next125(edges[^1]));
         }
         return edges;
+    }
+
+    /// <summary>
+    /// A rollup's sketch keeps no values, only 1% bins: it counts as whole numbers when its min and max are and every
+    /// bin's representative lies within the sketch's 1% of a whole number (continuous values rarely pass all three).
+    /// </summary>
+    private static bool LooksIntegral(QuantileSketch sketch)
+    {
+        static bool Near(double v) => Math.Abs(v - Math.Round(v)) <= 0.011 * Math.Abs(v) + 1e-9;
+        return sketch.Min == Math.Round(sketch.Min) && sketch.Max == Math.Round(sketch.Max)
+            && sketch.PositiveBins.Keys.All(i => Near(QuantileSketch.ValueOf(i)))
+            && sketch.NegativeBins.Keys.All(i => Near(QuantileSketch.ValueOf(i)));
     }
 
     /// <summary>The largest 1, 2 or 5 times a power of ten at or below x (x > 0).</summary>
@@ -156,4 +188,8 @@ public sealed class ValueHistogram
 }
 
 /// <summary>One histogram bar: [Lo, Hi) and how many values fell in it.</summary>
-public readonly record struct HistogramBar(double Lo, double Hi, long Count);
+public readonly record struct HistogramBar(double Lo, double Hi, long Count)
+{
+    /// <summary>The bar's range as a reader counts it: whole numbers Lo..Hi-1 when integral, else [Lo, Hi).</summary>
+    public (double From, double To) Shown(bool integral) => integral ? (Lo, Hi - 1) : (Lo, Hi);
+}

@@ -16,6 +16,9 @@ public interface IPredictionReader
     /// </summary>
     PredictionTotals GetTotals(long runId, long from, CancellationToken ct = default);
 
+    /// <summary>The run's stored event count now (runs.event_count): what a live page compares commits with (<see cref="CommittedRun.RunEvents"/>).</summary>
+    long GetRunEvents(long runId, CancellationToken ct = default);
+
     /// <summary>The same totals from every raw point of the window (what the rollups must equal; slow for long runs).</summary>
     PredictionTotals GetRawTotals(long runId, long from, CancellationToken ct = default);
 }

@@ -21,6 +21,12 @@ public sealed class PredictionTotals
 
     public long Errors { get; set; }
 
+    /// <summary>
+    /// The run's stored event count in the snapshot these totals were read from: commits with a higher
+    /// <see cref="CommittedRun.RunEvents"/> are not in them, the others are (0 when not read from storage).
+    /// </summary>
+    public long RunEvents { get; set; }
+
     /// <summary>The raw points' tally, in the order given (sums in arrival order, as the summary always summed them).</summary>
     public static PredictionTotals FromRaw(PredictionData data)
     {

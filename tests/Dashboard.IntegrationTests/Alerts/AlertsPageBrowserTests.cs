@@ -46,6 +46,23 @@ public sealed class AlertsPageBrowserTests() : HostedTest(new Dictionary<string,
         await page.Locator("#alerts-table [data-state='firing']").First.WaitForAsync(new() { Timeout = 15_000 });
 
         (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(420);
+        // Each stacked cell shows its column's name (::before): it must fit on one line, never "Mess" over "age".
+        var split = await page.EvaluateAsync<string[]>("""
+            () => {
+              const measure = document.createElement('canvas').getContext('2d');
+              return [...document.querySelectorAll('#alerts-table td[data-label]')].flatMap(td => {
+                const label = getComputedStyle(td, '::before');
+                measure.font = `${label.fontWeight} ${label.fontSize} ${label.fontFamily}`;
+                const needed = measure.measureText(td.dataset.label).width;
+                const lines = parseFloat(label.height) / (parseFloat(label.lineHeight) || parseFloat(label.fontSize) * 1.5);
+                const off = td.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5;
+                const width = parseFloat(label.width);
+                return !(width + 0.5 >= needed) || lines >= 1.8 || off ? [`${td.dataset.label}: ${label.width} wide for ${needed}px, ${lines} lines, off ${off}`] : [];
+              });
+            }
+            """);
+        split.Should().BeEmpty("no column name breaks inside a word and no cell runs off screen");
+        (await page.Locator("#alerts-table td[data-label='Message']").CountAsync()).Should().BeGreaterThan(0, "the grid is stacked at 420 px");
         await Browser.ScreenshotAsync(page, "alerts-page-420");
         Browser.Errors.Should().BeEmpty();
     }

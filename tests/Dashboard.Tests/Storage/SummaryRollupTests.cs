@@ -28,6 +28,23 @@ public sealed class SummaryRollupTests : IDisposable
     }
 
     [Fact]
+    public void Write_TwoBatches_CommitsCarryTheRunsEventCountThatReadsReport()
+    {
+        var events = SummaryData.Events(new Random(25), 30, Base).ToList();
+
+        var (_, first) = _store.Writer.Write([new PendingWrite("r", "default", [.. events.Take(20)], 0), new PendingWrite("s", "default", [.. events.Take(3)], 0)]);
+        var (_, second) = _store.Writer.Write([new PendingWrite("r", "default", [.. events.Skip(20)], 0)]);
+
+        first.Runs.Select(r => (r.Run, r.RunEvents)).Should().BeEquivalentTo([("r", 20L), ("s", 3L)]);
+        second.Runs.Single().RunEvents.Should().Be(30);
+        var reader = new SqlitePredictionReader(_store.Connections);
+        var runId = _store.Scalar("SELECT id FROM runs WHERE name = 'r'");
+        reader.GetTotals(runId, long.MinValue).RunEvents.Should().Be(30);
+        new SqlitePredictionReader(_store.Connections, exactLimit: 0).GetTotals(runId, long.MinValue).RunEvents.Should().Be(30);
+        reader.GetRunEvents(runId).Should().Be(30);
+    }
+
+    [Fact]
     public void GetTotals_FewPoints_EqualsRawComputationExactly()
     {
         var random = new Random(22);

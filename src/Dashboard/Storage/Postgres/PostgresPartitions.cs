@@ -71,6 +71,18 @@ public sealed class PostgresPartitions
     {
         var cutoffDay = DayOf(cutoffMicros);
         long removed = 0;
+        // Partitions an earlier pass detached but did not drop (a crash in between): their counts were not taken off yet.
+        foreach (var orphan in ListDetached(connection))
+        {
+            removed += UncountAndDrop(connection, orphan);
+            if (DateTimeOffset.TryParseExact(orphan["points_".Length..], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+            {
+                lock (_gate)
+                {
+                    _known.Remove((long)(date - DateTimeOffset.UnixEpoch).TotalDays);
+                }
+            }
+        }
         foreach (var (name, day) in List(connection, includeDetaching: true).Where(p => p.Day < cutoffDay))
         {
             if (stop.IsCancellationRequested)
@@ -78,11 +90,7 @@ public sealed class PostgresPartitions
                 return removed;
             }
             Detach(connection, name);
-            removed += Uncount(connection, name);
-            using (var drop = new NpgsqlCommand($"DROP TABLE {name}", connection))
-            {
-                drop.ExecuteNonQuery();
-            }
+            removed += UncountAndDrop(connection, name);
             lock (_gate)
             {
                 _known.Remove(day);
@@ -118,35 +126,82 @@ public sealed class PostgresPartitions
     internal const int TrimRows = 20_000;
 
     /// <summary>
-    /// A detached partition's points taken off the per-metric counts (exports size their output from them), so no
-    /// recount over whole runs follows a retention pass. The partition is no longer part of points, so its rows are
-    /// counted without any lock the writer waits for; each series' count then goes down in its own short statement (one
-    /// row lock at a time: the writer's upserts lock several in no set order, so holding two could deadlock with it).
+    /// A detached partition's points taken off the per-metric counts (exports size their output from them) and the table
+    /// dropped, in one transaction, so a crash leaves either both done or neither (the next pass finds the table again,
+    /// <see cref="ListDetached"/>) and no recount over whole runs follows a retention pass. The partition is no longer
+    /// part of points, so its rows are counted first without any lock the writer waits for; the transaction then only
+    /// updates run_metrics rows and drops the table. It gives way to the writer: its locks wait at most 100 ms (the
+    /// writer's upserts lock rows in no set order, so waiting on one while holding others could deadlock with it), then
+    /// it rolls back and tries again.
     /// </summary>
-    private static long Uncount(NpgsqlConnection connection, string name)
+    private static long UncountAndDrop(NpgsqlConnection connection, string name)
     {
-        var series = new List<(long Run, long Metric, long Points, long Models)>();
+        var (runs, metrics, points, models) = (new List<long>(), new List<long>(), new List<long>(), new List<long>());
         using (var count = new NpgsqlCommand($"SELECT run_id, metric_id, COUNT(*), COUNT(model_name) FROM {name} GROUP BY 1, 2", connection))
         using (var reader = count.ExecuteReader())
         {
             while (reader.Read())
             {
-                series.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+                runs.Add(reader.GetInt64(0));
+                metrics.Add(reader.GetInt64(1));
+                points.Add(reader.GetInt64(2));
+                models.Add(reader.GetInt64(3));
             }
         }
-        foreach (var (run, metric, points, models) in series)
+        for (var attempt = 1; ; attempt++)
         {
-            using var update = new NpgsqlCommand("""
-                UPDATE run_metrics SET count = GREATEST(count - $3, 0), model_points = GREATEST(model_points - $4, 0)
-                WHERE run_id = $1 AND metric_id = $2
-                """, connection);
-            foreach (var v in new[] { run, metric, points, models })
+            using var tx = connection.BeginTransaction();
+            try
             {
-                update.Parameters.Add(new NpgsqlParameter { Value = v });
+                // After many refusals (a writer holding these rows for long) it waits like any statement.
+                using (var timeout = new NpgsqlCommand(attempt < 50 ? "SET LOCAL lock_timeout = '100ms'" : "SET LOCAL lock_timeout = 0", connection, tx))
+                {
+                    timeout.ExecuteNonQuery();
+                }
+                using (var update = new NpgsqlCommand("""
+                    UPDATE run_metrics r SET count = GREATEST(r.count - k.n, 0), model_points = GREATEST(r.model_points - k.m, 0)
+                    FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS k(run_id, metric_id, n, m)
+                    WHERE r.run_id = k.run_id AND r.metric_id = k.metric_id
+                    """, connection, tx))
+                {
+                    foreach (var values in new[] { runs, metrics, points, models })
+                    {
+                        update.Parameters.Add(new NpgsqlParameter { Value = values.ToArray() });
+                    }
+                    update.ExecuteNonQuery();
+                }
+                using (var drop = new NpgsqlCommand($"DROP TABLE {name}", connection, tx))
+                {
+                    drop.ExecuteNonQuery();
+                }
+                tx.Commit();
+                return points.Sum();
             }
-            update.ExecuteNonQuery();
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                tx.Rollback();
+                Thread.Sleep(10);
+            }
         }
-        return series.Sum(s => s.Points);
+    }
+
+    /// <summary>Day tables of points no longer attached to it (detached by a retention pass that stopped before dropping them).</summary>
+    private static List<string> ListDetached(NpgsqlConnection connection)
+    {
+        using var list = new NpgsqlCommand("""
+            SELECT c.relname FROM pg_class c
+            WHERE c.relkind = 'r' AND c.relname ~ '^points_[0-9]{8}$'
+              AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'points'::regclass)
+              AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
+            ORDER BY c.relname
+            """, connection);
+        using var reader = list.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+        return names;
     }
 
     /// <summary>

@@ -37,6 +37,13 @@ public sealed class PostgresPredictionReader(NpgsqlDataSource data, int exactLim
         return SummaryReading.GetTotals(source, runId, from, exactLimit);
     }
 
+    public long GetRunEvents(long runId, CancellationToken ct = default)
+    {
+        using var c = data.OpenConnection();
+        using var cmd = PostgresCommands.Command(c, "SELECT event_count FROM runs WHERE id = $1", runId);
+        return cmd.ExecuteScalar() as long? ?? 0;
+    }
+
     public PredictionTotals GetRawTotals(long runId, long from, CancellationToken ct = default)
     {
         using var source = new PostgresSummarySource(data);

@@ -7,6 +7,9 @@ public interface ISummarySource
 {
     long? MetricId(string name);
 
+    /// <summary>The run's stored event count in this snapshot (runs.event_count; 0 when the run is gone).</summary>
+    long RunEvents(long runId);
+
     /// <summary>Confidence rollup rows of the run in the piece: bucket, label, cell.</summary>
     void ReadConfidenceRollups(long runId, RollupPiece piece, Action<long, string, ConfidenceCell> add);
 
@@ -45,7 +48,8 @@ public static class SummaryReading
         var time = source.MetricId(MetricNames.PredictionProcessingTime);
         var error = source.MetricId(MetricNames.PredictionError);
         var plan = Plan(from);
-        var totals = new PredictionTotals();
+        var runEvents = source.RunEvents(runId);
+        var totals = new PredictionTotals { RunEvents = runEvents };
         var times = new PredictionTimeCell();
         foreach (var piece in plan.Rollups)
         {
@@ -70,7 +74,9 @@ public static class SummaryReading
         }
         if (totals.Confidence.Count + times.Count + edgeTimes.Count + times.Errors <= exactLimit)
         {
-            return FromRaw(source, runId, from, conf, time, error);
+            var raw = FromRaw(source, runId, from, conf, time, error);
+            raw.RunEvents = runEvents;
+            return raw;
         }
         foreach (var v in edgeTimes)
         {
@@ -83,9 +89,13 @@ public static class SummaryReading
     }
 
     /// <summary>Exactly the raw computation: every point of the window, labels read in C# as the writer reads them.</summary>
-    public static PredictionTotals GetRawTotals(ISummarySource source, long runId, long from) =>
-        FromRaw(source, runId, from, source.MetricId(MetricNames.PredictionConfidence),
+    public static PredictionTotals GetRawTotals(ISummarySource source, long runId, long from)
+    {
+        var totals = FromRaw(source, runId, from, source.MetricId(MetricNames.PredictionConfidence),
             source.MetricId(MetricNames.PredictionProcessingTime), source.MetricId(MetricNames.PredictionError));
+        totals.RunEvents = source.RunEvents(runId);
+        return totals;
+    }
 
     public static IReadOnlyList<PipelineAggregate> GetPipelines(ISummarySource source, long from, long? runId, string? project, int exactLimit)
     {

@@ -203,7 +203,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
             accepted++;
         }
         committed.Events += accepted;
-        _sql!.TouchRun(runId, accepted, accepted > 0 ? first : null, accepted > 0 ? last : null, now);
+        committed.RunEvents = _sql!.TouchRun(runId, accepted, accepted > 0 ? first : null, accepted > 0 ? last : null, now);
         return new WriteOutcome(accepted, duplicates, points);
     }
 

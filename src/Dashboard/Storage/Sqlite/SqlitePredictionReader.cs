@@ -36,6 +36,13 @@ public sealed class SqlitePredictionReader(SqliteConnectionFactory connections, 
         return SummaryReading.GetTotals(source, runId, from, exactLimit);
     }
 
+    public long GetRunEvents(long runId, CancellationToken ct = default)
+    {
+        using var c = connections.Open();
+        using var cmd = SqliteCommands.Command(c, "SELECT event_count FROM runs WHERE id = $r", ("$r", runId));
+        return cmd.ExecuteScalar() as long? ?? 0;
+    }
+
     public PredictionTotals GetRawTotals(long runId, long from, CancellationToken ct = default)
     {
         using var source = new SqliteSummarySource(connections);

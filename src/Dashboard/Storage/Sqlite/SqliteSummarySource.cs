@@ -21,6 +21,12 @@ internal sealed class SqliteSummarySource : ISummarySource, IDisposable
         return cmd.ExecuteScalar() as long?;
     }
 
+    public long RunEvents(long runId)
+    {
+        using var cmd = Command("SELECT event_count FROM runs WHERE id = $r", ("$r", runId));
+        return cmd.ExecuteScalar() as long? ?? 0;
+    }
+
     public void ReadConfidenceRollups(long runId, RollupPiece piece, Action<long, string, ConfidenceCell> add)
     {
         using var cmd = Command("""

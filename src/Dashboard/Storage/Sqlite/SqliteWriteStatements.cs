@@ -31,6 +31,7 @@ internal sealed class SqliteWriteStatements : IDisposable
                 last_ts = CASE WHEN $last IS NULL THEN last_ts WHEN last_ts IS NULL OR $last > last_ts THEN $last ELSE last_ts END,
                 last_received_at = $now
             WHERE id = $r
+            RETURNING event_count
             """, "$r", "$n", "$first", "$last", "$now");
         _upsertRunMetric = Prepare("""
             INSERT INTO run_metrics (run_id, metric_id, count, sum, min, max, last_value, last_ts, model_points)
@@ -103,7 +104,8 @@ internal sealed class SqliteWriteStatements : IDisposable
         _insertLog.ExecuteNonQuery();
     }
 
-    public void TouchRun(long runId, int events, long? first, long? last, long now)
+    /// <summary>Counts the events on the run's row; returns its event count after (see <see cref="CommittedRun.RunEvents"/>).</summary>
+    public long TouchRun(long runId, int events, long? first, long? last, long now)
     {
         var ps = _touchRun.Parameters;
         ps[0].Value = runId;
@@ -111,7 +113,7 @@ internal sealed class SqliteWriteStatements : IDisposable
         ps[2].Value = (object?)first ?? DBNull.Value;
         ps[3].Value = (object?)last ?? DBNull.Value;
         ps[4].Value = now;
-        _touchRun.ExecuteNonQuery();
+        return _touchRun.ExecuteScalar() is long count ? count : 0;
     }
 
     public void UpsertRunMetric(long runId, long metricId, MetricDelta d)

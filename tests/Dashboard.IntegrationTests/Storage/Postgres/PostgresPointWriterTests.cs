@@ -65,6 +65,21 @@ public sealed class PostgresPointWriterTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public void Write_TwoRunsInTwoBatches_CommitsCarryTheRunsEventCountAfter()
+    {
+        var t = 20_000 * Day;
+
+        var (_, first) = _writer.Write([Write("r1", Event("a", t, ("x", 1.0)), Event("b", t, ("x", 2.0))), Write("r2", Event("c", t, ("x", 3.0)))]);
+        var (_, second) = _writer.Write([Write("r1", Event("a", t, ("x", 1.0)), Event("d", t, ("x", 4.0)))]);
+
+        first.Runs.Select(r => (r.Run, r.RunEvents)).Should().BeEquivalentTo([("r1", 2L), ("r2", 1L)]);
+        second.Runs.Single().RunEvents.Should().Be(3, "the duplicate is not counted");
+        var runId = (long)Rows("SELECT id::float8 FROM runs WHERE name = 'r1'").Single();
+        new PostgresPredictionReader(_data).GetTotals(runId, long.MinValue).RunEvents.Should().Be(3);
+        new PostgresPredictionReader(_data).GetRunEvents(runId).Should().Be(3);
+    }
+
+    [PostgresFact]
     public void Write_ContentIdsReplayed_PointsStoredOnceAndEventCountedDuplicate()
     {
         var t = 20_000 * Day;
@@ -143,6 +158,26 @@ public sealed class PostgresPointWriterTests : IAsyncLifetime
         Rows("SELECT count::float8 FROM run_metrics").Should().Equal(10.0);
         Rows("SELECT model_points::float8 FROM run_metrics").Should().Equal(5.0);
         Rows("SELECT COUNT(*)::float8 FROM points").Should().Equal(10.0);
+    }
+
+    [PostgresFact]
+    public void DropBefore_PartitionLeftDetachedByAnEarlierPass_CountsTakenOffAndDropped()
+    {
+        var t = 20_000 * Day;
+        _writer.Write([Write("r1", Event(null, t, ("x", 1.0)), Event(null, t + 1, ("x", 2.0)), Event(null, t + 2 * Day, ("x", 3.0)))]);
+        // An earlier pass that stopped (crash) after detaching the first day, before taking its points off and dropping it.
+        _writer.RunExclusive(c =>
+        {
+            using var detach = new NpgsqlCommand($"ALTER TABLE points DETACH PARTITION {PostgresPartitions.NameOf(20_000)}", c);
+            return detach.ExecuteNonQuery();
+        });
+        Rows("SELECT count::float8 FROM run_metrics").Should().Equal(3.0);
+
+        var removed = _writer.RunExclusive(c => new PostgresPartitions().DropBefore(c, t - Day));
+
+        removed.Should().Be(2, "the orphaned day's two points, though the cutoff itself is older than every point");
+        Rows("SELECT count::float8 FROM run_metrics").Should().Equal(1.0);
+        Rows($"SELECT COUNT(*)::float8 FROM pg_class WHERE relname = '{PostgresPartitions.NameOf(20_000)}'").Should().Equal(0.0);
     }
 
     [PostgresFact]

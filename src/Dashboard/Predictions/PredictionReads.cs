@@ -1,0 +1,64 @@
+using Dashboard.Storage;
+
+namespace Dashboard.Predictions;
+
+/// <summary>The predictions page's storage reads for one run and range, each with the run event count it holds.</summary>
+public sealed class PredictionReads(IMetricReader metrics, IPredictionReader predictions)
+{
+    /// <summary>Timeline reads retried while commits of the run land during them (then the result is marked inexact).</summary>
+    private const int TimelineAttempts = 3;
+
+    /// <summary>The range's start: the window's, or everything for "all".</summary>
+    public static long FromMicros(TimeWindow window, DateTimeOffset now) => window.StartMicros(now);
+
+    public PredictionTotals ReadTotals(long runId, TimeWindow window, DateTimeOffset now) =>
+        predictions.GetTotals(runId, FromMicros(window, now));
+
+    /// <summary>
+    /// The time buckets come from series reads that share no snapshot with a run event count, so the count is read before
+    /// and after: when they agree, no commit of the run landed in between and the buckets hold exactly the commits up to
+    /// it. When commits kept landing, the later count is kept (a commit is never folded twice; one the read missed is
+    /// missing from the chart until the next timeline read, which the page schedules).
+    /// </summary>
+    public (PredictionTimeline Timeline, long Seen, bool Exact) ReadTimeline(long runId, TimeWindow window, DateTimeOffset now)
+    {
+        PredictionTimeline timeline;
+        long before, after;
+        var attempt = 0;
+        do
+        {
+            before = predictions.GetRunEvents(runId);
+            timeline = BuildTimeline(runId, window, now);
+            after = predictions.GetRunEvents(runId);
+        }
+        while (before != after && ++attempt < TimelineAttempts);
+        return (timeline, after, before == after);
+    }
+
+    private PredictionTimeline BuildTimeline(long runId, TimeWindow window, DateTimeOffset now)
+    {
+        var nowMicros = Timestamps.ToMicros(now);
+        long from, to;
+        if (window.Span is { } span)
+        {
+            from = nowMicros - (long)span.TotalMicroseconds;
+            to = nowMicros;
+        }
+        else
+        {
+            var c = metrics.GetExtent(runId, MetricNames.PredictionConfidence);
+            var e = metrics.GetExtent(runId, MetricNames.PredictionError);
+            from = Math.Min(c?.First ?? nowMicros, e?.First ?? nowMicros);
+            to = Math.Max(Math.Max(c?.Last ?? from, e?.Last ?? from), from + 60_000_000);
+        }
+        var step = SeriesStep.Choose(from, to, null);
+        step = Math.Max(step, 1_000_000) / 1_000_000 * 1_000_000;
+        var timeline = new PredictionTimeline(from, to, step, sliding: window.Span is not null);
+        var confidence = metrics.GetSeries(runId, MetricNames.PredictionConfidence, timeline.FromMicros, to, step);
+        var errors = metrics.GetSeries(runId, MetricNames.PredictionError, timeline.FromMicros, to, step);
+        timeline.Load(
+            confidence.Select(b => (Timestamps.ToMicros(b.T), b.Count, b.Mean)),
+            errors.Select(b => (Timestamps.ToMicros(b.T), b.Count)));
+        return timeline;
+    }
+}
