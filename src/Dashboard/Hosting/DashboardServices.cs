@@ -31,7 +31,7 @@ public static class DashboardServices
         builder.Services.AddSingleton<IMetricReader, SqliteMetricReader>();
         builder.Services.AddSingleton<IRunPointVisitor, SqliteRunPointVisitor>();
         builder.Services.AddSingleton<IRunBucketReader, SqliteRunBucketReader>();
-        builder.Services.AddSingleton<IRunStore, SqliteRunStore>();
+        builder.Services.AddSingleton<IRunStore, EfRunStore>();
         builder.Services.AddSingleton<IPredictionReader, SqlitePredictionReader>();
         builder.Services.AddSingleton<IPipelineReader, SqlitePipelineReader>();
         builder.Services.AddSingleton<IRunPointReader, SqliteRunPointReader>();

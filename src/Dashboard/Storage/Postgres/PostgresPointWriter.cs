@@ -106,9 +106,14 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
                 created.Add(runIds[i]);
             }
         }
-        var tokenRuns = PostgresTokenVersions.TokenRuns(writes, runIds);
-        _versions.LockShared(batch, tokenRuns, _tokens);
         var fresh = batch.ClaimIds(IdsOf(writes, runIds));
+        // Before any run is locked: inserting a name (or an id, above) may wait for another writer's uncommitted insert.
+        foreach (var p in writes.SelectMany(w => w.Events).SelectMany(e => e.Points))
+        {
+            MetricId(connection, tx, p.Name);
+        }
+        var tokenRuns = PostgresTokenVersions.TokenRuns(writes, runIds);
+        _versions.LockShared(batch, runIds, tokenRuns, _tokens);
         var outcomes = new WriteOutcome[writes.Count];
         var runs = new Dictionary<long, CommittedRun>();
         var touches = new Dictionary<long, RunTouch>();
@@ -140,6 +145,7 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
         }
         _versions.Check(tokenRuns, counts, touches);
         _rollupWriter.MergeMissed(connection, tx);
+        batch.WriteSummaries();
         tx.Commit();
         _tokens.Committed();
         _rollupWriter.Committed();

@@ -16,7 +16,7 @@ namespace Dashboard.Storage.Postgres;
 internal sealed class PostgresRollupWriter
 {
     /// <summary>Rows known per generation; two generations are kept (a row of the current buckets is rewritten every batch).</summary>
-    private const int MaxKnown = 20_000;
+    private const int MaxKnown = 5_000;
 
     private Dictionary<RollupKey, KnownSketch> _known = [];
     private Dictionary<RollupKey, KnownSketch> _older = [];

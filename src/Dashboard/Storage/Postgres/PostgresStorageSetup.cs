@@ -38,7 +38,7 @@ public static class PostgresStorageSetup
         services.AddSingleton<IPointWriter>(sp => sp.GetRequiredService<PostgresPointWriter>());
         services.AddSingleton<IMetricReader, PostgresMetricReader>();
         services.AddSingleton<IExplorerReader, PostgresExplorerReader>();
-        services.AddSingleton<IRunStore, PostgresRunStore>();
+        services.AddSingleton<IRunStore, EfRunStore>();
         services.AddSingleton<IPredictionReader, PostgresPredictionReader>();
         services.AddSingleton<IPipelineReader, PostgresPipelineReader>();
         services.AddSingleton<IRunListReader, PostgresRunListReader>();

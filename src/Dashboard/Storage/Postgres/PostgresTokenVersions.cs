@@ -35,15 +35,17 @@ internal sealed class PostgresTokenVersions
         return runs;
     }
 
-    /// <summary>Locks the batch's shared runs before anything is read; the tracker forgets a run another writer wrote since.</summary>
-    public void LockShared(PostgresWriteBatch batch, HashSet<long> tokenRuns, TokenEventTracker tracker)
+    /// <summary>
+    /// When the batch has a shared run: locks all the batch's runs (in id order, as every writer's counters take them, so
+    /// two writers never wait for each other) before the tracker reads; it forgets a run another writer wrote since.
+    /// </summary>
+    public void LockShared(PostgresWriteBatch batch, long[] runIds, HashSet<long> tokenRuns, TokenEventTracker tracker)
     {
-        var shared = tokenRuns.Where(_shared.Contains).ToList();
-        if (shared.Count == 0)
+        if (!tokenRuns.Any(_shared.Contains))
         {
             return;
         }
-        foreach (var (runId, count) in batch.LockRuns(shared))
+        foreach (var (runId, count) in batch.LockRuns(runIds.Distinct()))
         {
             if (!Known.TryGetValue(runId, out var known) || known != count)
             {

@@ -46,6 +46,12 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
 
     public void AddLog(long runId, LogRecord log) => _logs.Add((runId, log));
 
+    /// <summary>
+    /// The prediction and pipeline summary rollups of the batch's points: after the runs' counters, so their rows are
+    /// written while the batch holds its runs' rows (never waited for while another writer holds a run this batch needs).
+    /// </summary>
+    public void WriteSummaries() => PostgresSummaryRollupWriter.Write(connection, tx, _points);
+
     public void CopyRows()
     {
         // seq comes from its default (a cached sequence) in COPY order, so equal timestamps keep arrival order.
@@ -65,7 +71,6 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
             }
             copy.Complete();
         }
-        PostgresSummaryRollupWriter.Write(connection, tx, _points);
         if (_nonFinite.Count > 0)
         {
             using var copy = connection.BeginBinaryImport(

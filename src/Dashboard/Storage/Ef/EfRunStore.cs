@@ -1,13 +1,18 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace Dashboard.Storage.Sqlite;
+namespace Dashboard.Storage.Ef;
 
-/// <summary>Reads of runs and logs, through EF Core.</summary>
-public sealed class SqliteRunStore(IDbContextFactory<DashboardDbContext> contexts, TimeProvider time) : IRunStore
+/// <summary>
+/// Reads of runs and logs through EF Core, one implementation for both providers. Two differences are spelled per
+/// provider so PostgreSQL answers as SQLite does: search ignores ASCII case (SQLite's LIKE does; PostgreSQL needs
+/// ILIKE), and names sort by bytes (SQLite compares bytes; a PostgreSQL database's default collation may not: "C").
+/// </summary>
+public sealed class EfRunStore(IDbContextFactory<DashboardDbContext> contexts, TimeProvider time) : IRunStore
 {
     public async Task<RunsPage> GetRunsPageAsync(string? project, string? search, int offset, int limit, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        var postgres = db.Database.IsNpgsql();
         var runs = db.Runs.AsNoTracking();
         if (!string.IsNullOrEmpty(project))
         {
@@ -15,12 +20,15 @@ public sealed class SqliteRunStore(IDbContextFactory<DashboardDbContext> context
         }
         if (!string.IsNullOrEmpty(search))
         {
-            // SQLite's LIKE ignores ASCII case; the escape keeps %, _ and \ in a search literal.
+            // The escape keeps %, _ and \ in a search literal.
             var pattern = SqlText.ContainsPattern(search);
-            runs = runs.Where(r => EF.Functions.Like(r.Name, pattern, "\\"));
+            runs = postgres
+                ? runs.Where(r => EF.Functions.ILike(r.Name, pattern, "\\"))
+                : runs.Where(r => EF.Functions.Like(r.Name, pattern, "\\"));
         }
         var total = await runs.CountAsync(ct);
-        var rows = await runs.OrderByDescending(r => r.LastReceivedAt).ThenBy(r => r.Name)
+        var recent = runs.OrderByDescending(r => r.LastReceivedAt);
+        var rows = await (postgres ? recent.ThenBy(r => EF.Functions.Collate(r.Name, "C")) : recent.ThenBy(r => r.Name))
             .Skip(offset).Take(limit).ToListAsync(ct);
         var ids = rows.Select(r => r.Id).ToList();
         var totals = await (
@@ -31,8 +39,8 @@ public sealed class SqliteRunStore(IDbContextFactory<DashboardDbContext> context
         var liveSince = Timestamps.ToMicros(time.GetUtcNow() - IRunStore.LiveSpan);
         return new RunsPage(rows.Select(r =>
         {
-            var success = totals.FirstOrDefault(t => t.RunId == r.Id && t.Name == MetricNames.SuccessRate);
-            var tokens = totals.FirstOrDefault(t => t.RunId == r.Id && t.Name == MetricNames.TotalTokens);
+            var success = totals.Find(t => t.RunId == r.Id && t.Name == MetricNames.SuccessRate);
+            var tokens = totals.Find(t => t.RunId == r.Id && t.Name == MetricNames.TotalTokens);
             return new RunSummary(
                 r.Name, r.Project,
                 r.FirstTs is { } f ? Timestamps.FromMicros(f) : null,
