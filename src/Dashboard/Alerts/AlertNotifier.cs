@@ -1,5 +1,5 @@
-using Dashboard.Live;
 using System.Threading.Channels;
+using Dashboard.Live;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Dashboard.Alerts;

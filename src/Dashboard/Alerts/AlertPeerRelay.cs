@@ -1,6 +1,6 @@
-using Dashboard.Live;
 using System.Text.Json;
 using Dashboard.Cluster;
+using Dashboard.Live;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Dashboard.Alerts;

@@ -1,6 +1,6 @@
-using Dashboard.Live;
 using System.Globalization;
 using Dashboard.Alerts.Settings;
+using Dashboard.Live;
 
 namespace Dashboard.Alerts;
 

@@ -1,7 +1,7 @@
-using Dashboard.Live;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
+using Dashboard.Live;
 
 namespace Dashboard.Alerts;
 

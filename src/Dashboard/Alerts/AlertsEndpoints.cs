@@ -1,6 +1,6 @@
+using System.Text.Json;
 using Dashboard.Ingest;
 using Dashboard.Live;
-using System.Text.Json;
 
 namespace Dashboard.Alerts;
 

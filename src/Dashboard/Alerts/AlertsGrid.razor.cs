@@ -1,5 +1,5 @@
-using Dashboard.Security;
 using Dashboard.Live;
+using Dashboard.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;

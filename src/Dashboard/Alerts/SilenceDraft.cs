@@ -1,6 +1,6 @@
-using Dashboard.Live;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dashboard.Live;
 using Dashboard.Storage;
 
 namespace Dashboard.Alerts;

@@ -1,9 +1,9 @@
-using Dashboard.Live;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dashboard.Live;
 
 namespace Dashboard.Alerts;
 

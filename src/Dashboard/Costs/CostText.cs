@@ -1,5 +1,5 @@
-using Dashboard.Components.Charts;
 using System.Globalization;
+using Dashboard.Components.Charts;
 
 namespace Dashboard.Costs;
 

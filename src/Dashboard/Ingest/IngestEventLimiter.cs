@@ -1,6 +1,6 @@
-using Dashboard.Security;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Dashboard.Security;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Ingest;

@@ -1,6 +1,6 @@
-using Dashboard.Security;
 using System.Collections.Concurrent;
 using System.Security.Claims;
+using Dashboard.Security;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Dashboard.Live;

@@ -1,6 +1,6 @@
-using Dashboard.Persistence;
-using Dashboard.Alerts;
 using System.Text;
+using Dashboard.Alerts;
+using Dashboard.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
-using Dashboard.Ingest;
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Dashboard.Ingest;
 using Dashboard.Otlp.Proto;
 using Google.Protobuf.Collections;
 

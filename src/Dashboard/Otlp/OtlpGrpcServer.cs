@@ -1,5 +1,5 @@
-using Dashboard.Security;
 using System.Net;
+using Dashboard.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

@@ -1,5 +1,5 @@
-using Dashboard.Security;
 using Dashboard.Otlp.Proto;
+using Dashboard.Security;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Status = Grpc.Core.Status;

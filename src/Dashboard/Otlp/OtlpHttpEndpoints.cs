@@ -1,5 +1,5 @@
-using Dashboard.Ingest;
 using System.IO.Compression;
+using Dashboard.Ingest;
 using Dashboard.Otlp.Proto;
 using Google.Protobuf;
 

@@ -1,5 +1,5 @@
-using Dashboard.Persistence;
 using Dashboard.Ingest;
+using Dashboard.Persistence;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Otlp;

@@ -1,6 +1,6 @@
-using Dashboard.Persistence;
-using Dashboard.Ingest;
 using System.Text.Json;
+using Dashboard.Ingest;
+using Dashboard.Persistence;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Runs;

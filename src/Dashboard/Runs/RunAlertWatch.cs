@@ -1,6 +1,6 @@
-using Dashboard.Live;
-using Dashboard.Components.Charts;
 using Dashboard.Alerts;
+using Dashboard.Components.Charts;
+using Dashboard.Live;
 
 namespace Dashboard.Runs;
 

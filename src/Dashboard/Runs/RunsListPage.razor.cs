@@ -1,5 +1,5 @@
-using Dashboard.Live;
 using Dashboard.Alerts;
+using Dashboard.Live;
 using Dashboard.Storage;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
