@@ -39,6 +39,7 @@ public sealed partial class RunsListPage
     };
 
     private MudDataGrid<RunListRow>? _grid;
+    private GridData<RunListRow> _shown = new() { Items = [], TotalItems = 0 };
     private IReadOnlyList<string> _projects = [];
     private Dictionary<string, int> _firing = [];
     private readonly RunsActivity _activity = new();
@@ -89,19 +90,28 @@ public sealed partial class RunsListPage
     }
 
     /// <summary>
-    /// MudDataGrid keeps whichever ServerData read finishes last, and does not cancel a live reload when the filters
-    /// change. So a read whose filters changed while it ran reads again: the rows shown always match the filters shown.
+    /// MudDataGrid keeps whichever ServerData read finishes last. So a read whose filters changed while it ran reads
+    /// again: the rows shown always match the filters shown. A new read cancels the one before it (the token): the
+    /// cancelled read keeps what is shown instead of throwing, because its caller (the first render, a live reload, the
+    /// import's reload) would otherwise get the exception, and on the circuit an unhandled one ends the page.
     /// </summary>
     private async Task<GridData<RunListRow>> LoadAsync(GridState<RunListRow> state, CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            var filters = FilterKey;
-            var data = await ReadPageAsync(state, ct);
-            if (filters == FilterKey || attempt == 3)
+            for (var attempt = 0; ; attempt++)
             {
-                return data;
+                var filters = FilterKey;
+                var data = await ReadPageAsync(state, ct);
+                if (filters == FilterKey || attempt == 3)
+                {
+                    return _shown = data;
+                }
             }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return _shown;
         }
     }
 
