@@ -34,14 +34,26 @@ trap 'bash scripts/pg-throwaway.sh stop "$PG_THROWAWAY_DIR"' EXIT
 results=$(mktemp -d)
 status=0
 dotnet build Dashboard.sln -c Debug -nologo -v q || { echo "Build failed"; echo "0 passed, 1 failed"; exit 1; }
-for project in tests/Dashboard.Tests tests/Dashboard.IntegrationTests; do
-  dotnet test "$project" --no-build -nologo --logger "trx;LogFilePrefix=$(basename "$project")" \
-    --results-directory "$results" || status=1
+# The unit tests (no browser, no host) run beside the integration suite's first pass, each with its own log printed when
+# both are done. Running the two integration passes side by side too was tried: the cores were already 80-100 % busy,
+# it saved under two of seventeen minutes and doubled the load the browser tests wait under (bench/README, "The test
+# command's time").
+# The integration suite runs twice: on SQLite, then with every host on PostgreSQL (a database per host,
+# tests/.../Infrastructure/TestPostgres). Tests that check SQLite itself (its file, PRAGMAs, locks) skip themselves there
+# ([SqliteFact], [SqliteTheory]); the screenshot tests (trait Pass=SqliteOnly, 80-100 s) look at the same pages the
+# pages' browser tests check on both providers, so they run in the first pass only (README, "PostgreSQL": status).
+logs=$(mktemp -d)
+dotnet test tests/Dashboard.Tests --no-build -nologo --logger "trx;LogFilePrefix=Dashboard.Tests" \
+  --results-directory "$results" >"$logs/unit.log" 2>&1 &
+unit=$!
+dotnet test tests/Dashboard.IntegrationTests --no-build -nologo --logger "trx;LogFilePrefix=Dashboard.IntegrationTests" \
+  --results-directory "$results" >"$logs/sqlite.log" 2>&1 &
+sqlite=$!
+for run in unit sqlite; do
+  wait "${!run}" || status=1
+  echo "== $run =="; cat "$logs/$run.log"
 done
-# The integration suite again with every host on PostgreSQL (a database per host, tests/.../Infrastructure/TestPostgres).
-# Tests that check SQLite itself (its file, PRAGMAs, locks) skip themselves there ([SqliteFact], [SqliteTheory]);
-# nothing else is left out (README, "PostgreSQL": status).
-DASHBOARD_TEST_PROVIDER=PostgreSQL dotnet test tests/Dashboard.IntegrationTests --no-build -nologo \
+DASHBOARD_TEST_PROVIDER=PostgreSQL dotnet test tests/Dashboard.IntegrationTests --no-build -nologo --filter "Pass!=SqliteOnly" \
   --logger "trx;LogFilePrefix=Dashboard.IntegrationTests.PostgreSQL" \
   --results-directory "$results" || status=1
 
@@ -92,7 +104,19 @@ for trx in "$results"/*.trx; do
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  # CI keeps only the tail of this output: name each failed test here, next to the totals, with its message's first lines.
+  python3 - "$trx" <<'PY'
+import os, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+run = os.path.basename(sys.argv[1]).split("_net10")[0]
+for result in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
+    message = result.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip().splitlines()
+    print(f"FAILED {run}: {result.get('testName')}")
+    for line in message[:4]:
+        print(f"    {line[:300]}")
+PY
 done
+if [ "$py_failed" -gt 0 ]; then grep -sE '^(FAIL|ERROR):' "$pydir/unittest.log" | sed 's/^/FAILED Python: /'; fi
 passed=$((passed + py_passed)); failed=$((failed + py_failed))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"

@@ -8,7 +8,9 @@ using Dashboard.Bench.LivePages;
 //   grow <file> <target> <copies>            <target> = the run of <file> copied <copies> times, 2 h apart (100M from 10M)
 //   live <file> [pages=10] [events/s=1000] [seconds=30] [events/POST=100]
 //   firstview <file> [reps=10] [page-reps=reps]  first views and API answers on the run of <file> (opened in place)
+//   firstview-profile <file> [reps=5] [query]   where a warm first view's time goes (phases, long tasks)
 //   overview [runs=10000] [reps=50]
+//   fold [events/s=12500] [ticks=30] [pages=10]  the live fold's own CPU per tick, in process (no server, no browser)
 var mode = args.Length > 0 ? args[0] : "";
 int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
 switch (mode)
@@ -33,8 +35,14 @@ switch (mode)
         }
         return 0;
     }
+    case "fold":
+        FoldScenario.Run(Arg(1, 12_500), Arg(2, 30), Arg(3, 10));
+        return 0;
     case "firstview":
         await WithServerAsync(args[1], (address, _) => FirstViewScenario.RunAsync(address, "big", Arg(2, 10), Arg(3, Arg(2, 10))));
+        return 0;
+    case "firstview-profile":
+        await WithServerAsync(args[1], (address, _) => FirstViewProfile.RunAsync(address, "big", Arg(2, 5), args.Length > 3 ? args[3] : ""));
         return 0;
     case "overview":
     {
@@ -51,7 +59,7 @@ switch (mode)
         return 0;
     }
     default:
-        Console.Error.WriteLine("usage: fill <points> <file> | live <file> [pages] [events/s] [seconds] [events/POST] | firstview <file> [reps] [page-reps] | overview [runs] [reps]");
+        Console.Error.WriteLine("usage: fill <points> <file> | live <file> [pages] [events/s] [seconds] [events/POST] | firstview <file> [reps] [page-reps] | overview [runs] [reps] | fold [events/s] [ticks] [pages]");
         return 2;
 }
 

@@ -14,7 +14,14 @@ using Microsoft.Extensions.Options;
 // purged. Usage: dotnet run -c Release --project bench/Rollups [points=1000000] [runs=10000] [keep-file] [queries-only]
 // (queries-only: stop after the big run's answers: no overview, no purge; no-raw-page: skip the raw run page "all";
 // purge-only: fill the big run, then only the purge step; summaries: the prediction and pipeline summaries instead;
-// retention: events 10 ms apart, then retention cutting the run 2 h in while ingest commits, nothing else).
+// retention: events 10 ms apart, then retention cutting the run 2 h in while ingest commits, nothing else;
+// pageload FILE [reps] [run]: the run page's first view from an existing file, read only).
+if (args.Length > 1 && args[0] == "pageload")
+{
+    Dashboard.Bench.Rollups.PageLoadBench.Run(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20,
+        args.Length > 3 ? args[3] : "big");
+    return;
+}
 var total = args.Length > 0 ? long.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
 var runCount = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
 var path = Path.Combine(Path.GetTempPath(), $"dashboard-bench-rollups-{Guid.NewGuid():N}.db");
@@ -169,7 +176,17 @@ Measure($"events/min for 200 of {runCount:N0} runs (old COUNT(DISTINCT ts))", ()
 }
 
 // Delete the big run while a writer commits 100 events (600 points) every 5 ms; commit latency is ingest's floor.
-var purger = new RunPurger(new SqliteRunDeletionStore(writer, connections), TimeProvider.System, NullLogger<RunPurger>.Instance);
+// Every maintenance chunk's time on the writer's connection: what a commit arriving meanwhile may wait.
+var chunkTimes = new List<double>();
+var deletion = new SqliteRunDeletionStore(writer, connections);
+deletion.Chunks.ChunkHeld = t =>
+{
+    lock (chunkTimes)
+    {
+        chunkTimes.Add(t.TotalMilliseconds);
+    }
+};
+var purger = new RunPurger(deletion, TimeProvider.System, NullLogger<RunPurger>.Instance);
 var latencies = new List<double>();
 var stop = new CancellationTokenSource();
 var ingest = Ingest(writer, latencies, now, stop.Token);
@@ -183,7 +200,7 @@ if (retention)
 {
     // Retention cutting the run 2 h in (whole hours before the cut go; the rest stays), ingest committing meanwhile.
     var cut = Stopwatch.StartNew();
-    var (gone, _) = new SqliteRunDeletionStore(writer, connections).DeleteBefore(start + 2 * 3_600_000_000L + 17, CancellationToken.None);
+    var (gone, _) = deletion.DeleteBefore(start + 2 * 3_600_000_000L + 17, CancellationToken.None);
     cut.Stop();
     stop.Cancel();
     await ingest;
@@ -191,6 +208,7 @@ if (retention)
     {
         Console.WriteLine($"retention deleted {gone:N0} of {events * PerEvent:N0} points in {cut.Elapsed.TotalSeconds:F1} s; ingest commits meanwhile " +
             $"p50 {Pct(latencies, 0.5):F1} ms p99 {Pct(latencies, 0.99):F1} ms max {latencies.Max():F1} ms ({latencies.Count} commits)");
+        Console.WriteLine(ChunkLine(chunkTimes));
     }
     writer.Dispose();
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -228,6 +246,7 @@ lock (latencies)
     Console.WriteLine($"purge of {events * PerEvent:N0} points took {delete.Elapsed.TotalSeconds:F1} s; ingest commits meanwhile p50 {Pct(latencies, 0.5):F1} ms " +
         $"p99 {Pct(latencies, 0.99):F1} ms max {latencies.Max():F1} ms ({latencies.Count} commits); file {sizeBefore / 1e6:N0} MB -> {new FileInfo(path).Length / 1e6:N0} MB, " +
         $"WAL {new FileInfo(path + "-wal").Length / 1e6:N0} MB");
+    Console.WriteLine(ChunkLine(chunkTimes));
 }
 writer.Dispose();
 if (!args.Contains("keep-file"))
@@ -265,6 +284,15 @@ static Task Ingest(SqlitePointWriter writer, List<double> latencies, long now, C
         Thread.Sleep(5);
     }
 });
+
+static string ChunkLine(List<double> chunks)
+{
+    lock (chunks)
+    {
+        return $"maintenance chunks: {chunks.Count}, time holding the writer p50 {Pct(chunks, 0.5):F1} ms p99 {Pct(chunks, 0.99):F1} ms " +
+            $"max {(chunks.Count == 0 ? 0 : chunks.Max()):F1} ms";
+    }
+}
 
 static double Pct(List<double> xs, double q)
 {

@@ -12,12 +12,20 @@ namespace Dashboard.Client;
 internal sealed class BatchSender(HttpClient http, DashboardClientOptions options, Uri ingestUri, DeliveryCounters counters,
     TimeProvider time, ILogger logger, object reportSender)
 {
-    private sealed record IngestRequest(string Run, string? Project, IReadOnlyList<DashboardEvent> Events);
+    private sealed record IngestRequest(string Run, string? Project, IReadOnlyList<DashboardEvent> Events,
+        [property: System.Text.Json.Serialization.JsonPropertyName("run_goal")] RunGoal.Wire? RunGoal);
+
+    // The goal waiting to be accepted: every attempt carries it; the first accepted batch that carried it clears it,
+    // unless a newer goal was set meanwhile (that one travels on).
+    private RunGoal? _goal;
+
+    public void SetGoal(RunGoal goal) => Volatile.Write(ref _goal, goal);
 
     private sealed record IngestAnswer(int Accepted, int Duplicates, int Points, List<JsonElement>? Errors);
 
     public async Task SendAsync(IReadOnlyList<DashboardEvent> batch, CancellationToken ct)
     {
+        var goal = Volatile.Read(ref _goal);
         var attempt = 0;
         while (true)
         {
@@ -27,10 +35,14 @@ internal sealed class BatchSender(HttpClient http, DashboardClientOptions option
             TimeSpan? retryAfter = null;
             try
             {
-                using var response = await PostAsync(batch, ct);
+                using var response = await PostAsync(batch, goal, ct);
                 status = (int)response.StatusCode;
                 if (response.IsSuccessStatusCode)
                 {
+                    if (goal is not null)
+                    {
+                        Interlocked.CompareExchange(ref _goal, null, goal);
+                    }
                     await AcknowledgeAsync(response, batch.Count, ct);
                     return;
                 }
@@ -87,12 +99,12 @@ internal sealed class BatchSender(HttpClient http, DashboardClientOptions option
         }
     }
 
-    private async Task<HttpResponseMessage> PostAsync(IReadOnlyList<DashboardEvent> batch, CancellationToken ct)
+    private async Task<HttpResponseMessage> PostAsync(IReadOnlyList<DashboardEvent> batch, RunGoal? goal, CancellationToken ct)
     {
         // A new message per attempt: HttpClient refuses to send one twice.
         using var request = new HttpRequestMessage(HttpMethod.Post, ingestUri)
         {
-            Content = JsonContent.Create(new IngestRequest(options.Run, options.Project, batch), options: ClientJson.Options),
+            Content = JsonContent.Create(new IngestRequest(options.Run, options.Project, batch, goal?.ToWire()), options: ClientJson.Options),
         };
         DashboardQueries.Authorize(request, options.ApiKey);
         return await http.SendAsync(request, ct);

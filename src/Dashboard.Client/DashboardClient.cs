@@ -45,6 +45,10 @@ public sealed class DashboardClient : IAsyncDisposable
         _counters = new DeliveryCounters(_logger);
         _counters.Failed += (_, failure) => DeliveryFailed?.Invoke(this, failure);
         _sender = new BatchSender(_http, options, _queries.IngestUri, _counters, _time, _logger, this);
+        if (options.RunGoal is { } goal)
+        {
+            _sender.SetGoal(goal);
+        }
         // Writers wait (or drop, for the synchronous calls) when full: memory stays bounded while the dashboard is down.
         _buffer = Channel.CreateBounded<object>(new BoundedChannelOptions(options.BufferCapacity)
         {
@@ -84,6 +88,17 @@ public sealed class DashboardClient : IAsyncDisposable
     /// </summary>
     public Task<RunSubscription> SubscribeAsync(Action<MetricsAppended> onMetricsAppended, CancellationToken cancellationToken = default) =>
         _queries.SubscribeAsync(onMetricsAppended, cancellationToken);
+
+    /// <summary>
+    /// Sets the run's goal (target, deadline, acceptance threshold, budget): it travels as the <c>run_goal</c> of the next
+    /// batch, and of each one after until a batch carrying it is accepted. Throws on a goal the dashboard would refuse.
+    /// </summary>
+    public void SetGoal(RunGoal goal)
+    {
+        ArgumentNullException.ThrowIfNull(goal);
+        goal.Validate();
+        _sender.SetGoal(goal);
+    }
 
     /// <summary>Records a generation (afterimage's <c>track_generation</c>); waits only while the buffer is full.</summary>
     public ValueTask TrackGenerationAsync(GenerationEvent generation, CancellationToken cancellationToken = default) =>

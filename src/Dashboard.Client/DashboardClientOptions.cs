@@ -12,6 +12,9 @@ public sealed class DashboardClientOptions
     /// <summary>The run's project; the server's default is <c>default</c>.</summary>
     public string? Project { get; init; }
 
+    /// <summary>The run's goal, sent with the first batch (and each batch until one carrying it is accepted); see <see cref="DashboardClient.SetGoal"/>.</summary>
+    public RunGoal? RunGoal { get; init; }
+
     /// <summary>An ingest key (or null when the dashboard runs with <c>Auth:Mode=None</c>); sent as <c>X-Api-Key</c>.</summary>
     public string? ApiKey { get; init; }
 
@@ -50,5 +53,6 @@ public sealed class DashboardClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BufferCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttempts, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(FlushInterval, TimeSpan.Zero);
+        RunGoal?.Validate();
     }
 }

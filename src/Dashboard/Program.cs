@@ -17,6 +17,10 @@ if (args is [MigrateCommand.Name, ..])
 {
     return MigrateCommand.Run(args[1..]);
 }
+if (args is [CheckCommand.Name, ..])
+{
+    return CheckCommand.Run(args[1..]);
+}
 
 var builder = DashboardHost.CreateBuilder(args);
 builder.AddStorage();

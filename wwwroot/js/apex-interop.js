@@ -40,7 +40,8 @@ export function format(v, unit) {
   }
 }
 
-function prepare(options, host, dotnet) {
+// link.dotnet is the component's reference once the circuit has one (a chart drawn before the circuit gets it later).
+function prepare(options, host, link) {
   const units = options.yaxis.map(a => a.unit);
   options.yaxis.forEach(a => {
     a.labels = { formatter: v => a.integer ? format(Math.round(v), a.unit === 'count' ? 'count' : a.unit) : format(v, a.unit) };
@@ -77,12 +78,21 @@ function prepare(options, host, dotnet) {
   }
   options.legend.formatter = name => escapeHtml(name);
   options.chart.events = {};
-  if (options.chart.zoom.enabled && dotnet) {
+  // The parent's size is watched here (watchParent), not by ApexCharts: its observer stays on the element it first saw,
+  // and a chart drawn before the circuit moves to the circuit's element.
+  options.chart.redrawOnParentResize = false;
+  if (options.chart.zoom.enabled) {
     options.chart.selection = { enabled: true, type: 'x' };
     // The page owns the range: zooming asks it to load [min, max] from storage instead of stretching old points.
+    // A chart drawn before the circuit has no page to ask yet: the zoom waits for the takeover (render) instead of
+    // being lost (CI dragged in that moment and the range never changed).
     options.chart.events.zoomed = (_, { xaxis }) => {
       if (xaxis && xaxis.min !== undefined && xaxis.max !== undefined) {
-        dotnet.invokeMethodAsync('OnZoomed', xaxis.min, xaxis.max);
+        if (link.dotnet) {
+          link.dotnet.invokeMethodAsync('OnZoomed', xaxis.min, xaxis.max);
+        } else {
+          link.pendingZoom = [xaxis.min, xaxis.max];
+        }
       }
     };
   }
@@ -92,28 +102,200 @@ function prepare(options, host, dotnet) {
 
 // A host is null when Blazor removed its element before this call arrived (the page re-rendered without that chart):
 // nothing to draw then, and a TypeError here would end the whole circuit.
+// A chart in the viewport is drawn at once; one below the fold waits until it nears the viewport or the browser is idle
+// (one chart per idle slot), so the charts a user sees first are not queued behind the ones he does not (issue 10:
+// drawing is most of a run page's first view). Either way every chart is drawn, without a scroll.
+// A chart already drawn from the prerendered page (chart-first-draw.js) is taken over, not drawn again: it is kept as
+// it is when the circuit's options are the prerender's (the same JSON), else updated to them.
 export function render(host, json, dotnet) {
   if (!host) return;
+  const taken = host._apex?.early ? host._apex : adoptEarly(host);
+  if (taken) {
+    taken.link.dotnet = dotnet;
+    taken.early = false;
+    if (taken.link.pendingZoom) {
+      const [min, max] = taken.link.pendingZoom;
+      taken.link.pendingZoom = null;
+      dotnet.invokeMethodAsync('OnZoomed', min, max);
+    }
+    if (taken.json === json) {
+      host.dataset.firstDraw = 'prerendered';
+      return taken.drawn;
+    }
+    host.dataset.firstDraw = 'prerendered-updated';
+    return taken.drawn.then(() => update(host, json));
+  }
   destroy(host);
-  const chart = new window.ApexCharts(host, prepare(JSON.parse(json), host, dotnet));
-  host._apex = { chart, dotnet };
+  const link = { dotnet };
+  const options = prepare(JSON.parse(json), host, link);
   host.dataset.rendered = '0';
-  return chart.render().then(() => { host.dataset.rendered = '1'; });
+  if (inView(host)) return draw(host, options, link);
+  host._apex = { pending: options, link };
+  deferred.push(host);
+  nearViewport().observe(host);
+  scheduleIdle();
 }
 
-// New data replaces the old in the same chart object; nothing accumulates between updates.
+function draw(host, options, link) {
+  const chart = new window.ApexCharts(host, options);
+  const state = { chart, link, host, parent: watchParent(chart, host) };
+  host._apex = state;
+  state.drawn = chart.render().then(() => { state.host.dataset.rendered = '1'; });
+  return state.drawn;
+}
+
+// Redraws the chart when its parent's size changes (not on the first report, which every observer gets at once).
+function watchParent(chart, host) {
+  let first = true;
+  const ro = new ResizeObserver(() => {
+    if (first) {
+      first = false;
+    } else if (typeof chart._windowResize === 'function') {
+      chart._windowResize();
+    }
+  });
+  if (host.parentElement) ro.observe(host.parentElement);
+  return ro;
+}
+
+// Charts drawn from the prerendered page before the circuit started, by their host's data-key, until the circuit's
+// element with the same key appears (Blazor replaces the prerendered DOM rather than reusing it).
+const early = new Map();
+let takeover = null;
+
+/** Draws the viewport's charts from the options the prerender put in the page (data-options), before the circuit. */
+export async function drawPrerendered(doc) {
+  if (!window.ApexCharts) return;
+  const hosts = [...doc.querySelectorAll('.chart-host[data-options][data-key]')].filter(inView);
+  if (hosts.length === 0) return;
+  takeover ??= new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(adoptWithin)));
+  takeover.observe(doc.body, { childList: true, subtree: true });
+  for (const host of hosts) {
+    // One chart per task: the circuit's connection is handled between them instead of waiting for every draw.
+    await new Promise(resolve => setTimeout(resolve, 0));
+    const key = host.dataset.key;
+    if (!host.isConnected || host._apex || early.has(key)) continue;
+    const json = host.dataset.options;
+    const options = JSON.parse(json);
+    // The prerender drew in the cookie's theme; if the page's stored choice differs, the circuit draws it as before.
+    if (options.theme?.mode !== (doc.documentElement.dataset.theme === 'dark' ? 'dark' : 'light')) continue;
+    const link = { dotnet: null };
+    const state = { early: true, json, link };
+    early.set(key, state);
+    const chart = new window.ApexCharts(host, prepare(options, host, link));
+    Object.assign(state, { chart, host, parent: watchParent(chart, host) });
+    host._apex = state;
+    state.drawn = chart.render().then(() => { state.host.dataset.rendered = '1'; });
+  }
+  // Charts whose circuit element never came (the page went elsewhere) are dropped after a while.
+  setTimeout(() => {
+    takeover?.disconnect();
+    takeover = null;
+    for (const [key, state] of early) {
+      if (state.early && !state.host.isConnected) {
+        state.chart.destroy();
+        state.parent.disconnect();
+        early.delete(key);
+      }
+    }
+  }, 30000);
+}
+
+function adoptWithin(node) {
+  if (node.nodeType !== 1) return;
+  if (node.matches('.chart-host[data-key]')) adoptEarly(node);
+  node.querySelectorAll?.('.chart-host[data-key]').forEach(adoptEarly);
+}
+
+// Moves a chart drawn before the circuit into the circuit's element of the same key, inside it, as it is: ApexCharts
+// keeps its own element, events and sizes; only the parent watched for resizes changes. Runs from a MutationObserver,
+// so before the browser paints the new element empty.
+function adoptEarly(host) {
+  const state = early.get(host.dataset.key);
+  if (!state || !state.early || state.host === host || host._apex || !host.isConnected) return null;
+  early.delete(host.dataset.key);
+  const old = state.host;
+  for (const a of [...old.attributes]) {
+    if (a.name !== 'style') old.removeAttribute(a.name);
+  }
+  old.className = 'chart-early';
+  host.replaceChildren(old);
+  host.dataset.series = state.chart.w.config.series.length.toString();
+  state.host = host;
+  state.parent.disconnect();
+  state.parent = watchParent(state.chart, host);
+  host._apex = state;
+  state.drawn.then(() => { host.dataset.rendered = '1'; });
+  return state;
+}
+
+function inView(host) {
+  const r = host.getBoundingClientRect();
+  return r.bottom > 0 && r.top < (window.innerHeight || document.documentElement.clientHeight);
+}
+
+const deferred = [];
+let observer = null;
+let idleScheduled = false;
+
+function nearViewport() {
+  observer ??= new IntersectionObserver(entries => entries.filter(e => e.isIntersecting).forEach(e => drawDeferred(e.target)), { rootMargin: '200px 0px' });
+  return observer;
+}
+
+function drawDeferred(host) {
+  const i = deferred.indexOf(host);
+  if (i >= 0) deferred.splice(i, 1);
+  observer?.unobserve(host);
+  const state = host._apex;
+  // A host Blazor removed meanwhile has nothing to draw on.
+  if (!state || !state.pending || !host.isConnected) return Promise.resolve();
+  return draw(host, state.pending, state.link);
+}
+
+const whenIdle = window.requestIdleCallback
+  ? f => window.requestIdleCallback(f, { timeout: 1000 })
+  : f => setTimeout(f, 50);
+
+function scheduleIdle() {
+  if (idleScheduled || deferred.length === 0) return;
+  idleScheduled = true;
+  whenIdle(() => {
+    idleScheduled = false;
+    const host = deferred.shift();
+    if (!host) return;
+    // The next deferred chart waits for this one's drawing to finish, then for the next idle slot; at most 5 s, so one
+    // drawing that never settles cannot leave the charts after it undrawn.
+    const next = () => scheduleIdle();
+    Promise.race([drawDeferred(host), new Promise(resolve => setTimeout(resolve, 5000))]).then(next, next);
+  });
+}
+
+// New data replaces the old in the same chart object; nothing accumulates between updates. A chart still waiting to be
+// drawn just takes the newer options.
 export function update(host, json) {
   const state = host?._apex;
   if (!state) return;
-  const options = prepare(JSON.parse(json), host, state.dotnet);
+  const options = prepare(JSON.parse(json), host, state.link);
+  if (state.pending) {
+    state.pending = options;
+    return;
+  }
   return state.chart.updateOptions(options, false, false, false).then(() => {
     host.dataset.updates = String(Number(host.dataset.updates || 0) + 1);
   });
 }
 
 export function destroy(host) {
-  if (host && host._apex) {
+  if (!host || !host._apex) return;
+  if (host._apex.chart) {
     host._apex.chart.destroy();
-    host._apex = null;
+    host._apex.parent?.disconnect();
+    host.querySelector(':scope > .chart-early')?.remove();
+  } else {
+    const i = deferred.indexOf(host);
+    if (i >= 0) deferred.splice(i, 1);
+    observer?.unobserve(host);
   }
+  host._apex = null;
 }

@@ -9,11 +9,15 @@ if (saved === 'dark' || saved === 'light') {
 } else if (window.matchMedia?.('(prefers-color-scheme: dark)').matches) {
   root.dataset.theme = 'dark';
 }
+// The server reads the same choice from a cookie, so the first answer (the prerender) is already in this theme.
+const remember = theme => { document.cookie = `${key}=${theme}; path=/; max-age=31536000; SameSite=Lax`; };
+remember(root.dataset.theme === 'dark' ? 'dark' : 'light');
 window.dashboardTheme = {
   isDark: () => root.dataset.theme === 'dark',
   set: (theme) => {
     root.dataset.theme = theme;
     localStorage.setItem(key, theme);
+    remember(theme);
     window.dispatchEvent(new CustomEvent('themechange', { detail: theme }));
   },
 };

@@ -132,6 +132,7 @@ class Transport:
             self._closed = True
             # A batch the thread still holds (retrying) is spilled here; the thread will not spill it again.
             rest = (self._held if self._thread.is_alive() else []) + list(self._buffer)
+            self._held = []
             self._buffer.clear()
             self._alerts.clear()
             self._cond.notify_all()
@@ -270,8 +271,14 @@ class Transport:
     # ---- spill and reports ----
 
     def _spill(self, items: List[Tuple[Dict[str, Any], List[Dict[str, Any]]]], why: str) -> None:
-        if self._closed and threading.current_thread() is self._thread:
-            return  # close() already spilled the batch this thread held
+        if threading.current_thread() is self._thread:
+            # The delivery thread spills only the batch it holds, and close() may take that batch to spill it: whoever
+            # takes it under the lock spills it, so a batch is never written twice (close() could read it while this
+            # thread was already writing it).
+            with self._cond:
+                if self._held is not items:
+                    return  # close() took it
+                self._held = []
         lines = [line for _, spill in items for line in spill]
         dropped = sum(1 for _, spill in items if not spill)
         try:

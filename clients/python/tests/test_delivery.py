@@ -149,6 +149,32 @@ class DeliveryTests(unittest.TestCase):
         self.assertGreaterEqual(spilled_at_once, 45)
         self.assertEqual(len(spill.read_text(encoding="utf-8").splitlines()), 51)
 
+    def test_close_while_the_thread_spills_its_batch_writes_it_once(self):
+        # The delivery thread gives up on its batch and spills it while close() runs: exactly one of them writes it.
+        # (close() used to spill the batch the thread held while the thread was already writing it: 52 lines of 51.)
+        spill = self.folder / "race.jsonl"
+        handler = DashboardMetricHandler(closed_port_url(), run="r", batch_size=1, max_buffer=10, give_up_after=0.01,
+                                         spill_path=str(spill))
+        transport = handler.transport
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            transport._spill_lock.acquire()  # the thread's spill waits here, holding its batch
+            try:
+                handler.handle_metric("m", 1, {"timestamp": stamp(1)})
+                deadline = time.monotonic() + 5
+                while (transport._buffer or not transport._inflight) and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                time.sleep(0.3)
+                closer = threading.Thread(target=handler.close, kwargs={"timeout": 0.05})
+                closer.start()
+                closer.join(0.3)
+            finally:
+                transport._spill_lock.release()
+            closer.join(5)
+            transport._thread.join(5)  # the thread writes what it took once the lock is free
+
+        self.assertEqual(len(spill.read_text(encoding="utf-8").splitlines()), 1)
+
     def test_refused_key_is_reported_once_through_logging_and_spilled(self):
         spill = self.folder / "auth.jsonl"
         handler = DashboardMetricHandler(self.url, run=new_run("py-auth"), api_key="not-a-key-000000000000000", batch_size=1,

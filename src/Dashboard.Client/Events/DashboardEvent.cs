@@ -111,6 +111,9 @@ public sealed record GenerationEvent : DashboardEvent
     /// <summary>Total tokens.</summary>
     public long? TotalTokenCount { get; init; }
 
+    /// <summary>The part of <see cref="PromptTokenCount"/> served from a prompt cache, priced at the cached-input price.</summary>
+    public long? CachedTokenCount { get; init; }
+
     /// <summary>Turns in the conversation.</summary>
     public double? ConversationLength { get; init; }
 
@@ -166,6 +169,9 @@ public sealed record EvaluationEvent : DashboardEvent
 
     /// <summary>Total tokens.</summary>
     public long? TotalTokenCount { get; init; }
+
+    /// <summary>The part of <see cref="PromptTokenCount"/> served from a prompt cache, priced at the cached-input price.</summary>
+    public long? CachedTokenCount { get; init; }
 
     /// <summary>Extra tags stored with every point of the event.</summary>
     public IReadOnlyDictionary<string, object?>? Metadata { get; init; }

@@ -25,6 +25,9 @@ public sealed partial class AlertsGrid
     private SilenceDraft? _silenceDraft;
     private string? _userName;
     private int _ticks;
+    // Changes pushed while the grid reads (null when not reading): applied after the read, so none is lost.
+    private List<AlertChangedMessage>? _changesDuringRead;
+    private PersistingComponentStateSubscription _persisting;
 
     /// <summary>The run whose alerts are shown; null shows every run's (with filters).</summary>
     [Parameter] public string? Run { get; set; }
@@ -61,21 +64,79 @@ public sealed partial class AlertsGrid
     protected override async Task OnInitializedAsync()
     {
         _now = Time.GetUtcNow();
-        _alerts = await Store.GetAsync(Run, null, null, Limit);
-        await LoadSilencesAsync();
+        _notifier = Services.GetService<AlertNotifier>();
+        var live = RendererInfo.IsInteractive && _notifier is not null;
+        if (live)
+        {
+            // Subscribed before reading: a change that lands while the grid reads is applied after the read.
+            _changesDuringRead = [];
+            _notifier!.Changed += OnAlertChanged;
+        }
+        // Optional, like the notifier: component tests render the grid without a host's persistent state.
+        var persistent = Services.GetService<PersistentComponentState>();
+        if (persistent is not null && persistent.TryTakeFromJson<HandedGrid>(HandoffKey, out var handed) && handed is not null)
+        {
+            // The prerender's rows, so the circuit's first render shows them instead of an empty grid while it reads
+            // (the rows blinked out and back on every page load); the read below then brings them up to date.
+            _alerts = handed.Alerts;
+            _silences = handed.Silences;
+            _ = RefreshAsync();
+        }
+        else
+        {
+            await ReadAsync();
+        }
+        if (persistent is not null && !RendererInfo.IsInteractive)
+        {
+            _persisting = persistent.RegisterOnPersisting(() =>
+            {
+                persistent.PersistAsJson(HandoffKey, new HandedGrid(_alerts, _silences));
+                return Task.CompletedTask;
+            });
+        }
         if (AuthState is not null)
         {
             var user = (await AuthState).User;
             _mayAct = user.IsInRole(AccessPolicy.RoleAdmin);
             _userName = user.Identity?.Name;
         }
-        _notifier = Services.GetService<AlertNotifier>();
-        if (RendererInfo.IsInteractive && _notifier is not null)
+        if (live)
         {
-            _notifier.Changed += OnAlertChanged;
             _stop = new CancellationTokenSource();
             _tick = new PeriodicTimer(TimeSpan.FromSeconds(1), Time);
             _ = RenderLoopAsync(_stop.Token);
+        }
+    }
+
+    /// <summary>One grid per page (the alerts page's, or a run page's).</summary>
+    private string HandoffKey => $"alerts-grid:{Run}";
+
+    /// <summary>Reads the newest alerts and the silences, then applies the changes pushed meanwhile, in their order.</summary>
+    private async Task ReadAsync()
+    {
+        var read = await Store.GetAsync(Run, null, null, Limit);
+        _alerts = read;
+        if (_changesDuringRead is { } during)
+        {
+            _changesDuringRead = null;
+            during.ForEach(Apply);
+        }
+        await LoadSilencesAsync();
+    }
+
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            await InvokeAsync(async () =>
+            {
+                await ReadAsync();
+                _dirty = true;
+            });
+        }
+        catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
+        {
+            // The page closed while it read.
         }
     }
 
@@ -98,28 +159,35 @@ public sealed partial class AlertsGrid
         }
         _ = InvokeAsync(() =>
         {
-            var i = _alerts.FindIndex(a => a.Id == alert.Id);
-            if (alert.State == AlertState.Inactive)
-            {
-                if (i >= 0)
-                {
-                    _alerts.RemoveAt(i);
-                }
-            }
-            else if (i >= 0)
-            {
-                _alerts[i] = alert;
-            }
-            else
-            {
-                _alerts.Insert(0, alert);
-                if (_alerts.Count > Limit)
-                {
-                    _alerts.RemoveAt(_alerts.Count - 1);
-                }
-            }
+            _changesDuringRead?.Add(alert);
+            Apply(alert);
             _dirty = true;
         });
+    }
+
+    /// <summary>Applies one change in place (a change the read already held leaves the same row).</summary>
+    private void Apply(AlertChangedMessage alert)
+    {
+        var i = _alerts.FindIndex(a => a.Id == alert.Id);
+        if (alert.State == AlertState.Inactive)
+        {
+            if (i >= 0)
+            {
+                _alerts.RemoveAt(i);
+            }
+        }
+        else if (i >= 0)
+        {
+            _alerts[i] = alert;
+        }
+        else
+        {
+            _alerts.Insert(0, alert);
+            if (_alerts.Count > Limit)
+            {
+                _alerts.RemoveAt(_alerts.Count - 1);
+            }
+        }
     }
 
     // One render a second at most; durations of open alerts move on with it.
@@ -220,7 +288,11 @@ public sealed partial class AlertsGrid
         _stop?.Cancel();
         _tick?.Dispose();
         _stop?.Dispose();
+        _persisting.Dispose();
     }
+
+    /// <summary>What the prerender hands to the circuit's first render.</summary>
+    private sealed record HandedGrid(List<AlertChangedMessage> Alerts, List<Silence> Silences);
 }
 
 /// <summary>The alerts grid's filters (empty = any).</summary>

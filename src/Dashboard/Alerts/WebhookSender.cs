@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dashboard.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Alerts;
@@ -9,24 +10,43 @@ namespace Dashboard.Alerts;
 /// served in parallel and a dead one delays nobody else. External alerts (POST /api/v1/alerts) are sent at once, ungrouped;
 /// Alertmanager targets get every fire and resolve as it comes and group by themselves. Each delivery is tried
 /// Webhooks:Attempts times with doubling backoff; its outcome goes to <see cref="WebhookStatus"/> (kept in the database).
+/// The groups are kept in the database too (<see cref="INotificationGroupStore"/>): read at start and whenever this
+/// instance becomes the leader; only the leader (the instance evaluating rules) sends grouped notifications.
 /// </summary>
 public sealed class WebhookSender(
     AlertNotifier notifier, AlertSettingsStore settings, IHttpClientFactory clients, WebhookStatus status,
-    IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> logger, AlertmanagerSender alertmanager) : BackgroundService
+    IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> logger, AlertmanagerSender alertmanager,
+    INotificationGroupStore groupStore, Cluster.ILeadership leadership) : BackgroundService
 {
     public const string ClientName = "alerts-webhooks";
 
+    // A follower looks this often whether it has become the leader (and must read the groups and send what is due).
+    private static readonly TimeSpan FollowerCheck = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<(string Url, string Format), WebhookTargetQueue> _targets = new();
-    private readonly NotificationGroups _groups = new();
+    private readonly NotificationGroups _groups = new(groupStore, logger);
+    private volatile bool _reload = true;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = notifier.Notifications;
         Task<bool>? waiting = null;
+        leadership.Acquired += () => _reload = true;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                var leader = leadership.IsLeader;
+                if (!leader)
+                {
+                    _reload = true;
+                }
+                else if (_reload)
+                {
+                    // Before this evaluation's changes: they apply to the groups as the previous leader (or run) left them.
+                    _reload = false;
+                    _groups.Load();
+                }
                 AlertSettings current;
                 try
                 {
@@ -41,15 +61,18 @@ public sealed class WebhookSender(
                 {
                     foreach (var change in changes)
                     {
-                        Route(change, current, stoppingToken);
+                        Route(change, current, leader, stoppingToken);
                     }
                 }
-                foreach (var notification in _groups.TakeDue(time.GetUtcNow(), current.Notifications))
+                if (leader)
                 {
-                    Fan(notification, current, stoppingToken);
+                    foreach (var notification in _groups.TakeDue(time.GetUtcNow(), current.Notifications))
+                    {
+                        Fan(notification, current, stoppingToken);
+                    }
                 }
                 waiting ??= reader.WaitToReadAsync(stoppingToken).AsTask();
-                if (_groups.NextDue(current.Notifications) is { } due)
+                if ((leader ? _groups.NextDue(current.Notifications) : time.GetUtcNow() + FollowerCheck) is { } due)
                 {
                     // Wake for the next group falling due, or a new change, whichever comes first.
                     using var timer = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -86,7 +109,7 @@ public sealed class WebhookSender(
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private void Route(AlertChange change, AlertSettings current, CancellationToken stoppingToken)
+    private void Route(AlertChange change, AlertSettings current, bool leader, CancellationToken stoppingToken)
     {
         if (change.Notify)
         {
@@ -103,7 +126,11 @@ public sealed class WebhookSender(
             }
             return;
         }
-        _groups.Add(change, time.GetUtcNow());
+        // Rule alerts change on the leader only; an acknowledgement made on a follower cannot reach the leader's groups.
+        if (leader)
+        {
+            _groups.Add(change, time.GetUtcNow());
+        }
     }
 
     private void Fan(AlertNotification notification, AlertSettings current, CancellationToken stoppingToken)

@@ -16,6 +16,13 @@ public sealed class IngestOptions
     /// <summary>Requests that may wait for the writer before new ones answer 503 with Retry-After.</summary>
     public int QueueCapacity { get; set; } = 2_000;
 
+    /// <summary>
+    /// Points that may wait for the writer, over all queued requests, before new requests answer 503 with Retry-After
+    /// (a request is always taken when nothing waits). Bounds the memory a writer that falls behind holds: parsed points
+    /// waiting in memory are what the GC must mark. Default 500,000 (5 s at 100,000 points/s).
+    /// </summary>
+    public long QueuePoints { get; set; } = 500_000;
+
     /// <summary>Most points the writer commits in one transaction (group commit).</summary>
     public int MaxBatchPoints { get; set; } = 50_000;
 
@@ -62,6 +69,7 @@ public sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         Check(options.MaxBodyBytes is >= 1024 and <= 1L << 30, "MaxBodyBytes", "between 1024 and 1073741824");
         Check(options.MaxEventsPerBatch is >= 1 and <= 1_000_000, "MaxEventsPerBatch", "between 1 and 1000000");
         Check(options.QueueCapacity is >= 1 and <= 1_000_000, "QueueCapacity", "between 1 and 1000000");
+        Check(options.QueuePoints is >= 1 and <= 1_000_000_000, "QueuePoints", "between 1 and 1000000000");
         Check(options.MaxBatchPoints is >= 1 and <= 10_000_000, "MaxBatchPoints", "between 1 and 10000000");
         Check(options.MaxNameLength is >= 16 and <= 4096, "MaxNameLength", "between 16 and 4096");
         Check(options.MaxTextLength is >= 16 and <= 1_048_576, "MaxTextLength", "between 16 and 1048576");

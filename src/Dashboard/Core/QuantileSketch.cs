@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Dashboard.Core;
 
@@ -11,12 +11,11 @@ namespace Dashboard.Core;
 /// one metric typically holds a few dozen bins. Sketches of disjoint sets merge exactly into the sketch of their union.
 /// Count, min and max are kept exactly.
 /// </summary>
-public sealed class QuantileSketch
+public sealed partial class QuantileSketch
 {
     public const double RelativeAccuracy = 0.01;
     public const double MinIndexable = 1e-300;
 
-    private const byte FormatVersion = 1;
     private static readonly double Gamma = (1 + RelativeAccuracy) / (1 - RelativeAccuracy);
     private static readonly double LogGamma = Math.Log(Gamma);
 
@@ -93,13 +92,14 @@ public sealed class QuantileSketch
 
     public void Merge(QuantileSketch other)
     {
+        // One hash lookup per bin (a run page's first view merges tens of thousands of rollup sketches).
         foreach (var (i, n) in other._positive)
         {
-            _positive[i] = _positive.GetValueOrDefault(i) + n;
+            CollectionsMarshal.GetValueRefOrAddDefault(_positive, i, out _) += n;
         }
         foreach (var (i, n) in other._negative)
         {
-            _negative[i] = _negative.GetValueOrDefault(i) + n;
+            CollectionsMarshal.GetValueRefOrAddDefault(_negative, i, out _) += n;
         }
         ZeroCount += other.ZeroCount;
         Count += other.Count;
@@ -163,96 +163,4 @@ public sealed class QuantileSketch
     }
 
     private double Clamp(double v) => Math.Min(Max, Math.Max(Min, v));
-
-    /// <summary>
-    /// Compact bytes for a rollup column: version, count of zeros, min, max, then each side's bins as
-    /// (zigzag varint index delta, varint count), sorted by index.
-    /// </summary>
-    public byte[] ToBytes()
-    {
-        var buffer = new List<byte>(32 + 4 * (_positive.Count + _negative.Count)) { FormatVersion };
-        WriteVarint(buffer, (ulong)ZeroCount);
-        Span<byte> d = stackalloc byte[8];
-        BinaryPrimitives.WriteDoubleLittleEndian(d, Min);
-        buffer.AddRange(d);
-        BinaryPrimitives.WriteDoubleLittleEndian(d, Max);
-        buffer.AddRange(d);
-        WriteBins(buffer, _positive);
-        WriteBins(buffer, _negative);
-        return [.. buffer];
-    }
-
-    public static QuantileSketch FromBytes(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length < 18 || bytes[0] != FormatVersion)
-        {
-            throw new FormatException("Not a quantile sketch of a known version.");
-        }
-        var s = new QuantileSketch();
-        var pos = 1;
-        s.ZeroCount = (long)ReadVarint(bytes, ref pos);
-        s.Min = BinaryPrimitives.ReadDoubleLittleEndian(bytes[pos..]);
-        s.Max = BinaryPrimitives.ReadDoubleLittleEndian(bytes[(pos + 8)..]);
-        pos += 16;
-        var count = s.ZeroCount + ReadBins(bytes, ref pos, s._positive) + ReadBins(bytes, ref pos, s._negative);
-        s.Count = count;
-        return s;
-    }
-
-    private static void WriteBins(List<byte> buffer, Dictionary<int, long> bins)
-    {
-        WriteVarint(buffer, (ulong)bins.Count);
-        var previous = 0;
-        foreach (var (i, n) in bins.OrderBy(b => b.Key))
-        {
-            var delta = (long)i - previous;
-            WriteVarint(buffer, (ulong)((delta << 1) ^ (delta >> 63)));
-            WriteVarint(buffer, (ulong)n);
-            previous = i;
-        }
-    }
-
-    private static long ReadBins(ReadOnlySpan<byte> bytes, ref int pos, Dictionary<int, long> bins)
-    {
-        var n = (int)ReadVarint(bytes, ref pos);
-        long previous = 0, total = 0;
-        for (var k = 0; k < n; k++)
-        {
-            var z = ReadVarint(bytes, ref pos);
-            previous += (long)(z >> 1) ^ -(long)(z & 1);
-            var count = (long)ReadVarint(bytes, ref pos);
-            bins[checked((int)previous)] = count;
-            total += count;
-        }
-        return total;
-    }
-
-    private static void WriteVarint(List<byte> buffer, ulong v)
-    {
-        while (v >= 0x80)
-        {
-            buffer.Add((byte)(v | 0x80));
-            v >>= 7;
-        }
-        buffer.Add((byte)v);
-    }
-
-    private static ulong ReadVarint(ReadOnlySpan<byte> bytes, ref int pos)
-    {
-        ulong v = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if (pos >= bytes.Length)
-            {
-                throw new FormatException("Truncated quantile sketch.");
-            }
-            var b = bytes[pos++];
-            v |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return v;
-            }
-        }
-        throw new FormatException("Bad varint in quantile sketch.");
-    }
 }

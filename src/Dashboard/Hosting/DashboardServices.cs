@@ -26,6 +26,7 @@ public static class DashboardServices
         }
         builder.Services.AddSingleton<SqliteConnectionFactory>();
         builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddHostedService<DatabaseFileWatch>();
         builder.Services.AddSingleton<SqlitePointWriter>();
         builder.Services.AddSingleton<IPointWriter>(sp => sp.GetRequiredService<SqlitePointWriter>());
         builder.Services.AddSingleton<IMetricReader, SqliteMetricReader>();
@@ -47,6 +48,7 @@ public static class DashboardServices
         builder.Services.AddSingleton<IKeyStore>(sp => sp.GetRequiredService<SqliteKeyStore>());
         builder.Services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SqliteKeyStore>());
         builder.Services.AddSingleton<IWebhookStatusStore, SqliteWebhookStatusStore>();
+        builder.Services.AddSingleton<INotificationGroupStore, SqliteNotificationGroupStore>();
         builder.Services.AddSingleton<IAlertConditionReader, SqliteAlertConditionReader>();
         builder.Services.AddSingleton<IExportStore, SqliteExportStore>();
         builder.Services.AddSingleton<IExplorerReader, SqliteExplorerReader>();
@@ -82,6 +84,7 @@ public static class DashboardServices
         builder.Services.AddSingleton<ICommittedBatchSink>(sp => sp.GetRequiredService<PageFeed>());
         builder.Services.AddSingleton<HubConnections>();
         builder.Services.AddHostedService<LivePushService>();
+        builder.Services.AddHostedService<RuntimeSampler>();
         builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = WireJson.Naming);
         return builder;
     }

@@ -1,4 +1,5 @@
 using Dashboard.Persistence;
+using Dashboard.Storage;
 
 namespace Dashboard.Hosting;
 
@@ -6,8 +7,8 @@ public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", (StorageHealth storage, WriteQueue queue) => storage.Failing
-            ? Results.Json(new HealthResponse("unhealthy", "storage is failing", queue.Count), statusCode: StatusCodes.Status503ServiceUnavailable)
+        app.MapGet("/healthz", (StorageHealth storage, WriteQueue queue) => storage.Failing || storage.FileDamage is not null
+            ? Results.Json(new HealthResponse("unhealthy", storage.FileDamage ?? "storage is failing", queue.Count), statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Json(new HealthResponse("healthy", null, queue.Count))).WithTags("Health");
         return app;
     }

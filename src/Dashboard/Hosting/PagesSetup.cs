@@ -1,3 +1,4 @@
+using Dashboard.Live;
 using Dashboard.Components;
 using Dashboard.Components.Layout;
 using Dashboard.Runs;
@@ -24,6 +25,10 @@ public static class PagesSetup
         builder.Services.AddScoped<ThemeState>();
         builder.Services.AddSingleton<RunPageBuilder>();
         builder.Services.AddSingleton<RunPageLoader>();
+        builder.Services.AddSingleton<RunPageHandoff>();
+        builder.Services.AddSingleton<RunLiveFolds>();
+        builder.Services.AddScoped<CircuitPresence>();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitPresence>());
         builder.Services.AddSingleton<RunFeedback>();
         builder.Services.AddSingleton<RunsOverviewBuilder>();
         return builder;

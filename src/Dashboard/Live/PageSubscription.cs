@@ -14,7 +14,9 @@ public sealed class PageSubscription : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly IDisposable _subscription;
     private readonly Task _loop;
+    private readonly bool _keepCommits;
     private List<CommittedRun> _pending = [];
+    private bool _changed;
 
     /// <param name="feed">The in-process feed.</param>
     /// <param name="run">The run to follow, or null for every run (the runs list).</param>
@@ -22,9 +24,35 @@ public sealed class PageSubscription : IAsyncDisposable
     /// <param name="time">Drives the interval (tests advance it).</param>
     /// <param name="interval">At most one call per interval.</param>
     public PageSubscription(PageFeed feed, string? run, Func<IReadOnlyList<CommittedRun>, Task> onBatch, TimeProvider time, TimeSpan? interval = null)
+        : this(feed, run, onBatch, time, interval, keepCommits: true)
     {
+    }
+
+    private PageSubscription(PageFeed feed, string? run, Func<IReadOnlyList<CommittedRun>, Task> onBatch, TimeProvider time, TimeSpan? interval, bool keepCommits)
+    {
+        _keepCommits = keepCommits;
         _subscription = feed.Subscribe(run, Enqueue);
         _loop = RunAsync(onBatch, time, interval ?? DefaultInterval, _stop.Token);
+    }
+
+    /// <summary>
+    /// For a part that only needs to know that something was committed (it re-reads what it shows): keeps no commit,
+    /// only a flag, so a busy run's batches are not held alive until the next tick. <paramref name="onChanged"/> is
+    /// called at most once per interval, and only when a commit arrived since the last call.
+    /// </summary>
+    public static PageSubscription Signal(PageFeed feed, string? run, Func<Task> onChanged, TimeProvider time, TimeSpan? interval = null) =>
+        new(feed, run, _ => onChanged(), time, interval, keepCommits: false);
+
+    /// <summary>Commits queued for the next call (always 0 for a <see cref="Signal"/> subscription).</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
     }
 
     /// <summary>Commits received in total (tests and the bench read it).</summary>
@@ -34,7 +62,11 @@ public sealed class PageSubscription : IAsyncDisposable
     {
         lock (_gate)
         {
-            _pending.Add(run);
+            if (_keepCommits)
+            {
+                _pending.Add(run);
+            }
+            _changed = true;
             Received++;
         }
     }
@@ -43,15 +75,23 @@ public sealed class PageSubscription : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_pending.Count == 0)
+            if (!_changed)
             {
-                return _pending;
+                return [];
+            }
+            _changed = false;
+            if (!_keepCommits)
+            {
+                return Changed;
             }
             var taken = _pending;
             _pending = [];
             return taken;
         }
     }
+
+    // What a Signal subscription's callback gets: a non-empty list it ignores (one shared instance, never changed).
+    private static readonly List<CommittedRun> Changed = [new CommittedRun("", "", false)];
 
     private async Task RunAsync(Func<IReadOnlyList<CommittedRun>, Task> onBatch, TimeProvider time, TimeSpan interval, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using Dashboard.Alerts;
 using Dashboard.Persistence;
+using Dashboard.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 

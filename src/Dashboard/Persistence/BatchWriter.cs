@@ -79,6 +79,7 @@ public sealed class BatchWriter(
             _batch[i].Complete(outcomes[i]);
         }
         metrics.Committed(committed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        RuntimeTimings.Add(RuntimeTimings.Kind.Commit, RuntimeTimings.Enabled ? started : 0);
         foreach (var sink in _sinks)
         {
             sink.Publish(committed);

@@ -6,7 +6,8 @@ namespace Dashboard.Persistence;
 /// The bounded hand-off between ingest requests and the single writer, with one FIFO per source (an API key, or the
 /// client address without one) served round-robin by points (deficit round robin): a key sending 5,000-event batches
 /// cannot make another key's single events wait behind its backlog; each source gets its turn at every transaction.
-/// A full queue refuses at once (the endpoint answers 503 with Retry-After) instead of dropping or waiting without bound.
+/// A full queue (in requests, or in points: <see cref="IngestOptions.QueuePoints"/>) refuses at once (the endpoint answers
+/// 503 with Retry-After) instead of dropping or waiting without bound.
 /// </summary>
 public sealed class WriteQueue
 {
@@ -16,13 +17,16 @@ public sealed class WriteQueue
     private readonly LinkedList<SourceQueue> _turns = new();
     private readonly SemaphoreSlim _available = new(0);
     private readonly int _capacity;
+    private readonly long _pointCapacity;
     private readonly int _quantum;
     private int _count;
+    private long _points;
     private bool _closed;
 
     public WriteQueue(IOptions<IngestOptions> options)
     {
         _capacity = options.Value.QueueCapacity;
+        _pointCapacity = options.Value.QueuePoints;
         // Points a source may take per turn before the next source's turn: small enough that one turn of a flooding
         // key is a few milliseconds of writer time, large enough that a lone key still fills a group commit quickly.
         _quantum = Math.Max(1, Math.Min(options.Value.MaxBatchPoints, 5_000));
@@ -30,12 +34,25 @@ public sealed class WriteQueue
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>Points (and log lines) in the queued requests.</summary>
+    public long Points
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _points;
+            }
+        }
+    }
+
     /// <summary>False when the queue is full or closed for shutdown.</summary>
     public bool TryEnqueue(PendingWrite write)
     {
         lock (_gate)
         {
-            if (_closed || _count >= _capacity)
+            // A request larger than the point bound alone still goes in when nothing waits (it is within the body limits).
+            if (_closed || _count >= _capacity || (_count > 0 && _points + write.PointCount > _pointCapacity))
             {
                 return false;
             }
@@ -50,6 +67,7 @@ public sealed class WriteQueue
                 source.Turn = _turns.AddLast(source);
             }
             _count++;
+            _points += write.PointCount;
         }
         _available.Release();
         return true;
@@ -90,6 +108,7 @@ public sealed class WriteQueue
                 write = source.Writes.Dequeue();
                 source.Deficit -= Math.Max(1, write.PointCount);
                 _count--;
+                _points -= write.PointCount;
                 _turns.RemoveFirst();
                 if (source.Writes.Count == 0)
                 {

@@ -51,8 +51,7 @@ public sealed class PredictionReads(IMetricReader metrics, IPredictionReader pre
             from = Math.Min(c?.First ?? nowMicros, e?.First ?? nowMicros);
             to = Math.Max(Math.Max(c?.Last ?? from, e?.Last ?? from), from + 60_000_000);
         }
-        var step = SeriesStep.Choose(from, to, null);
-        step = Math.Max(step, 1_000_000) / 1_000_000 * 1_000_000;
+        var step = ChartStep(to - from);
         var timeline = new PredictionTimeline(from, to, step, sliding: window.Span is not null);
         var confidence = metrics.GetSeries(runId, MetricNames.PredictionConfidence, timeline.FromMicros, to, step);
         var errors = metrics.GetSeries(runId, MetricNames.PredictionError, timeline.FromMicros, to, step);
@@ -60,5 +59,28 @@ public sealed class PredictionReads(IMetricReader metrics, IPredictionReader pre
             confidence.Select(b => (Timestamps.ToMicros(b.T), b.Count, b.Mean)),
             errors.Select(b => (Timestamps.ToMicros(b.T), b.Count)));
         return timeline;
+    }
+
+    /// <summary>Bars per chart: a bar stays several pixels wide on a half-width card at 420 px and at 1440 px.</summary>
+    public const int ChartBuckets = 40;
+
+    private static readonly long[] Steps = [.. new long[] { 1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 300, 600, 900, 1200, 1800, 3600, 7200, 3 * 3600, 6 * 3600, 12 * 3600, 86400 }
+        .Select(s => s * 1_000_000)];
+
+    /// <summary>
+    /// The rate chart's bucket: the smallest round step that keeps the range within <see cref="ChartBuckets"/> bars (the
+    /// series' default of 300 drew a day as 1-pixel hairlines), at least a second, whole days beyond.
+    /// </summary>
+    public static long ChartStep(long spanMicros)
+    {
+        foreach (var step in Steps)
+        {
+            if (spanMicros / step < ChartBuckets)
+            {
+                return step;
+            }
+        }
+        var day = Steps[^1];
+        return (spanMicros / ChartBuckets / day + 1) * day;
     }
 }

@@ -1,4 +1,5 @@
 using Dashboard.Live;
+using Fmt = Dashboard.Core.Format;
 using Dashboard.Components.Charts;
 using Dashboard.Storage;
 using Microsoft.AspNetCore.Components;
@@ -36,6 +37,7 @@ public sealed partial class PredictionsPage
     private PredictionLiveState? _state;
     private long _runId;
     private PageSubscription? _live;
+    private PageSubscription? _pickerLive;
     private DelayedRefresh? _refresh;
     private bool _liveOn;
 
@@ -70,8 +72,31 @@ public sealed partial class PredictionsPage
         if (firstRender && RendererInfo.IsInteractive)
         {
             _liveOn = true;
+            _pickerLive = new PageSubscription(Feed, null, OnPickerCommitsAsync, Time);
             StateHasChanged();
         }
+    }
+
+    /// <summary>
+    /// The run picker's counts move with the predictions of every listed run, not only the selected one: a commit with
+    /// predictions or errors (at most one batch a second) re-reads the list, one small read over the runs' metric totals.
+    /// </summary>
+    private async Task OnPickerCommitsAsync(IReadOnlyList<CommittedRun> commits)
+    {
+        if (!commits.Any(c => c.Metrics.ContainsKey(MetricNames.PredictionConfidence) || c.Metrics.ContainsKey(MetricNames.PredictionError)))
+        {
+            return;
+        }
+        var runs = await Task.Run(() => Predictions.GetRuns());
+        await InvokeAsync(() =>
+        {
+            if (_runs.Count > 0)
+            {
+                // An empty page fills through its own subscription (OnAnyCommitAsync), which also selects the run.
+                _runs = runs;
+                StateHasChanged();
+            }
+        });
     }
 
     /// <summary>
@@ -229,6 +254,11 @@ public sealed partial class PredictionsPage
         return Task.CompletedTask;
     }
 
+    /// <summary>A run as the picker shows it: its name and its prediction count, which moves live.</summary>
+    private string RunLabel(string? run) => _runs.FirstOrDefault(r => r.Run == run) is { } r ? RunLabel(r) : run ?? "";
+
+    private static string RunLabel(PredictionRun r) => $"{r.Run} ({Fmt.Count(r.Predictions)} {(r.Predictions == 1 ? "prediction" : "predictions")})";
+
     private static string WindowLabel(string w) => w switch
     {
         "5m" => "last 5 minutes",
@@ -242,5 +272,9 @@ public sealed partial class PredictionsPage
     {
         _loads++;
         await StopLiveAsync();
+        if (_pickerLive is not null)
+        {
+            await _pickerLive.DisposeAsync();
+        }
     }
 }

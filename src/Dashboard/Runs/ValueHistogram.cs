@@ -22,15 +22,24 @@ public sealed class ValueHistogram
 
     public void Add(double value)
     {
-        if (!double.IsFinite(value))
+        if (double.IsFinite(value))
         {
-            return;
+            var magnitude = Math.Abs(value);
+            Add(value, magnitude >= QuantileSketch.MinIndexable ? QuantileSketch.IndexOf(magnitude) : 0);
         }
+    }
+
+    /// <summary>
+    /// Adds a finite value whose bin (<see cref="QuantileSketch.IndexOf"/> of its magnitude) the caller computed: a live
+    /// fold computes it once per point for every sketch the point feeds (a logarithm each otherwise).
+    /// </summary>
+    public void Add(double value, int index)
+    {
         Count++;
         _fractional |= value != Math.Round(value);
         Min = Math.Min(Min, value);
         Max = Math.Max(Max, value);
-        Sketch.Add(value);
+        Sketch.Add(value, index);
         // Below MinIndexable exactly as the sketch counts zeros, so Merge(sketch) equals adding its values one by one.
         if (value < QuantileSketch.MinIndexable)
         {
@@ -38,8 +47,26 @@ public sealed class ValueHistogram
         }
         else
         {
-            var i = QuantileSketch.IndexOf(value);
-            _fine[i] = _fine.GetValueOrDefault(i) + 1;
+            _fine[index] = _fine.GetValueOrDefault(index) + 1;
+        }
+    }
+
+    /// <summary>Folds another histogram in exactly, its whole-number flag included (copies of a live state).</summary>
+    public void Merge(ValueHistogram other)
+    {
+        if (other.Count == 0)
+        {
+            return;
+        }
+        Count += other.Count;
+        _fractional |= other._fractional;
+        Min = Math.Min(Min, other.Min);
+        Max = Math.Max(Max, other.Max);
+        Sketch.Merge(other.Sketch);
+        _zeros += other._zeros;
+        foreach (var (i, n) in other._fine)
+        {
+            _fine[i] = _fine.GetValueOrDefault(i) + n;
         }
     }
 

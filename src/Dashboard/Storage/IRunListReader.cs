@@ -7,7 +7,17 @@ public interface IRunListReader
 
     /// <summary>Per run, events per minute over the <paramref name="minutes"/> minutes before <paramref name="now"/>, oldest first.</summary>
     Task<IReadOnlyDictionary<string, int[]>> GetActivityAsync(IReadOnlyCollection<string> runs, DateTimeOffset now, int minutes, CancellationToken ct);
+
+    /// <summary>
+    /// Per run (runs that do not exist are left out): events timed from the second holding <paramref name="since"/> on,
+    /// from the writer's per-second counts, and the latest <paramref name="sample"/> values of <paramref name="metric"/>
+    /// (latest time first, equal times latest arrival first). One connection and a few statements for a whole page.
+    /// </summary>
+    IReadOnlyDictionary<string, RecentFigures> GetRecentFigures(IReadOnlyCollection<string> runs, long since, string metric, int sample, CancellationToken ct);
 }
+
+/// <summary>What the overview shows of a run's recent activity (see <see cref="IRunListReader.GetRecentFigures"/>).</summary>
+public sealed record RecentFigures(long EventsSince, List<double> LatestValues);
 
 /// <summary>The kinds of events a run holds; a run may hold several.</summary>
 [Flags]

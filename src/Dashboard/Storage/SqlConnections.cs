@@ -16,6 +16,12 @@ public abstract class SqlConnections
     /// <summary>An open connection of the provider's pool; the caller disposes it.</summary>
     public abstract DbConnection Open();
 
+    /// <summary>
+    /// A read-only transaction whose reads all see one state of the store (SQLite: a deferred transaction, which takes no
+    /// write lock; PostgreSQL: REPEATABLE READ). Commands on <paramref name="connection"/> must name it.
+    /// </summary>
+    public abstract DbTransaction BeginSnapshot(DbConnection connection);
+
     /// <summary>A command on <paramref name="connection"/> with <paramref name="values"/> bound to $1, $2, ... (null as SQL NULL).</summary>
     public abstract DbCommand Command(DbConnection connection, string sql, params object?[] values);
 

@@ -32,10 +32,16 @@ public sealed class StorageOptions
     public int BusyTimeoutMilliseconds { get; set; } = 5_000;
 
     /// <summary>
-    /// Run <c>PRAGMA quick_check</c> on an existing file at start-up and refuse to start on a damaged one (default true).
-    /// It reads the whole file once; turn it off only for very large files whose start-up time matters more.
+    /// Run <c>PRAGMA quick_check</c> (reads every page) on an existing file (default true): before start-up for files up
+    /// to <see cref="QuickCheckMaxMegabytes"/>, refusing a damaged one; after start-up, in the background, for larger ones.
     /// </summary>
     public bool QuickCheckOnStart { get; set; } = true;
+
+    /// <summary>
+    /// Largest file, in megabytes, whose quick_check runs before start-up (default 512); larger files start after the
+    /// cheap checks and are checked in the background (a damaged one turns /healthz unhealthy).
+    /// </summary>
+    public int QuickCheckMaxMegabytes { get; set; } = 512;
 }
 
 /// <summary>Checks every <see cref="StorageOptions"/> key and the connection string at start-up.</summary>
@@ -64,6 +70,10 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (options.MaxDatabaseMegabytes is < 0 or > 16_777_216)
         {
             failures.Add("Storage:MaxDatabaseMegabytes must be between 0 (no cap) and 16777216.");
+        }
+        if (options.QuickCheckMaxMegabytes is < 0 or > 16_777_216)
+        {
+            failures.Add("Storage:QuickCheckMaxMegabytes must be between 0 (every file checked in the background) and 16777216.");
         }
         if (options.BusyTimeoutMilliseconds is < 0 or > 600_000)
         {

@@ -173,6 +173,34 @@ public sealed class AlertLifecycleHostTests() : HostedTest(new Dictionary<string
     }
 
     [Fact]
+    public async Task BudgetRules_ProjectSpendOverThreshold_OneAlertForTheProjectWithoutRun()
+    {
+        await UseWebhookAsync(d =>
+        {
+            d["rules"]!["budget_project_spend"]!["enabled"] = true;
+            d["rules"]!["budget_project_spend"]!["threshold"] = 0.01;
+        });
+        var generations = Enumerable.Range(0, 20).Select(_ => (object)new
+        {
+            type = "generation", duration = 1.0, success = true, model_name = "gpt-4o-mini",
+            prompt_token_count = 1000, completion_token_count = 500, total_token_count = 1500,
+        }).ToArray();
+        // Two runs of 0.009 USD each at the starter price: neither alone is over 0.01, the project is (0.018).
+        foreach (var run in new[] { "spend-a", "spend-b" })
+        {
+            using var ingest = await Http.PostAsync("/api/v1/ingest", Json.Content(new { run, project = "team-x", events = generations }));
+            ingest.EnsureSuccessStatusCode();
+        }
+
+        static bool IsProjectSpend(JsonElement b) => b.GetProperty("rule").GetString() == "budget_project_spend:team-x";
+        await WaitFor.ConditionAsync(() => _hooks.At("/hook").Any(IsProjectSpend), Patience, "the project's spend is notified");
+        var body = _hooks.At("/hook").First(IsProjectSpend);
+        body.GetProperty("value").GetDouble().Should().BeApproximately(0.018, 1e-9);
+        body.GetProperty("threshold").GetDouble().Should().Be(0.01);
+        body.GetProperty("run").ValueKind.Should().Be(JsonValueKind.Null, "a project's spend belongs to no run");
+    }
+
+    [Fact]
     public async Task SilencesAndAcks_BadInput_ProblemNamesField()
     {
         using var noMatcher = await Http.PostAsync("/api/v1/silences", Json.Content(new { duration = "1h", reason = "x" }));

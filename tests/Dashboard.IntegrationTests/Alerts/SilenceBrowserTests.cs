@@ -64,6 +64,10 @@ public sealed class SilenceBrowserTests() : HostedTest(new Dictionary<string, st
         await firing.Locator("[data-silenced]").WaitForAsync();
         Heard("muted-run").Should().ContainSingle("only the alert raised before the silence was sent");
         await Browser.ScreenshotAsync(page, "alerts-silenced");
+        // The run page lists the same alerts, marked the same way.
+        var runPage = await Browser.OpenAsync(new Uri(Factory.BaseAddress, "runs/muted-run"));
+        await runPage.Locator("#alerts-table tr:has([data-rule='high_error_rate']) [data-silenced]").WaitForAsync(new() { Timeout = 15_000 });
+        await runPage.CloseAsync();
 
         await page.Locator(".silence-expire").ClickAsync();
         await page.Locator("#silences-empty").WaitForAsync(new() { Timeout = 10_000 });

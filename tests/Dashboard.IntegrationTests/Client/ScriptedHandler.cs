@@ -15,6 +15,9 @@ public sealed class ScriptedHandler(Func<int, Func<Task<HttpResponseMessage>>, T
 
     public ConcurrentQueue<(int Attempt, DateTimeOffset At, int Events)> Ingests { get; } = new();
 
+    /// <summary>Each ingest request's body, in order.</summary>
+    public ConcurrentQueue<string> Bodies { get; } = new();
+
     public static ScriptedHandler PassThrough() => new((_, forward) => forward());
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -25,6 +28,7 @@ public sealed class ScriptedHandler(Func<int, Func<Task<HttpResponseMessage>>, T
         }
         var attempt = Interlocked.Increment(ref _attempts);
         var body = await request.Content!.ReadAsStringAsync(cancellationToken);
+        Bodies.Enqueue(body);
         using (var doc = JsonDocument.Parse(body))
         {
             Ingests.Enqueue((attempt, DateTimeOffset.UtcNow, doc.RootElement.GetProperty("events").GetArrayLength()));

@@ -34,6 +34,8 @@ public sealed class RunsListCostBrowserTests : HostedTest
 
         (await Row(page, "cheap-run").Locator(".cost-cell").InnerTextAsync()).Trim().Should().Be("2.00 USD");
         (await Row(page, "dear-run").Locator(".cost-cell").InnerTextAsync()).Trim().Should().Be("6.00 USD");
+        (await Row(page, "dear-run").Locator(".run-cost").GetAttributeAsync("title")).Should()
+            .Be("2.00 USD per successful generation (3 succeeded)", "6.00 USD over 3 successful generations");
         (await Row(page, "unpriced-run").Locator(".cost-cell").InnerTextAsync()).Trim().Should().Be("–", "nothing priced is not 0");
         (await Row(page, "mixed-run").Locator(".cost-cell [data-partly]").GetAttributeAsync("title")).Should().Contain("2 points unpriced", "its prompt and completion counts");
         (await Row(page, "dear-run").Locator(".goal-cell").GetAttributeAsync("data-done")).Should().Be("3");

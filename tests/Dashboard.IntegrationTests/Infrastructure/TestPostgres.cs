@@ -54,7 +54,10 @@ public static class TestPostgres
     public static string NewDatabase() => Database(Guid.NewGuid().ToString("N"));
 }
 
-/// <summary>A fact that needs the test cluster; skipped, saying why, when DASHBOARD_TEST_POSTGRES is not set.</summary>
+/// <summary>
+/// A fact that needs the test cluster; skipped, saying why, when DASHBOARD_TEST_POSTGRES is not set, and in the suite's
+/// PostgreSQL pass, where it would run a second time with the same hosts.
+/// </summary>
 public sealed class PostgresFactAttribute : FactAttribute
 {
     public PostgresFactAttribute()
@@ -62,6 +65,11 @@ public sealed class PostgresFactAttribute : FactAttribute
         if (TestPostgres.Server is null)
         {
             Skip = $"No PostgreSQL: {TestPostgres.ServerVariable} is not set (scripts/test.sh starts a cluster and sets it).";
+        }
+        else if (TestPostgres.IsProvider)
+        {
+            // Its hosts and stores are on PostgreSQL whatever the pass: the first pass has run it already.
+            Skip = "Runs once, in the suite's first pass (it sets up PostgreSQL itself).";
         }
     }
 }

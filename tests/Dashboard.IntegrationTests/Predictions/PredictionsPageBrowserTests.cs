@@ -130,4 +130,59 @@ public sealed class PredictionsPageBrowserTests
         await Browser.ScreenshotAsync(live, "predictions-folded");
         browser.Errors.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task PredictionsPage_PostsToListedRuns_PickerCountsMoveLive()
+    {
+        await using var factory = new DashboardFactory();
+        using var http = factory.CreateHttpClient();
+        (await Json.PostIngestAsync(http, "other-clf", Prediction("a", 0.9))).EnsureSuccessStatusCode();
+        (await Json.PostIngestAsync(http, "picked-clf", Prediction("a", 0.9))).EnsureSuccessStatusCode();
+        await using var browser = new Browser();
+        var page = await browser.NewPageAsync(factory.BaseAddress, 1400, 1200);
+        await page.GotoAsync("/predictions?run=picked-clf&window=all");
+        await page.Locator("#predictions-page[data-live='on']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        var picker = page.Locator("#predictions-page .toolbar .mud-select").First;
+        await Expect(picker).ToContainTextAsync("picked-clf (1 prediction)", new() { Timeout = 15_000 });
+
+        (await Json.PostIngestAsync(http, "picked-clf", Prediction("a", 0.8), Prediction("b", 0.7))).EnsureSuccessStatusCode();
+        (await Json.PostIngestAsync(http, "other-clf", Prediction("a", 0.6))).EnsureSuccessStatusCode();
+
+        await Expect(picker).ToContainTextAsync("picked-clf (3 predictions)", new() { Timeout = 15_000 });
+        await picker.ClickAsync();
+        await Expect(page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "other-clf" })).ToHaveTextAsync("other-clf (2 predictions)", Wait);
+        browser.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task PredictionsPage_ShortRunInADay_RateChartDrawsBarsNotHairlines()
+    {
+        await using var factory = new DashboardFactory();
+        using var http = factory.CreateHttpClient();
+        // A 15-minute run (one prediction a minute) shown in the last 24 hours, as in the screenshots.
+        var events = Enumerable.Range(0, 15).Select(i => (object)new
+        {
+            type = "prediction", prediction = "a", confidence = 0.9, processing_time = 0.1,
+            timestamp = DateTimeOffset.UtcNow.AddMinutes(-15 + i).ToString("O"),
+        }).ToArray();
+        (await Json.PostIngestAsync(http, "short-clf", events)).EnsureSuccessStatusCode();
+        await using var browser = new Browser();
+
+        foreach (var width in new[] { 1440, 420 })
+        {
+            var page = await browser.NewPageAsync(factory.BaseAddress, width, 1200);
+            await page.GotoAsync("/predictions?run=short-clf&window=24h");
+            // Widths are read in one evaluation, once the bars have their geometry: bars exist before it, and the chart
+            // drawn from the prerendered page is redrawn when the circuit's options differ (CI read every width 0 twice).
+            var drawn = await page.WaitForFunctionAsync("""
+                () => { const w = [...document.querySelectorAll('#chart-rate .apexcharts-bar-area')].map(e => e.getBBox().width).filter(w => w > 0);
+                  return w.length > 0 ? w : null; }
+                """, null, new() { Timeout = 15_000, PollingInterval = 50 });
+            var widths = await drawn.JsonValueAsync<double[]>();
+            widths.Should().NotBeEmpty();
+            widths.Min().Should().BeGreaterThanOrEqualTo(3, $"at {width} px a bucket is a bar, not a hairline ({string.Join(", ", widths.Select(w => w.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))})");
+            await page.CloseAsync();
+        }
+        browser.Errors.Should().BeEmpty();
+    }
 }

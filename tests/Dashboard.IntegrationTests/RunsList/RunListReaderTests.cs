@@ -56,6 +56,28 @@ public sealed class RunListReaderTests : HostedTest
         pipe.Live.Should().BeTrue();
     }
 
+    [Fact]
+    public void GetRecentFigures_PageOfRuns_SameAsEachRunReadAlone()
+    {
+        var reader = Factory.Services.GetRequiredService<IRunListReader>();
+        var points = Factory.Services.GetRequiredService<IRunPointReader>();
+        var ids = Factory.Services.GetRequiredService<IMetricReader>();
+        var since = Timestamps.ToMicros(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1));
+        string[] runs = ["gen-a", "cls-b", "pipe-c", "no-such-run"];
+
+        var figures = reader.GetRecentFigures(runs, since, MetricNames.GenerationTime, 1000, default);
+
+        figures.Keys.Should().BeEquivalentTo(["gen-a", "cls-b", "pipe-c"]);
+        foreach (var run in figures.Keys)
+        {
+            var id = ids.GetRunId(run)!.Value;
+            figures[run].EventsSince.Should().Be(points.CountEventsSince(id, since), run);
+            figures[run].LatestValues.Should().Equal(points.GetLatestValues(id, MetricNames.GenerationTime, 1000), run);
+        }
+        figures["gen-a"].LatestValues.Should().BeEquivalentTo([1.0, 2.0]);
+        figures["gen-a"].EventsSince.Should().Be(2);
+    }
+
     [Theory]
     [InlineData(RunListSort.Executions, true, "pipe-c")]
     [InlineData(RunListSort.Predictions, true, "cls-b")]

@@ -56,6 +56,8 @@ public sealed class RunsListBrowserTests : HostedTest
         }
         var page = await Browser.OpenAsync(Factory.BaseAddress);
         await Row(page, "sort-2").WaitForAsync();
+        // The rows are prerendered: a header click before the circuit starts would sort nothing.
+        await page.Locator("[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
 
         await page.Locator("th:has-text('Generations') .sort-direction-icon, th:has-text('Generations') .column-header").First.ClickAsync();
         await WaitFor.ConditionAsync(async () => (await page.Locator("a[data-run]").First.InnerTextAsync()) == "sort-0", TimeSpan.FromSeconds(5), "ascending by generations");
@@ -92,6 +94,9 @@ public sealed class RunsListBrowserTests : HostedTest
         var page = await Browser.OpenAsync(Factory.BaseAddress);
         await page.Locator("[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         await page.Locator("#import-open").ClickAsync();
+        // InputFile listens for "change" only once its after-render interop ran (blazor.web.js sets this field then):
+        // files set before that are dropped, as happened under load in CI. A person never picks a file that fast.
+        await page.WaitForFunctionAsync("() => document.getElementById('import-file')?._blazorInputFileNextFileId !== undefined");
 
         await page.Locator("#import-file").SetInputFilesAsync(Fixtures.Path("afterimage-metrics.jsonl"));
         await page.Locator("#import-file-name").WaitForAsync();
@@ -116,7 +121,14 @@ public sealed class RunsListBrowserTests : HostedTest
         await Row(page, "a-rather-long-run-name-that-must-wrap-on-a-phone-screen").WaitForAsync();
         await page.ClickAsync("#theme-toggle");
 
-        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(420);
+        var wide = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right + (parseFloat(getComputedStyle(e).marginRight) || 0) > 420.5 || e.scrollWidth > 420)
+              .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)} mr ${getComputedStyle(e).marginRight} sw ${e.scrollWidth}`).slice(0, 12)
+            """);
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(420, string.Join("; ", wide));
+        (await page.Locator("#runs-table td.kind-empty").CountAsync()).Should().BeGreaterThan(0, "a generation run has no predictions or executions");
+        (await page.Locator("#runs-table td.kind-empty").EvaluateAllAsync<string[]>("tds => tds.map(td => getComputedStyle(td).display)"))
+            .Should().OnlyContain(d => d == "none", "a stacked card lists only the kinds the run has");
         await Browser.ScreenshotAsync(page, "runs-list-420-dark");
         Browser.Errors.Should().BeEmpty();
     }

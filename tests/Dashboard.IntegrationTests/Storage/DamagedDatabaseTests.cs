@@ -84,6 +84,116 @@ public sealed class DamagedDatabaseTests
         (await Json.GetAsync(http, "/api/v1/runs")).ToString().Should().Contain("damage-me");
     }
 
+    [SqliteFact]
+    public async Task Start_TruncatedFileAboveQuickCheckSize_RefusesFromTheHeader()
+    {
+        var path = await StoredDatabaseAsync();
+        var original = new FileInfo(path).Length;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            stream.SetLength(original / 3);
+        }
+
+        var (exitCode, output) = await RunToExitAsync(path, "--Storage:QuickCheckMaxMegabytes=0");
+
+        AssertRefused(exitCode, output, path, "truncated");
+    }
+
+    [SqliteFact]
+    public async Task Start_CorruptMiddlePagesAboveQuickCheckSize_StartsThenHealthzNamesTheDamage()
+    {
+        var path = await StoredDatabaseAsync();
+        CorruptMiddlePages(path);
+        using var process = StartProcess(path, out var address, "--Storage:QuickCheckMaxMegabytes=0");
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        string? body = null;
+
+        try
+        {
+            // Start-up skipped the page check (the file is above the size), so the host answers; the background check
+            // then finds the damage and /healthz turns 503 naming it.
+            await WaitFor.ConditionAsync(async () =>
+            {
+                try
+                {
+                    using var health = await http.GetAsync("/healthz");
+                    body = await health.Content.ReadAsStringAsync();
+                    return health.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return process.HasExited ? throw new InvalidOperationException("The dashboard exited at start") : false;
+                }
+            }, TimeSpan.FromSeconds(60), "the background check reports the damage");
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        body.Should().Contain("damaged").And.Contain("quick_check");
+    }
+
+    [SqliteFact]
+    public async Task Check_CorruptMiddlePages_ExitsOneNamingTheDamage()
+    {
+        var path = await StoredDatabaseAsync();
+        CorruptMiddlePages(path);
+
+        var (exitCode, output) = await RunToExitAsync(path, "check", $"--from={path}");
+
+        exitCode.Should().Be(1, output);
+        output.Should().Contain(Path.GetFullPath(path)).And.MatchRegex("damaged|cannot be read");
+    }
+
+    [SqliteFact]
+    public async Task Check_SoundFile_ExitsZero()
+    {
+        var path = await StoredDatabaseAsync();
+
+        var (exitCode, output) = await RunToExitAsync(path, "check", $"--from={path}");
+
+        exitCode.Should().Be(0, output);
+        output.Should().Contain("ok (");
+    }
+
+    private static void CorruptMiddlePages(string path)
+    {
+        var length = new FileInfo(path).Length;
+        var garbage = new byte[16 * 4096];
+        new Random(7).NextBytes(garbage);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        stream.Position = length / 2 / 4096 * 4096;
+        stream.Write(garbage);
+    }
+
+    private static Process StartProcess(string databasePath, out Uri address, params string[] extraArgs)
+    {
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            address = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}");
+        }
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(DashboardProcess.DllPath())!,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { DashboardProcess.DllPath(), $"--Urls={address}", $"--ConnectionStrings:Dashboard=Data Source={databasePath}", "--Auth:Mode=None" }.Concat(extraArgs))
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     private static void AssertRefused(int exitCode, string output, string path, params string[] anyOf)
     {
         exitCode.Should().NotBe(0, output);
@@ -123,7 +233,7 @@ public sealed class DamagedDatabaseTests
         return path;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunToExitAsync(string databasePath)
+    private static async Task<(int ExitCode, string Output)> RunToExitAsync(string databasePath, params string[] extraArgs)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -132,7 +242,11 @@ public sealed class DamagedDatabaseTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { DashboardProcess.DllPath(), "--Urls=http://127.0.0.1:0", $"--ConnectionStrings:Dashboard=Data Source={databasePath}", "--Auth:Mode=None" })
+        // A command ("check") goes first, right after the dll, as an operator types it.
+        var command = extraArgs.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal));
+        var options = extraArgs.SkipWhile(a => !a.StartsWith("--", StringComparison.Ordinal));
+        foreach (var arg in new[] { DashboardProcess.DllPath() }.Concat(command)
+            .Concat(["--Urls=http://127.0.0.1:0", $"--ConnectionStrings:Dashboard=Data Source={databasePath}", "--Auth:Mode=None"]).Concat(options))
         {
             info.ArgumentList.Add(arg);
         }

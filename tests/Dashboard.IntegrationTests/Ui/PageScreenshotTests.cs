@@ -6,8 +6,10 @@ namespace Dashboard.IntegrationTests.Ui;
 /// <summary>
 /// The runs, alerts, settings, predictions and pipelines pages at 1440 and 420 px, light and dark, over a generation,
 /// a classifier, a pipeline and the imported afterimage run, with no console errors. The screenshots land in
-/// bin/screenshots (docs/screenshots holds the copies someone looked at).
+/// bin/screenshots (docs/screenshots holds the copies someone looked at). They run in the SQLite pass only (the test
+/// command filters the trait out of the PostgreSQL pass): they look, and the pages' browser tests run on both providers.
 /// </summary>
+[Trait("Pass", "SqliteOnly")]
 public sealed class PageScreenshotTests() : HostedTest(new Dictionary<string, string?> { ["Alerts:IntervalSeconds"] = "1", ["DetailedErrors"] = "true" })
 {
     protected override async Task SeedAsync()
@@ -65,6 +67,8 @@ public sealed class PageScreenshotTests() : HostedTest(new Dictionary<string, st
         })
         {
             await page.GotoAsync(path);
+            // The interactive page, not its prerender (CI once took the shots before the circuit was up).
+            await page.Locator("#connection-badge[data-state='live']").WaitForAsync(new() { Timeout = 20_000 });
             await page.Locator(ready).First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 20_000 });
             (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(width, $"{name} fits {width} px");
             await Infrastructure.Browser.ScreenshotAsync(page, $"{name}-{width}-{theme}");

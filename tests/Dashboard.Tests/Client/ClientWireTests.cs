@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dashboard.Client;
+using RunGoal = Dashboard.Client.RunGoal;
 
 namespace Dashboard.Tests.Client;
 
@@ -60,5 +61,46 @@ public sealed class ClientWireTests
 
         events.Select(e => Wire(e).GetProperty("type").GetString()).Should()
             .Equal("metric", "log", "prediction", "prediction_error", "pipeline_execution");
+    }
+    [Fact]
+    public void Serialize_CachedTokens_WrittenForGenerationAndEvaluation()
+    {
+        Wire(new GenerationEvent { Duration = 1, Success = true, PromptTokenCount = 1000, CachedTokenCount = 600 })
+            .GetProperty("cached_token_count").GetInt64().Should().Be(600);
+        Wire(new EvaluationEvent { Duration = 1, Success = true, EvaluatorType = "j", CachedTokenCount = 5 })
+            .GetProperty("cached_token_count").GetInt64().Should().Be(5);
+        Wire(new GenerationEvent { Duration = 1, Success = true }).TryGetProperty("cached_token_count", out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void ToWire_Goal_SnakeCaseUnsetAbsentDeadlineInUtc()
+    {
+        var goal = new RunGoal
+        {
+            Target = 500, TargetKind = GoalTargetKind.Accepted, AcceptScore = "quality", AcceptMin = 0.8, Budget = 12.5,
+            Deadline = new DateTimeOffset(2030, 1, 1, 2, 0, 0, TimeSpan.FromHours(2)),
+        };
+
+        var json = JsonSerializer.Serialize(goal.ToWire(), ClientJson.Options);
+        var small = JsonSerializer.Serialize(new RunGoal { Target = 4 }.ToWire(), ClientJson.Options);
+
+        json.Should().Be("""{"target":500,"target_kind":"accepted","deadline":"2030-01-01T00:00:00.000000Z","accept_score":"quality","accept_min":0.8,"budget":12.5}""");
+        small.Should().Be("""{"target":4}""");
+    }
+
+    [Fact]
+    public void Validate_GoalTheServerWouldRefuse_Throws()
+    {
+        RunGoal[] refused =
+        [
+            new(), new() { Target = 0 }, new() { Budget = -1 }, new() { Target = 5, TargetKind = GoalTargetKind.Accepted },
+            new() { Target = 5, AcceptMin = 0.5 }, new() { AcceptScore = " " }, new() { Budget = double.NaN },
+        ];
+
+        foreach (var goal in refused)
+        {
+            goal.Invoking(g => g.Validate()).Should().Throw<ArgumentException>(goal.ToString());
+        }
+        new RunGoal { Deadline = DateTimeOffset.UnixEpoch }.Invoking(g => g.Validate()).Should().NotThrow();
     }
 }

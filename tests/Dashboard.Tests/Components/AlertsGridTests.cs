@@ -10,6 +10,8 @@ namespace Dashboard.Tests.Components;
 
 public sealed class AlertsGridTests : PageComponentTest
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
     private IRenderedComponent<MudBlazor.MudDialogProvider>? _dialogs;
 
     private IRenderedComponent<MudBlazor.MudDialogProvider> Dialogs => _dialogs!;
@@ -107,10 +109,10 @@ public sealed class AlertsGridTests : PageComponentTest
         Dialogs.Find("#silence-duration").Change("soon");
         await Dialogs.Find("#silence-save").ClickAsync(new());
 
-        Dialogs.WaitForAssertion(() => HelperOf("silence-duration").Should().Contain("duration must be a number and a unit", Dialogs.Markup));
+        Dialogs.WaitForAssertion(() => HelperOf("silence-duration").Should().Contain("duration must be a number and a unit", Dialogs.Markup), Patience);
         Dialogs.Find("#silence-duration").Change("1h");
         await Dialogs.Find("#silence-save").ClickAsync(new());
-        Dialogs.WaitForAssertion(() => HelperOf("silence-reason").Should().Contain("reason must be a string"));
+        Dialogs.WaitForAssertion(() => HelperOf("silence-reason").Should().Contain("reason must be a string"), Patience);
         (await db.Silences.GetAsync(null)).Should().BeEmpty();
     }
 
@@ -131,16 +133,18 @@ public sealed class AlertsGridTests : PageComponentTest
         var silence = (await db.Silences.GetAsync(Silence.Active)).Should().ContainSingle().Subject;
         silence.Run.Should().Be("r1");
         silence.Rule.Should().BeNull();
-        cut.WaitForAssertion(() => cut.FindAll("#alerts-table [data-silenced]").Should().HaveCount(cut.FindAll("#alerts-table [data-state='firing']").Count));
-        cut.Find(".silence-reason").TextContent.Should().Be(xss);
+        // bUnit waits 1 s by default: too short when four helpers share two cores (this failed once under load).
+        cut.WaitForAssertion(() => cut.FindAll("#alerts-table [data-silenced]").Should().HaveCount(cut.FindAll("#alerts-table [data-state='firing']").Count),
+            Patience);
+        cut.WaitForAssertion(() => cut.Find(".silence-reason").TextContent.Should().Be(xss), Patience);
         cut.FindAll("script").Should().BeEmpty();
         cut.FindAll(".alert-silence").Should().BeEmpty("a silenced alert offers no second silence");
 
         await cut.Find(".silence-expire").ClickAsync(new());
 
         (await db.Silences.GetAsync(Silence.Active)).Should().BeEmpty();
-        cut.WaitForAssertion(() => cut.FindAll("#alerts-table [data-silenced]").Should().BeEmpty());
-        cut.Find("#silences-empty").Should().NotBeNull();
+        cut.WaitForAssertion(() => cut.FindAll("#alerts-table [data-silenced]").Should().BeEmpty(), Patience);
+        cut.WaitForAssertion(() => cut.Find("#silences-empty").Should().NotBeNull(), Patience);
     }
 
     private string HelperOf(string inputId) =>

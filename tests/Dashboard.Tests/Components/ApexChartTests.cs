@@ -158,4 +158,23 @@ public sealed class ApexChartTests : ComponentTest
         chart.FindAll("script").Should().BeEmpty();
         chart.Find(".chart-host").GetAttribute("aria-label").Should().Be("<script>alert(1)</script>");
     }
+
+    [Fact]
+    public async Task ApexChart_RenderWhileDrawing_DrawsOnceThenTheNewestSpec()
+    {
+        var module = ChartModule;
+        var drawing = module.SetupVoid("render", _ => true);
+        var spec = new ChartSpec(ChartKind.Line, [new ChartSeries("a", [new(1, 1)])]) { Time = Hour };
+        var chart = Render<ApexChart>(p => p.Add(c => c.Spec, spec).Add(c => c.Id, "c1"));
+
+        // The page re-renders (circuit up) while the first draw still waits for the browser.
+        chart.Render(p => p.Add(c => c.Spec, spec with { Series = [new ChartSeries("a", [new(1, 1), new(2, 2)])] }));
+        chart.Render(p => p.Add(c => c.Spec, spec with { Series = [new ChartSeries("a", [new(1, 1), new(2, 2), new(3, 3)])] }));
+        module.Invocations.Select(i => i.Identifier).Should().Equal(["render"], "no second draw beside the first");
+        await chart.InvokeAsync(() => drawing.SetVoidResult());
+
+        chart.WaitForAssertion(() => module.Invocations.Select(i => i.Identifier).Should().Equal("render", "update"), TimeSpan.FromSeconds(10));
+        var updated = JsonDocument.Parse((string)module.Invocations["update"][0].Arguments[1]!).RootElement;
+        updated.GetProperty("series")[0].GetProperty("data").GetArrayLength().Should().Be(3, "the newest spec, once");
+    }
 }

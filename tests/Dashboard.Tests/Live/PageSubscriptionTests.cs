@@ -42,6 +42,27 @@ public sealed class PageSubscriptionTests
     }
 
     [Fact]
+    public async Task Signal_ManyCommits_HoldsNoneAndCallsBack()
+    {
+        var feed = new PageFeed();
+        var calls = 0;
+        var gate = new SemaphoreSlim(0);
+        await using var part = PageSubscription.Signal(feed, "a", () => { Interlocked.Increment(ref calls); gate.Release(); return Task.CompletedTask; },
+            TimeProvider.System, TimeSpan.FromMilliseconds(300));
+
+        for (var i = 0; i < 50; i++)
+        {
+            feed.Publish(Batch("a"));
+        }
+        var held = part.Pending;
+        (await gate.WaitAsync(TimeSpan.FromSeconds(10))).Should().BeTrue("the first call within 10 s");
+
+        held.Should().Be(0, "a signal keeps no commit alive until its tick");
+        part.Received.Should().Be(50);
+        calls.Should().BeGreaterThanOrEqualTo(1);
+    }
+
+    [Fact]
     public async Task Subscribe_AllRuns_ReceivesEveryRun()
     {
         var feed = new PageFeed();

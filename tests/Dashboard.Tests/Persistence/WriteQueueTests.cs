@@ -6,8 +6,8 @@ namespace Dashboard.Tests.Persistence;
 
 public sealed class WriteQueueTests
 {
-    private static WriteQueue Queue(int capacity = 100) =>
-        new(Options.Create(new IngestOptions { QueueCapacity = capacity, MaxBatchPoints = 50_000 }));
+    private static WriteQueue Queue(int capacity = 100, long points = 500_000) =>
+        new(Options.Create(new IngestOptions { QueueCapacity = capacity, QueuePoints = points, MaxBatchPoints = 50_000 }));
 
     private static PendingWrite Write(string source, int points)
     {
@@ -43,6 +43,33 @@ public sealed class WriteQueueTests
 
         order.Should().HaveCount(9);
         order.IndexOf("quiet:1").Should().Be(1, "the quiet key waits for one turn of the flooding key, not its whole backlog");
+    }
+
+    [Fact]
+    public void TryEnqueue_PointsPastTheBound_RefusedUntilTheWriterTakesSome()
+    {
+        var queue = Queue(points: 10_000);
+        queue.TryEnqueue(Write("a", 6_000)).Should().BeTrue();
+        queue.TryEnqueue(Write("b", 4_000)).Should().BeTrue("exactly at the bound");
+        queue.TryEnqueue(Write("c", 1)).Should().BeFalse("one point more than the bound waits");
+        queue.Points.Should().Be(10_000);
+        queue.Count.Should().Be(2);
+
+        queue.TryRead(out var taken).Should().BeTrue();
+        taken.PointCount.Should().Be(6_000);
+        queue.Points.Should().Be(4_000);
+        queue.TryEnqueue(Write("c", 1)).Should().BeTrue();
+    }
+
+    [Fact]
+    public void TryEnqueue_OneRequestLargerThanTheBound_TakenWhenNothingWaits()
+    {
+        var queue = Queue(points: 100);
+
+        queue.TryEnqueue(Write("a", 500)).Should().BeTrue("a request within the body limits is never refused by an empty queue");
+        queue.TryEnqueue(Write("b", 1)).Should().BeFalse();
+        Drain(queue).Should().Equal("a:500");
+        queue.Points.Should().Be(0);
     }
 
     [Fact]

@@ -55,6 +55,37 @@ public sealed class RunPageStateTests
     }
 
     [Fact]
+    public void Clone_OriginalFoldsOn_CopyKeepsEverythingItHad()
+    {
+        var state = new RunPageState(0, 10 * Minute, Minute);
+        var e = new ExpandedEvent { Id = null, Timestamp = Minute + 5, Type = "generation" };
+        e.Points.Add(new MetricPoint(MetricNames.SuccessRate, Minute + 5, 0, null, null));
+        e.Points.Add(new MetricPoint(MetricNames.GenerationTime, Minute + 5, 2, null, null));
+        e.Points.Add(new MetricPoint("model_usage:m", Minute + 5, 1, null, null));
+        e.Points.Add(new MetricPoint("evaluation_score_coherence", Minute + 5, 4, null, null));
+        e.Points.Add(new MetricPoint(MetricNames.TotalTokens, Minute + 5, 30, "m", null));
+        state.AddEvent(e);
+
+        var copy = state.Clone();
+        state.AddEvent(e);
+
+        copy.Generations.Should().Be(1);
+        copy.Failures.Should().Be(1);
+        copy.GenerationTime.Count.Should().Be(1);
+        copy.GenerationTime.IsIntegral.Should().BeTrue("the whole-number flag is copied, not guessed from the sketch");
+        copy.ModelUsage["m"].Should().Be(1);
+        copy.GenerationTokens["m"].Total.Should().Be(30);
+        copy.Buckets[Minute].Generations.Should().Be(1);
+        copy.Buckets[Minute].Latency.Count.Should().Be(1);
+        copy.Buckets[Minute].Scores["coherence"].Should().Be((4d, 1L));
+        copy.Buckets[Minute].TokensByModel["m"].Should().Be(30);
+        copy.Scores.Should().Equal("coherence");
+        (copy.FirstTs, copy.LastTs, copy.Width).Should().Be((state.FirstTs, state.LastTs, state.Width));
+        state.Generations.Should().Be(2);
+        state.Buckets[Minute].Latency.Count.Should().Be(2);
+    }
+
+    [Fact]
     public void AddPoint_OutsideRange_Ignored()
     {
         var state = new RunPageState(Minute, 2 * Minute, Minute);

@@ -56,6 +56,57 @@ public sealed class QuantileSketchTests
 
     [Theory]
     [MemberData(nameof(DataSets))]
+    public void MergeBytes_PartsStoredAsBytes_SameSketchAsMergingThemRead(string name)
+    {
+        var values = Generate(name, new Random(13));
+        var parts = Enumerable.Range(0, 7).Select(_ => new QuantileSketch()).ToArray();
+        var random = new Random(17);
+        foreach (var v in values)
+        {
+            parts[random.Next(parts.Length)].Add(v);
+        }
+        var viaObjects = new QuantileSketch();
+        var viaBytes = new QuantileSketch();
+
+        foreach (var p in parts)
+        {
+            viaObjects.Merge(QuantileSketch.FromBytes(p.ToBytes()));
+            viaBytes.MergeBytes(p.ToBytes());
+        }
+
+        viaBytes.ToBytes().Should().Equal(viaObjects.ToBytes());
+        (viaBytes.Count, viaBytes.ZeroCount).Should().Be((viaObjects.Count, viaObjects.ZeroCount));
+        foreach (var q in Quantiles)
+        {
+            viaBytes.Quantile(q).Should().Be(viaObjects.Quantile(q));
+        }
+    }
+
+    [Fact]
+    public void MergeBytes_DamagedBlob_FormatExceptionAndSketchUnchanged()
+    {
+        var mine = new QuantileSketch();
+        mine.Add(2.5);
+        mine.Add(-4);
+        var before = mine.ToBytes();
+        var other = new QuantileSketch();
+        foreach (var v in new[] { 1.0, 3.0, 7.0, -2.0 })
+        {
+            other.Add(v);
+        }
+        var bytes = other.ToBytes();
+        // Cut inside the negative side's bins: the positive side alone would decode.
+        var truncated = bytes[..^1];
+
+        var act = () => mine.MergeBytes(truncated);
+
+        act.Should().Throw<FormatException>();
+        mine.ToBytes().Should().Equal(before);
+        mine.Count.Should().Be(2);
+    }
+
+    [Theory]
+    [MemberData(nameof(DataSets))]
     public void FromBytes_RoundTrip_SameSketch(string name)
     {
         var sketch = new QuantileSketch();
@@ -121,6 +172,21 @@ public sealed class QuantileSketchTests
         var act = () => QuantileSketch.FromBytes(new byte[] { 9, 1, 2 });
 
         act.Should().Throw<FormatException>();
+    }
+
+    [Fact]
+    public void FromBytes_BinCountBeyondTheBlob_FormatExceptionWithoutAllocatingIt()
+    {
+        var sound = new QuantileSketch();
+        sound.Add(1.5);
+        var bytes = sound.ToBytes();
+        // Version, zero count (one byte), min and max (16 bytes), then the positive bins' count: claim 2^62 bins.
+        var damaged = bytes[..18].Concat(new byte[] { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40 }).ToArray();
+
+        var act = () => QuantileSketch.FromBytes(damaged);
+
+        act.Should().Throw<FormatException>();
+        QuantileSketch.FromBytes(bytes).Quantile(0.5).Should().Be(1.5);
     }
 
     /// <summary>

@@ -9,7 +9,14 @@ namespace Dashboard.Components.Layout;
 /// </summary>
 public sealed class ThemeState(IJSRuntime js)
 {
+    /// <summary>The cookie wwwroot/js/theme.js keeps beside localStorage, so the server's first answer (the prerender) is
+    /// already in the chosen theme: MudBlazor's palette, the charts' colours and the toggle's icon.</summary>
+    public const string CookieName = "dashboard-theme";
+
     public bool IsDark { get; private set; }
+
+    /// <summary>The theme the page starts in (the cookie while prerendering, the prerender's choice in the circuit); no event.</summary>
+    public void Assume(bool dark) => IsDark = dark;
 
     /// <summary>Raised after the choice changed; charts and the layout re-render.</summary>
     public event Action? Changed;

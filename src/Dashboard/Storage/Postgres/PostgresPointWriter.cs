@@ -131,13 +131,21 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
         var metricIds = runs.ToDictionary(r => r.Key, r => r.Value.Metrics.ToDictionary(m => m.Key, m => _metricIds[m.Key]));
         _tokens.FoldInto(_rollups);
         Dictionary<long, long> counts;
+        var summaries = batch.Summaries();
         using (var counters = batch.Counters(runs, metricIds, keys, touches, now))
         {
             // After the runs' UPDATEs in the same round trip: the runs' rows are held, so a run's rollups are written by one
-            // writer at a time.
+            // writer at a time. The reader skips statements that return no rows: after the runs' counts come the summary
+            // time rows (when any), then the rollup cells (when any).
+            var times = summaries.AddTo(counters);
             var cells = _rollupWriter.AddTo(counters, _rollups);
             using var reader = counters.ExecuteReader();
             counts = PostgresWriteBatch.ReadRunCounts(reader, touches.Count);
+            if (times)
+            {
+                summaries.ReadTimes(reader);
+                reader.NextResult();
+            }
             if (cells)
             {
                 _rollupWriter.ReadCells(reader);
@@ -145,7 +153,7 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
         }
         _versions.Check(tokenRuns, counts, touches);
         _rollupWriter.MergeMissed(connection, tx);
-        batch.WriteSummaries();
+        summaries.WriteTimes(connection, tx);
         tx.Commit();
         _tokens.Committed();
         _rollupWriter.Committed();

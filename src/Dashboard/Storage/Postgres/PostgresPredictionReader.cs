@@ -3,50 +3,6 @@ using Npgsql;
 
 namespace Dashboard.Storage.Postgres;
 
-/// <summary>The PostgreSQL twin of the SQLite prediction reader.</summary>
-public sealed class PostgresPredictionReader(NpgsqlDataSource data, int exactLimit = SummaryReading.ExactLimit) : IPredictionReader
-{
-    public IReadOnlyList<PredictionRun> GetRuns(CancellationToken ct = default)
-    {
-        using var c = data.OpenConnection();
-        using var cmd = PostgresCommands.Command(c, """
-            SELECT r.name, r.project,
-                   SUM(CASE WHEN n.name = $1 THEN m.count ELSE 0 END)::bigint,
-                   SUM(CASE WHEN n.name = $2 THEN m.count ELSE 0 END)::bigint,
-                   MAX(m.last_ts)
-            FROM runs r
-            JOIN run_metrics m ON m.run_id = r.id
-            JOIN metric_names n ON n.id = m.metric_id
-            WHERE n.name IN ($1, $2)
-            GROUP BY r.id
-            ORDER BY r.last_received_at DESC, r.name COLLATE "C"
-            LIMIT $3
-            """, MetricNames.PredictionConfidence, MetricNames.PredictionError, IPredictionReader.MaxRuns);
-        using var r = cmd.ExecuteReader();
-        var runs = new List<PredictionRun>();
-        while (r.Read())
-        {
-            runs.Add(new PredictionRun(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), Timestamps.FromMicros(r.GetInt64(4))));
-        }
-        return runs;
-    }
-
-    public PredictionTotals GetTotals(long runId, long from, CancellationToken ct = default)
-    {
-        using var source = new PostgresSummarySource(data);
-        return SummaryReading.GetTotals(source, runId, from, exactLimit);
-    }
-
-    public long GetRunEvents(long runId, CancellationToken ct = default)
-    {
-        using var c = data.OpenConnection();
-        using var cmd = PostgresCommands.Command(c, "SELECT event_count FROM runs WHERE id = $1", runId);
-        return cmd.ExecuteScalar() as long? ?? 0;
-    }
-
-    public PredictionTotals GetRawTotals(long runId, long from, CancellationToken ct = default)
-    {
-        using var source = new PostgresSummarySource(data);
-        return SummaryReading.GetRawTotals(source, runId, from);
-    }
-}
+/// <summary>The prediction summary's reads on PostgreSQL; the statements are <see cref="SqlPredictionReader"/>'s.</summary>
+public sealed class PostgresPredictionReader(NpgsqlDataSource data, int exactLimit = SummaryReading.ExactLimit)
+    : SqlPredictionReader(new PostgresSqlConnections(data), exactLimit);

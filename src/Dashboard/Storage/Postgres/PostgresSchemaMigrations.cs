@@ -293,6 +293,16 @@ internal static class PostgresSchemaMigrations
                 PRIMARY KEY (run_id, width, bucket, pipeline)
             );
             """ + SummaryBackfillSql),
+        // Notification groups (issue 16): the twin of SQLite's step 15.
+        (15, """
+            CREATE TABLE notification_groups (
+                group_key text NOT NULL PRIMARY KEY,
+                first_at bigint NOT NULL,
+                last_sent_at bigint,
+                dirty bigint NOT NULL,
+                alerts text NOT NULL
+            );
+            """),
     ];
 
     /// <summary>Work a step needs beyond its SQL, run right after it in the same transaction.</summary>

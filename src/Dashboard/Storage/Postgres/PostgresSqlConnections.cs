@@ -19,6 +19,9 @@ public sealed class PostgresSqlConnections(NpgsqlDataSource dataSource) : SqlCon
 
     public override DbConnection Open() => dataSource.OpenConnection();
 
+    public override DbTransaction BeginSnapshot(DbConnection connection) =>
+        ((NpgsqlConnection)connection).BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+
     public override DbCommand Command(DbConnection connection, string sql, params object?[] values) =>
         PostgresCommands.Command((NpgsqlConnection)connection, sql, values);
 }

@@ -47,6 +47,7 @@ public static class PostgresStorageSetup
         services.AddSingleton<IKeyStore>(sp => sp.GetRequiredService<PostgresKeyStore>());
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<PostgresKeyStore>());
         services.AddSingleton<IWebhookStatusStore, PostgresWebhookStatusStore>();
+        services.AddSingleton<INotificationGroupStore, PostgresNotificationGroupStore>();
         services.AddSingleton<IAlertConditionReader, PostgresAlertConditionReader>();
         services.AddSingleton<IExportStore, PostgresExportStore>();
         services.AddSingleton<IPriceStore, PostgresPriceStore>();

@@ -47,10 +47,11 @@ internal sealed class PostgresWriteBatch(NpgsqlConnection connection, NpgsqlTran
     public void AddLog(long runId, LogRecord log) => _logs.Add((runId, log));
 
     /// <summary>
-    /// The prediction and pipeline summary rollups of the batch's points: after the runs' counters, so their rows are
-    /// written while the batch holds its runs' rows (never waited for while another writer holds a run this batch needs).
+    /// The prediction and pipeline summary rollups of the batch's points, for the counters' batch: after the runs'
+    /// UPDATEs, so their rows are written while the batch holds its runs' rows (never waited for while another writer
+    /// holds a run this batch needs).
     /// </summary>
-    public void WriteSummaries() => PostgresSummaryRollupWriter.Write(connection, tx, _points);
+    public PostgresSummaryRollupWriter Summaries() => new(_points);
 
     public void CopyRows()
     {

@@ -52,6 +52,7 @@ internal static class SqliteToPostgresTables
         new("run_goals", [("run_id", Int), ("target", Int), ("target_kind", Text), ("deadline", Int), ("accept_score", Text),
             ("accept_min", Real), ("budget", Real), ("updated_at", Int)]),
         new("score_thresholds", [("score", Text), ("min", Real)]),
+        new("notification_groups", [("group_key", Text), ("first_at", Int), ("last_sent_at", Int), ("dirty", Int), ("alerts", Text)]),
         // Summary rollups (step 14): copied as they are (labels as the writer read them, sketches in the same format).
         new("prediction_rollups", [("run_id", Int), ("width", Int), ("bucket", Int), ("label", Text), ("count", Int), ("sum", Real),
             ("very_low", Int), ("low", Int), ("medium", Int), ("high", Int), ("very_high", Int), ("below", Int), ("first_ts", Int), ("last_ts", Int)]),

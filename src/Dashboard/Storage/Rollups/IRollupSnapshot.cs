@@ -14,10 +14,13 @@ public interface IRollupSnapshot : IDisposable
     /// <summary>First and last point time of one metric in [from, to], or null when it has none there.</summary>
     (long First, long Last)? Extent(long runId, long metricId, long from, long to);
 
-    /// <summary>Rollup rows of one width with bucket in [piece.From, piece.To), every model, sketch included.</summary>
-    void ReadCells(long runId, long metricId, RollupPiece piece, Action<long, RollupCell> row);
+    /// <summary>
+    /// Rollup rows of one width with bucket in [piece.From, piece.To), every model, each merged into the cell <paramref name="cellOf"/> returns for its bucket,
+    /// its sketch straight from the column's bytes: no object per row (a page's first view merges tens of thousands).
+    /// </summary>
+    void MergeCells(long runId, long metricId, RollupPiece piece, Func<long, RollupCell> cellOf);
 
-    /// <summary>The same rows without their sketches: (bucket, count, sum, min, max).</summary>
+    /// <summary>The same rows as <see cref="MergeCells"/> without their sketches: (bucket, count, sum, min, max).</summary>
     void ReadTotals(long runId, long metricId, RollupPiece piece, RollupTotals row);
 
     /// <summary>Finite points with ts in [from, to] in time order, equal times in arrival order.</summary>

@@ -34,6 +34,18 @@ public sealed class RollupCell
         Sketch.Add(value, sketchIndex);
     }
 
+    /// <summary>Merges one stored row, its sketch straight from the column's bytes (<see cref="QuantileSketch.MergeBytes"/>).</summary>
+    public void Merge(long count, double sum, double min, double max, long intSum, ReadOnlySpan<byte> sketch)
+    {
+        // The sketch first: a damaged blob throws before the totals change.
+        Sketch.MergeBytes(sketch);
+        Count += count;
+        Sum += sum;
+        Min = Math.Min(Min, min);
+        Max = Math.Max(Max, max);
+        IntSum += intSum;
+    }
+
     public void Merge(RollupCell other)
     {
         Count += other.Count;

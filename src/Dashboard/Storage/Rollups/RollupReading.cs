@@ -19,20 +19,13 @@ public static class RollupReading
     public static MetricStats Stats(IRollupSnapshot s, long runId, long metricId, long from, long to, int exactLimit = ExactLimit)
     {
         var plan = RangePlan.For(from, to);
-        long count = 0;
-        double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
-        var sketch = new QuantileSketch();
+        // Every rollup row merged into one cell, in the order read (the same sums as adding row by row).
+        var whole = new RollupCell();
         foreach (var piece in plan.Rollups)
         {
-            s.ReadCells(runId, metricId, piece, (_, cell) =>
-            {
-                count += cell.Count;
-                sum += cell.Sum;
-                min = Math.Min(min, cell.Min);
-                max = Math.Max(max, cell.Max);
-                sketch.Merge(cell.Sketch);
-            });
+            s.MergeCells(runId, metricId, piece, _ => whole);
         }
+        var (count, sum, min, max, sketch) = (whole.Count, whole.Sum, whole.Min, whole.Max, whole.Sketch);
         var edges = new List<double>();
         var times = new List<long>();
         foreach (var piece in plan.Raw)

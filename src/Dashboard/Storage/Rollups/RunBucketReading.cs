@@ -47,18 +47,7 @@ public static class RunBucketReading
             var cells = metrics[name] = [];
             foreach (var piece in plan.Rollups)
             {
-                s.ReadCells(runId, metricId, piece, (bucket, row) =>
-                {
-                    var start = RollupLevels.BucketOf(bucket, width);
-                    if (cells.TryGetValue(start, out var cell))
-                    {
-                        cell.Merge(row);
-                    }
-                    else
-                    {
-                        cells[start] = row;
-                    }
-                });
+                s.MergeCells(runId, metricId, piece, bucket => CellOf(cells, RollupLevels.BucketOf(bucket, width)));
             }
             foreach (var piece in plan.Raw)
             {

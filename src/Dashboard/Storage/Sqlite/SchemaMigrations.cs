@@ -348,6 +348,17 @@ internal static class SchemaMigrations
                 PRIMARY KEY (run_id, width, bucket, pipeline)
             ) WITHOUT ROWID;
             """ + SummaryBackfillSql),
+        // Notification groups (issue 16): the webhook sender's grouping state (Alertmanager's notification log), so a
+        // restart neither re-sends a still-firing group at once nor forgets to repeat it. alerts: the group's alerts as JSON.
+        (15, """
+            CREATE TABLE notification_groups (
+                group_key TEXT NOT NULL PRIMARY KEY,
+                first_at INTEGER NOT NULL,
+                last_sent_at INTEGER,
+                dirty INTEGER NOT NULL,
+                alerts TEXT NOT NULL
+            );
+            """),
     ];
 
     /// <summary>Step 14's backfill from stored points (a test replays it on a file whose rollups it emptied).</summary>

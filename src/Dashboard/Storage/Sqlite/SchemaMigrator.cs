@@ -5,11 +5,14 @@ namespace Dashboard.Storage.Sqlite;
 /// <summary>Brings the database file to the newest schema at start-up (see <see cref="SchemaMigrations"/>).</summary>
 public sealed class SchemaMigrator(SqliteConnectionFactory connections, IOptions<StorageOptions> options, ILogger<SchemaMigrator> logger)
 {
+    /// <summary>The file was too large for quick_check before start-up: DatabaseFileWatch runs it in the background.</summary>
+    public bool QuickCheckDeferred { get; private set; }
+
     /// <summary>The schema version reached; throws <see cref="DatabaseRefusedException"/> for an unusable file.</summary>
     public int Migrate()
     {
         connections.EnsureDirectory();
-        DatabaseFileCheck.Check(connections, options.Value.QuickCheckOnStart);
+        QuickCheckDeferred = DatabaseFileCheck.Check(connections, options.Value.QuickCheckOnStart, options.Value.QuickCheckMaxMegabytes * 1024L * 1024L);
         using var connection = connections.Open();
         if (CurrentVersion(connection) == 0)
         {

@@ -30,6 +30,9 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
     // keep overtaking a waiting commit, so background chunks step aside while this is above zero (YieldToWrites).
     private int _writesWaiting;
 
+    /// <summary>Writes waiting for or holding the connection (tests order a commit against maintenance chunks with it).</summary>
+    internal int WritesWaiting => Volatile.Read(ref _writesWaiting);
+
     /// <summary>Stores every pending write in one transaction; throws if nothing could be committed.</summary>
     public (WriteOutcome[] Outcomes, CommittedBatch Batch) Write(IReadOnlyList<PendingWrite> writes)
     {
@@ -95,6 +98,9 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
         _keys.Clear();
         _rollups.Clear();
         _summaries!.Clear();
+        // Where a slow transaction's time goes, when the runtime sampler is on (Hosting/RuntimeSampler).
+        var cpu = RuntimeTimings.ThreadCpu();
+        var step = RuntimeTimings.Start();
         try
         {
             _sql!.Use(tx);
@@ -103,6 +109,8 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
             {
                 outcomes[i] = WriteOne(writes[i], now, runs);
             }
+            RuntimeTimings.Add(RuntimeTimings.Kind.WriteRows, step);
+            step = RuntimeTimings.Start();
             foreach (var (runId, run) in runs)
             {
                 foreach (var (name, delta) in run.Metrics)
@@ -117,7 +125,11 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
             _tokens.FoldInto(_rollups);
             _rollupWriter!.Write(tx, _rollups);
             _summaries.Write(tx);
+            RuntimeTimings.Add(RuntimeTimings.Kind.WriteRollups, step);
+            step = RuntimeTimings.Start();
             tx.Commit();
+            RuntimeTimings.Add(RuntimeTimings.Kind.WriteCommit, step);
+            RuntimeTimings.AddThreadCpu(RuntimeTimings.Kind.WriteCpu, RuntimeTimings.Kind.WriteRunQueue, cpu);
             _tokens.Committed();
         }
         catch

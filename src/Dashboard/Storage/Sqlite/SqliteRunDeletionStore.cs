@@ -8,68 +8,13 @@ namespace Dashboard.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteRunDeletionStore(SqlitePointWriter writer, SqliteConnectionFactory? connections = null) : IRunDeletionStore
 {
-    // Small enough that one chunk holds the writer's connection for a few milliseconds only (ingest p99 goal: 20 ms).
-    // Chunks sized by time (about 4 ms each) measured worse at load 50 on the shared machine (p99 187 ms against 108 ms
-    // for these fixed sizes at load 35: ten times the transactions, each starved of CPU): see bench/README, rollups.
-    internal const int BatchRows = 2_000;
+    private readonly SqliteChunkedDelete _chunks = new(writer);
 
-    /// <summary>Free pages handed back to the file system per writer turn (incremental vacuum), 4 MB at 4 KB pages.</summary>
-    internal const int VacuumPages = 1_000;
+    /// <summary>Most rows one chunk deletes (see <see cref="SqliteChunkedDelete"/>).</summary>
+    internal const int BatchRows = SqliteChunkedDelete.BatchRows;
 
-    // How long a chunk waits for waiting commits to go first before it goes anyway (so maintenance still progresses).
-    private static readonly TimeSpan YieldWait = TimeSpan.FromMilliseconds(200);
-
-    private static readonly string[] PurgeDeletes =
-    [
-        "DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE run_id = $a LIMIT $n)",
-        "DELETE FROM nonfinite_points WHERE rowid IN (SELECT rowid FROM nonfinite_points WHERE run_id = $a LIMIT $n)",
-        "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE run_id = $a LIMIT $n)",
-        // event_ids is WITHOUT ROWID: a key range from the run's first id (an IN list of (run_id, event_id) pairs was
-        // searched by run_id alone, so every chunk rescanned the run's remaining ids). Fewer than $n left: all of them.
-        """
-        DELETE FROM event_ids WHERE run_id = $a AND event_id <= COALESCE(
-            (SELECT event_id FROM event_ids WHERE run_id = $a ORDER BY event_id LIMIT 1 OFFSET $n - 1),
-            (SELECT MAX(event_id) FROM event_ids WHERE run_id = $a))
-        """,
-        """
-        DELETE FROM point_rollups WHERE (run_id, metric_id, width, bucket, model) IN
-            (SELECT run_id, metric_id, width, bucket, model FROM point_rollups WHERE run_id = $a LIMIT $n)
-        """,
-        "DELETE FROM run_event_seconds WHERE (run_id, second) IN (SELECT run_id, second FROM run_event_seconds WHERE run_id = $a LIMIT $n)",
-        """
-        DELETE FROM token_rollups WHERE (run_id, width, bucket, model, judge) IN
-            (SELECT run_id, width, bucket, model, judge FROM token_rollups WHERE run_id = $a LIMIT $n)
-        """,
-        """
-        DELETE FROM prediction_rollups WHERE (run_id, width, bucket, label) IN
-            (SELECT run_id, width, bucket, label FROM prediction_rollups WHERE run_id = $a LIMIT $n)
-        """,
-        """
-        DELETE FROM prediction_time_rollups WHERE (run_id, width, bucket) IN
-            (SELECT run_id, width, bucket FROM prediction_time_rollups WHERE run_id = $a LIMIT $n)
-        """,
-        """
-        DELETE FROM pipeline_rollups WHERE (run_id, width, bucket, pipeline) IN
-            (SELECT run_id, width, bucket, pipeline FROM pipeline_rollups WHERE run_id = $a LIMIT $n)
-        """,
-    ];
-
-    // Summary rollups hold whole minutes and hours: retention's hour cutoff removes them whole with their points.
-    private static readonly string[] RetentionDeletes =
-    [
-        """
-        DELETE FROM prediction_rollups WHERE (run_id, width, bucket, label) IN
-            (SELECT run_id, width, bucket, label FROM prediction_rollups WHERE bucket < $a LIMIT $n)
-        """,
-        """
-        DELETE FROM prediction_time_rollups WHERE (run_id, width, bucket) IN
-            (SELECT run_id, width, bucket FROM prediction_time_rollups WHERE bucket < $a LIMIT $n)
-        """,
-        """
-        DELETE FROM pipeline_rollups WHERE (run_id, width, bucket, pipeline) IN
-            (SELECT run_id, width, bucket, pipeline FROM pipeline_rollups WHERE bucket < $a LIMIT $n)
-        """,
-    ];
+    /// <summary>The chunk machinery (tests set its yield wait and observe its chunks).</summary>
+    internal SqliteChunkedDelete Chunks => _chunks;
 
     public bool MarkDeleted(string run, long now, long? receivedBefore = null) =>
         writer.RunExclusive(c => receivedBefore is { } cutoff
@@ -95,29 +40,36 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer, SqliteConne
     public (long Points, long Logs) DeleteBefore(long cutoff, CancellationToken stop)
     {
         var pointCutoff = Rollups.RollupLevels.BucketOf(cutoff, Rollups.RollupLevels.Hour);
-        // rowid order is roughly arrival order, so the oldest rows are found first without an index on ts.
-        var points = DeletePointsCounted(pointCutoff, stop)
-            + DeleteInBatches("DELETE FROM nonfinite_points WHERE rowid IN (SELECT rowid FROM nonfinite_points WHERE ts < $a LIMIT $n)", pointCutoff, stop);
-        DeleteInBatches("""
-            DELETE FROM point_rollups WHERE (run_id, metric_id, width, bucket, model) IN
-                (SELECT run_id, metric_id, width, bucket, model FROM point_rollups WHERE bucket < $a LIMIT $n)
-            """, pointCutoff, stop);
-        DeleteInBatches("DELETE FROM run_event_seconds WHERE (run_id, second) IN (SELECT run_id, second FROM run_event_seconds WHERE second < $a LIMIT $n)",
-            pointCutoff, stop);
-        DeleteInBatches("""
-            DELETE FROM token_rollups WHERE (run_id, width, bucket, model, judge) IN
-                (SELECT run_id, width, bucket, model, judge FROM token_rollups WHERE bucket < $a LIMIT $n)
-            """, pointCutoff, stop);
-        foreach (var sql in RetentionDeletes)
+        // The series and runs as they are now: one that appears during the sweep holds new points (or is left for the
+        // next sweep). Deleted runs not purged yet are the purge's.
+        var (series, runs) = writer.RunExclusive(c => (Units(c, "SELECT run_id, metric_id FROM run_metrics ORDER BY run_id, metric_id"),
+            Units(c, "SELECT id, 0 FROM runs ORDER BY id")));
+        var points = DeletePointsCounted(series, pointCutoff, stop);
+        foreach (var (sql, kind, widths) in SqliteRetentionStatements.Others)
         {
-            DeleteInBatches(sql, pointCutoff, stop);
+            var units = kind == SqliteRetentionStatements.Units.Series ? series : runs;
+            var n = _chunks.Run(sql, widths ? [.. units.SelectMany(u => SqliteRetentionStatements.Widths.Select(w => (u.Run, u.Metric, w)))] : units,
+                pointCutoff, stop);
+            points += sql.Contains("nonfinite_points", StringComparison.Ordinal) ? n : 0;
         }
-        var logs = DeleteInBatches("DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < $a LIMIT $n)", cutoff, stop);
+        var logs = _chunks.Run(SqliteRetentionStatements.Logs, runs, cutoff, stop);
         if (points > 0)
         {
             ReleaseSpace(stop);
         }
         return (points, logs);
+    }
+
+    private static List<(long Run, long Metric, long Width)> Units(SqliteConnection c, string sql)
+    {
+        using var select = SqliteCommands.Command(c, sql);
+        using var reader = select.ExecuteReader();
+        var units = new List<(long, long, long)>();
+        while (reader.Read())
+        {
+            units.Add((reader.GetInt64(0), reader.GetInt64(1), 0));
+        }
+        return units;
     }
 
     public long CountPendingPurges() => writer.RunExclusive(c =>
@@ -136,9 +88,10 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer, SqliteConne
     public long Purge(long runId, CancellationToken stop)
     {
         long rows = 0;
-        foreach (var sql in PurgeDeletes)
+        foreach (var sql in SqliteDeletionStatements.Purge)
         {
-            rows += DeleteInBatches(sql, runId, stop);
+            // One unit: the run's rows are one key prefix ($a), taken in chunks until none are left.
+            rows += _chunks.Run(sql, [(0, 0, 0)], runId, stop);
         }
         ReleaseSpace(stop);
         return rows;
@@ -151,21 +104,7 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer, SqliteConne
     /// </summary>
     private void ReleaseSpace(CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested)
-        {
-            writer.YieldToWrites(YieldWait);
-            var left = writer.RunExclusive(c =>
-            {
-                using var command = SqliteCommands.Command(c, $"PRAGMA incremental_vacuum({VacuumPages});");
-                command.ExecuteNonQuery();
-                command.CommandText = "SELECT (SELECT auto_vacuum FROM pragma_auto_vacuum) = 2 AND (SELECT freelist_count FROM pragma_freelist_count) > 0";
-                return (long)command.ExecuteScalar()! == 1;
-            });
-            if (!left)
-            {
-                break;
-            }
-        }
+        _chunks.Vacuum(stop);
         if (connections is null)
         {
             writer.RunExclusive(Checkpoint);
@@ -214,37 +153,23 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer, SqliteConne
     }
 
     /// <summary>
-    /// Old points in chunks of <see cref="BatchRows"/>, each chunk taking what it deleted off its runs' per-metric counts
-    /// (exports size their output from them) in the same transaction: the counts are right at every commit, so no
-    /// recount over a whole run (which held the writer for as long as the run is big) is needed afterwards. Metadata key
-    /// counts are left: a key may then name an all-null column.
+    /// Old points series by series, each chunk taking what it deleted off its runs' per-metric counts (exports size their
+    /// output from them) in the same transaction: the counts are right at every commit, so no recount over a whole run
+    /// (which held the writer for as long as the run is big) is needed afterwards. Metadata key counts are left: a key
+    /// may then name an all-null column.
     /// </summary>
-    private long DeletePointsCounted(long cutoff, CancellationToken stop)
+    private long DeletePointsCounted(IReadOnlyList<(long Run, long Metric, long Width)> series, long cutoff, CancellationToken stop)
     {
-        long total = 0;
         var deleted = new Dictionary<(long Run, long Metric), (long Points, long Models)>();
-        while (!stop.IsCancellationRequested)
-        {
-            writer.YieldToWrites(YieldWait);
-            var n = writer.RunExclusive(c =>
+        return _chunks.Run(SqliteRetentionStatements.Points, series, cutoff, stop,
+            row: r =>
             {
-                deleted.Clear();
-                using var tx = c.BeginTransaction();
-                using (var delete = SqliteCommands.Command(c, """
-                    DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE ts < $a LIMIT $n)
-                    RETURNING run_id, metric_id, model_name IS NOT NULL
-                    """, ("$a", cutoff), ("$n", BatchRows)))
-                {
-                    delete.Transaction = tx;
-                    using var r = delete.ExecuteReader();
-                    while (r.Read())
-                    {
-                        var key = (r.GetInt64(0), r.GetInt64(1));
-                        var (points, models) = deleted.GetValueOrDefault(key);
-                        deleted[key] = (points + 1, models + r.GetInt64(2));
-                    }
-                }
-                // Points of runs deleted but not purged yet have no run_metrics row: nothing to update for them.
+                var key = (r.GetInt64(0), r.GetInt64(1));
+                var (points, models) = deleted.GetValueOrDefault(key);
+                deleted[key] = (points + 1, models + r.GetInt64(2));
+            },
+            beforeCommit: (c, tx) =>
+            {
                 using var update = SqliteCommands.Command(c, """
                     UPDATE run_metrics SET count = MAX(count - $c, 0), model_points = MAX(model_points - $m, 0)
                     WHERE run_id = $r AND metric_id = $k
@@ -258,44 +183,17 @@ public sealed class SqliteRunDeletionStore(SqlitePointWriter writer, SqliteConne
                     update.Parameters["$k"].Value = metric;
                     update.ExecuteNonQuery();
                 }
-                tx.Commit();
-                return deleted.Values.Sum(d => d.Points);
-            });
-            total += n;
-            ChunkCommitted?.Invoke(n);
-            if (n < BatchRows)
+                deleted.Clear();
+            },
+            committed: n =>
             {
-                break;
-            }
-        }
-        return total;
+                if (n > 0)
+                {
+                    ChunkCommitted?.Invoke(n);
+                }
+            });
     }
 
     /// <summary>Called after each committed chunk of old points, outside the writer's lock (tests observe the chunks).</summary>
     internal Action<long>? ChunkCommitted { get; set; }
-
-    /// <summary>Runs a batched DELETE (parameters $a and $n) until a batch deletes fewer than <see cref="BatchRows"/> rows.</summary>
-    private long DeleteInBatches(string sql, long arg, CancellationToken stop)
-    {
-        long total = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            writer.YieldToWrites(YieldWait);
-            var deleted = writer.RunExclusive(c =>
-            {
-                using var tx = c.BeginTransaction();
-                using var command = SqliteCommands.Command(c, sql, ("$a", arg), ("$n", BatchRows));
-                command.Transaction = tx;
-                var n = command.ExecuteNonQuery();
-                tx.Commit();
-                return n;
-            });
-            total += deleted;
-            if (deleted < BatchRows)
-            {
-                break;
-            }
-        }
-        return total;
-    }
 }

@@ -15,6 +15,9 @@ public sealed class SqliteSqlConnections(SqliteConnectionFactory connections) : 
 
     public override DbConnection Open() => connections.Open();
 
+    public override DbTransaction BeginSnapshot(DbConnection connection) =>
+        ((Microsoft.Data.Sqlite.SqliteConnection)connection).BeginTransaction(deferred: true);
+
     public override DbCommand Command(DbConnection connection, string sql, params object?[] values)
     {
         var cmd = (Microsoft.Data.Sqlite.SqliteCommand)connection.CreateCommand();

@@ -137,9 +137,10 @@ public sealed class PostgresRollupTests : IDisposable
         var runId = _reader.GetRunId("r")!.Value;
         var stats = _reader.GetFiniteStats(runId, MetricNames.GenerationTime, long.MinValue, long.MaxValue);
 
-        // Back to a store at version 11 (no rollup tables), then migrate as a start-up would.
+        // Back to a store at version 11 (no rollup tables, nor the tables of later steps), then migrate as a start-up would.
         Execute("""
-            DROP TABLE point_rollups, run_event_seconds, token_rollups, prediction_rollups, prediction_time_rollups, pipeline_rollups;
+            DROP TABLE point_rollups, run_event_seconds, token_rollups, prediction_rollups, prediction_time_rollups, pipeline_rollups,
+                notification_groups;
             UPDATE schema_version SET version = 11
             """);
         new PostgresSchemaMigrator(_data, NullLogger<PostgresSchemaMigrator>.Instance).Migrate().Should().Be(PostgresSchemaMigrations.Steps[^1].Version);
@@ -239,7 +240,8 @@ public sealed class PostgresRollupTests : IDisposable
     {
         var kept = Rows();
         Execute("""
-            DROP TABLE point_rollups, run_event_seconds, token_rollups, prediction_rollups, prediction_time_rollups, pipeline_rollups;
+            DROP TABLE point_rollups, run_event_seconds, token_rollups, prediction_rollups, prediction_time_rollups, pipeline_rollups,
+                notification_groups;
             UPDATE schema_version SET version = 11
             """);
         new PostgresSchemaMigrator(_data, NullLogger<PostgresSchemaMigrator>.Instance).Migrate();

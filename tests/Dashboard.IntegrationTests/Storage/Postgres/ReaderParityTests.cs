@@ -72,6 +72,26 @@ public sealed class ReaderParityTests : IDisposable
     }
 
     [PostgresFact]
+    public void GetRecentFigures_RunsWithAndWithoutGenerations_SameEventsAndLatestValues()
+    {
+        Seed();
+        string[] runs = ["Run-0", "Run-1", "b_run", "Ärger_ü", "missing"];
+        var since = Timestamps.ToMicros(Now) - 20 * 60_000_000L; // the seed spans the last 30 to 10 minutes
+
+        var expected = new SqliteRunListReader(_pair.Sqlite).GetRecentFigures(runs, since, "generation_time", 5, default);
+        var actual = new PostgresRunListReader(_pair.Postgres).GetRecentFigures(runs, since, "generation_time", 5, default);
+
+        actual.Keys.Should().BeEquivalentTo(expected.Keys).And.NotContain("missing");
+        foreach (var run in expected.Keys)
+        {
+            actual[run].EventsSince.Should().Be(expected[run].EventsSince, run);
+            actual[run].LatestValues.Should().Equal(expected[run].LatestValues, run);
+        }
+        expected["Run-0"].LatestValues.Should().HaveCount(5);
+        expected["Run-0"].EventsSince.Should().BeGreaterThan(0);
+    }
+
+    [PostgresFact]
     public async Task RulePreviewReader_MetricNamesAndSeriesPerScope_Same()
     {
         Seed();

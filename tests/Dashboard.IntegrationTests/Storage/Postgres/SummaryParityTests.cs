@@ -61,9 +61,10 @@ public sealed class SummaryParityTests : IDisposable
         var runId = PostgresRunId("r");
         using (var c = _pair.Postgres.OpenConnection())
         {
-            // A store from before step 14: no summary rollup tables, schema version 13; start-up migrates it.
+            // A store from before step 14: no summary rollup tables (nor step 15's), schema version 13; start-up migrates it.
             using var cmd = new NpgsqlCommand(
-                "DROP TABLE prediction_rollups; DROP TABLE prediction_time_rollups; DROP TABLE pipeline_rollups; UPDATE schema_version SET version = 13", c);
+                "DROP TABLE prediction_rollups; DROP TABLE prediction_time_rollups; DROP TABLE pipeline_rollups; DROP TABLE notification_groups; " +
+                "UPDATE schema_version SET version = 13", c);
             cmd.ExecuteNonQuery();
         }
         new PostgresSchemaMigrator(_pair.Postgres, NullLogger<PostgresSchemaMigrator>.Instance).Migrate().Should().Be(PostgresSchemaMigrations.Steps[^1].Version);
@@ -86,17 +87,78 @@ public sealed class SummaryParityTests : IDisposable
         var random = new Random(34);
         Write("r", SummaryData.Events(random, 3_000, Base));
         var kept = ReadSketches();
-        using (var c = _pair.Postgres.OpenConnection())
-        {
-            using var tx = c.BeginTransaction();
-            using var cmd = new NpgsqlCommand(
-                "DELETE FROM prediction_rollups; DELETE FROM prediction_time_rollups; DELETE FROM pipeline_rollups;" + PostgresSchemaMigrations.SummaryBackfillSql, c, tx);
-            cmd.ExecuteNonQuery();
-            PostgresRollupBackfill.PredictionTimeSketches(c, tx);
-            tx.Commit();
-        }
+        RebuildSummaryRollups();
 
         ReadSketches().Should().Equal(kept, "the backfill folds the same values into the same bins as the writer");
+    }
+
+    [PostgresFact]
+    public void Write_TwoWritersAtOnceOnOneRun_SummaryRollupsEqualBackfill()
+    {
+        // The summary rows ride in the counters' round trip and the time rows are locked there: two writers of one run
+        // at once must still lose no count and no sketch.
+        using var other = new PostgresPointWriter(_pair.Postgres, new PostgresPartitions(), TimeProvider.System);
+        var chunks = SummaryData.Events(new Random(35), 3_000, Base).Chunk(41).ToList();
+        Parallel.ForEach([_pair.PostgresWriter, other], new ParallelOptions { MaxDegreeOfParallelism = 2 }, writer =>
+        {
+            var turn = writer == other ? 1 : 0;
+            foreach (var chunk in chunks.Where((_, i) => i % 2 == turn))
+            {
+                writer.Write([ProviderPair.Write("r", chunk)]);
+            }
+        });
+        var kept = SummaryRows();
+        RebuildSummaryRollups();
+
+        var rebuilt = SummaryRows();
+        kept.Select(r => r.Text).Should().NotBeEmpty();
+        for (var i = 0; i < Math.Min(rebuilt.Count, kept.Count); i++)
+        {
+            rebuilt[i].Text.Should().Be(kept[i].Text, $"row {i}");
+        }
+        rebuilt.Count.Should().Be(kept.Count);
+        // Sums: the writers add per batch in whatever order they committed, the backfill per point: equal to rounding.
+        rebuilt.SelectMany(r => r.Sums).Should().Equal(kept.SelectMany(r => r.Sums), (a, e) => Math.Abs(a - e) <= 1e-9 * Math.Abs(e) + 1e-9);
+    }
+
+    /// <summary>Every summary rollup row: its exact columns (keys, counts, bounds, sketch as hex) as text, its float sums apart.</summary>
+    private List<(string Text, List<double> Sums)> SummaryRows()
+    {
+        var rows = new List<(string, List<double>)>();
+        foreach (var sql in new[]
+        {
+            "SELECT run_id, width, bucket, label, count, very_low, low, medium, high, very_high, below, first_ts, last_ts, sum FROM prediction_rollups ORDER BY 1, 2, 3, 4",
+            // A row of errors only has nothing to sketch: the writer keeps an empty sketch there, the backfill none.
+            """
+            SELECT run_id, width, bucket, count, slow, errors, CASE WHEN count > 0 THEN encode(sketch, 'hex') END, sum
+            FROM prediction_time_rollups WHERE count > 0 OR errors > 0 ORDER BY 1, 2, 3
+            """,
+            "SELECT run_id, width, bucket, pipeline, time_count, time_min, time_max, success_count, time_sum, success_sum FROM pipeline_rollups ORDER BY 1, 2, 3, 4",
+        })
+        {
+            using var c = _pair.Postgres.OpenConnection();
+            using var cmd = new NpgsqlCommand(sql, c);
+            using var r = cmd.ExecuteReader();
+            var sums = sql.Contains("success_sum", StringComparison.Ordinal) ? 2 : 1;
+            while (r.Read())
+            {
+                var exact = Enumerable.Range(0, r.FieldCount - sums).Select(i => Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture));
+                rows.Add((string.Join('|', exact), Enumerable.Range(r.FieldCount - sums, sums).Select(r.GetDouble).ToList()));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>Empties the summary rollups and rebuilds them from the stored points, as the schema step's backfill does.</summary>
+    private void RebuildSummaryRollups()
+    {
+        using var c = _pair.Postgres.OpenConnection();
+        using var tx = c.BeginTransaction();
+        using var cmd = new NpgsqlCommand(
+            "DELETE FROM prediction_rollups; DELETE FROM prediction_time_rollups; DELETE FROM pipeline_rollups;" + PostgresSchemaMigrations.SummaryBackfillSql, c, tx);
+        cmd.ExecuteNonQuery();
+        PostgresRollupBackfill.PredictionTimeSketches(c, tx);
+        tx.Commit();
     }
 
     private (long Unsketched, long Rows) CountUnsketchedTimeRows()

@@ -1,20 +1,25 @@
-using System.Data;
-using Dashboard.Core;
+using System.Data.Common;
 using Dashboard.Storage.Rollups;
-using Npgsql;
 
-namespace Dashboard.Storage.Postgres;
+namespace Dashboard.Storage;
 
-/// <summary>The PostgreSQL side of <see cref="SummaryReading"/>: one read-only REPEATABLE READ transaction (one snapshot).</summary>
-internal sealed class PostgresSummarySource : ISummarySource, IDisposable
+/// <summary>
+/// The store side of <see cref="SummaryReading"/>, written once for both providers: one connection and one read
+/// snapshot (<see cref="SqlConnections.BeginSnapshot"/>) for all its reads. Runs are the outer loop of every join to
+/// their rows (<see cref="SqlDialect.RunsThenPoints"/>): one index probe per run on (run_id, ...), where a plain join let
+/// SQLite's planner scan every point of the metric for a window's empty edge (seconds at 1M points).
+/// </summary>
+internal sealed class SqlSummarySource : ISummarySource, IDisposable
 {
-    private readonly NpgsqlConnection _c;
-    private readonly NpgsqlTransaction _tx;
+    private readonly SqlConnections _db;
+    private readonly DbConnection _c;
+    private readonly DbTransaction _tx;
 
-    public PostgresSummarySource(NpgsqlDataSource data)
+    public SqlSummarySource(SqlConnections db)
     {
-        _c = data.OpenConnection();
-        _tx = _c.BeginTransaction(IsolationLevel.RepeatableRead);
+        _db = db;
+        _c = db.Open();
+        _tx = db.BeginSnapshot(_c);
     }
 
     public long? MetricId(string name)
@@ -67,18 +72,14 @@ internal sealed class PostgresSummarySource : ISummarySource, IDisposable
 
     public void ReadPipelineRollups(long? runId, string? project, RollupPiece piece, Action<string, PipelineCell> add)
     {
-        using var cmd = new NpgsqlCommand("""
-            SELECT g.pipeline, SUM(g.time_count)::bigint, SUM(g.time_sum), MIN(g.time_min), MAX(g.time_max),
-                   SUM(g.success_count)::bigint, SUM(g.success_sum)
-            FROM runs r JOIN pipeline_rollups g ON g.run_id = r.id AND g.width = $1 AND g.bucket >= $2 AND g.bucket < $3
-            WHERE ($4::bigint IS NULL OR r.id = $4) AND ($5::text IS NULL OR r.project = $5)
+        // CAST: PostgreSQL's SUM of bigint is numeric; an untyped null parameter needs its type said.
+        using var cmd = Command($"""
+            SELECT g.pipeline, CAST(SUM(g.time_count) AS BIGINT), SUM(g.time_sum), MIN(g.time_min), MAX(g.time_max),
+                   CAST(SUM(g.success_count) AS BIGINT), SUM(g.success_sum)
+            FROM runs r {_db.Dialect.RunsThenPoints} pipeline_rollups g ON g.run_id = r.id AND g.width = $1 AND g.bucket >= $2 AND g.bucket < $3
+            WHERE (CAST($4 AS BIGINT) IS NULL OR r.id = $4) AND (CAST($5 AS TEXT) IS NULL OR r.project = $5)
             GROUP BY g.pipeline
-            """, _c, _tx);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = piece.Width });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = piece.From });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = piece.To });
-        cmd.Parameters.Add(PostgresCommands.NullableLong(runId));
-        cmd.Parameters.Add(PostgresCommands.NullableText(project));
+            """, piece.Width, piece.From, piece.To, runId, project);
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
@@ -96,7 +97,7 @@ internal sealed class PostgresSummarySource : ISummarySource, IDisposable
     {
         using var cmd = Command($"""
             SELECT ts, value{(withMetadata ? ", metadata" : "")} FROM points
-            WHERE run_id = $1 AND metric_id = $2 AND ts >= $3 AND ts <= $4 ORDER BY ts, seq
+            WHERE run_id = $1 AND metric_id = $2 AND ts >= $3 AND ts <= $4 ORDER BY ts, {_db.Dialect.Arrival}
             """, runId, metricId, from, to);
         using var r = cmd.ExecuteReader();
         while (r.Read())
@@ -107,16 +108,11 @@ internal sealed class PostgresSummarySource : ISummarySource, IDisposable
 
     public void ReadPipelinePoints(long? runId, string? project, long metricId, long from, long to, Action<double, string?> add)
     {
-        using var cmd = new NpgsqlCommand("""
+        using var cmd = Command($"""
             SELECT p.value, p.metadata FROM runs r
-            JOIN points p ON p.run_id = r.id AND p.metric_id = $1 AND p.ts >= $2 AND p.ts <= $3
-            WHERE ($4::bigint IS NULL OR r.id = $4) AND ($5::text IS NULL OR r.project = $5)
-            """, _c, _tx);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = metricId });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = from });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = to });
-        cmd.Parameters.Add(PostgresCommands.NullableLong(runId));
-        cmd.Parameters.Add(PostgresCommands.NullableText(project));
+            {_db.Dialect.RunsThenPoints} points p ON p.run_id = r.id AND p.metric_id = $1 AND p.ts >= $2 AND p.ts <= $3
+            WHERE (CAST($4 AS BIGINT) IS NULL OR r.id = $4) AND (CAST($5 AS TEXT) IS NULL OR r.project = $5)
+            """, metricId, from, to, runId, project);
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
@@ -124,9 +120,9 @@ internal sealed class PostgresSummarySource : ISummarySource, IDisposable
         }
     }
 
-    private NpgsqlCommand Command(string sql, params object?[] parameters)
+    private DbCommand Command(string sql, params object?[] parameters)
     {
-        var cmd = PostgresCommands.Command(_c, sql, parameters);
+        var cmd = _db.Command(_c, sql, parameters);
         cmd.Transaction = _tx;
         return cmd;
     }

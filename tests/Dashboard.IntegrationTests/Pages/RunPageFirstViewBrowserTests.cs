@@ -1,0 +1,161 @@
+using System.Globalization;
+using Dashboard.IntegrationTests.Infrastructure;
+using Dashboard.Runs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Dashboard.IntegrationTests.Pages;
+
+/// <summary>
+/// The run page's first view (issue 10): the interactive render takes over the prerendered view instead of reading the
+/// run again, never shows an empty page meanwhile, and reads again when the run changed in between; every chart is
+/// drawn once, those below the fold too, without a scroll.
+/// </summary>
+public sealed class RunPageFirstViewBrowserTests : HostedTest
+{
+    // Records whether #run-page was ever missing once the prerendered page had it, and every chart construction.
+    private const string Watch = """
+        (() => {
+          window.__gone = 0; window.__charts = 0; let A;
+          Object.defineProperty(window, 'ApexCharts', { configurable: true, get: () => A,
+            set: v => { A = function (...a) { window.__charts++; return new v(...a); }; A.prototype = v.prototype; } });
+          document.addEventListener('DOMContentLoaded', () => new MutationObserver(() => {
+            if (!document.querySelector('#run-page')) window.__gone++;
+          }).observe(document.body, { subtree: true, childList: true }));
+        })();
+        """;
+
+    private static object[] Generations(int n) => [.. Enumerable.Range(0, n).Select(i => (object)new
+    {
+        type = "generation", duration = 0.5 + i % 7 / 10.0, success = i % 5 != 0, model_name = i % 2 == 0 ? "m-a" : "m-b",
+        prompt_token_count = 100, completion_token_count = 20, total_token_count = 120, conversation_length = 1 + i % 4,
+        timestamp = DateTimeOffset.UtcNow.AddMinutes(-30 + i * 0.25).ToString("O", CultureInfo.InvariantCulture),
+    })];
+
+    private static async Task<string> StatAsync(IPage page, string key) =>
+        (await page.Locator($"[data-stat='{key}'] .stat-value").TextContentAsync())!.Trim();
+
+    private static Task AllChartsDrawnAsync(IPage page) => page.WaitForFunctionAsync(
+        "() => { const c = [...document.querySelectorAll('.chart-host')]; return c.length > 0 && c.every(h => h.dataset.rendered === '1'); }",
+        null, new() { Timeout = 20_000, PollingInterval = 50 });
+
+    [Fact]
+    public async Task RunPage_NothingChangedSincePrerender_TakesOverTheViewDrawsEachChartOnce()
+    {
+        (await Json.PostIngestAsync(Http, "first-view", Generations(120))).EnsureSuccessStatusCode();
+        var page = await Browser.NewPageAsync(Factory.BaseAddress, 1440, 900);
+        await page.AddInitScriptAsync(Watch);
+
+        await page.GotoAsync("/runs/first-view");
+        var prerendered = await StatAsync(page, "generations");
+        await page.Locator("#run-page[data-live='on']").WaitForAsync(new() { Timeout = 15_000 });
+        await AllChartsDrawnAsync(page);
+
+        (await page.Locator("#run-page").GetAttributeAsync("data-first-view")).Should().Be("handed", "the circuit's render takes the prerender's view");
+        (await StatAsync(page, "generations")).Should().Be(prerendered).And.Be("120");
+        (await page.EvaluateAsync<int>("() => window.__gone")).Should().Be(0, "the page never goes empty while the circuit starts");
+        var charts = await page.Locator(".chart-host").CountAsync();
+        charts.Should().BeGreaterThan(4, "some charts are below the fold at 900 px");
+        (await page.EvaluateAsync<int>("() => window.__charts")).Should().Be(charts, "each chart is drawn once");
+        Factory.Services.GetRequiredService<RunPageHandoff>().Count.Should().Be(0, "a taken view is not kept");
+        Browser.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task RunPage_CommitBetweenPrerenderAndCircuit_ReadsAgainAndShowsIt()
+    {
+        (await Json.PostIngestAsync(Http, "changed-view", Generations(40))).EnsureSuccessStatusCode();
+        var page = await Browser.NewPageAsync(Factory.BaseAddress, 1440, 900);
+        // The circuit's script is held back until a commit has landed after the prerender.
+        var release = new TaskCompletionSource();
+        await page.RouteAsync("**/_framework/blazor.web.js", async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+
+        var navigation = page.GotoAsync("/runs/changed-view");
+        await page.Locator("#run-page").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+        (await StatAsync(page, "generations")).Should().Be("40");
+        (await Json.PostIngestAsync(Http, "changed-view", Generations(3))).EnsureSuccessStatusCode();
+        release.SetResult();
+        await navigation;
+        await page.Locator("#run-page[data-live='on']").WaitForAsync(new() { Timeout = 15_000 });
+
+        (await page.Locator("#run-page").GetAttributeAsync("data-first-view")).Should().Be("read");
+        await WaitFor.ConditionAsync(async () => await StatAsync(page, "generations") == "43", TimeSpan.FromSeconds(15), "the commit after the prerender is shown");
+        await AllChartsDrawnAsync(page);
+        Browser.Errors.Should().BeEmpty();
+    }
+
+    private const string ViewportCharts =
+        "[...document.querySelectorAll('.chart-host')].filter(h => { const b = h.getBoundingClientRect(); return b.bottom > 0 && b.top < innerHeight; })";
+
+    [Fact]
+    public async Task RunPage_ChartsDrawnBeforeCircuit_TakenOverWithoutRedrawing()
+    {
+        (await Json.PostIngestAsync(Http, "early-charts", Generations(120))).EnsureSuccessStatusCode();
+        var page = await Browser.NewPageAsync(Factory.BaseAddress, 1440, 900);
+        await page.AddInitScriptAsync(Watch);
+        // The circuit's connection is held back: whatever is drawn meanwhile was drawn from the prerendered page alone.
+        // (Holding blazor.web.js itself would hold the parser, and the module that draws runs after parsing.)
+        var release = new TaskCompletionSource();
+        await page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+
+        var navigation = page.GotoAsync("/runs/early-charts");
+        await page.WaitForFunctionAsync($"() => {{ const c = {ViewportCharts}; return c.length > 0 && c.every(h => h.dataset.rendered === '1' && h.querySelector('svg')); }}",
+            null, new() { Timeout = 20_000, PollingInterval = 50 });
+        var early = await page.EvaluateAsync<int>($"() => {{ const c = {ViewportCharts}; c.forEach(h => h.querySelector('svg.apexcharts-svg').__early = true); return c.length; }}");
+        var drawnEarly = await page.EvaluateAsync<int>("() => window.__charts");
+        await navigation;
+        release.SetResult();
+        await page.Locator("#run-page[data-live='on']").WaitForAsync(new() { Timeout = 15_000 });
+        await AllChartsDrawnAsync(page);
+        await page.WaitForFunctionAsync($"() => {ViewportCharts}.every(h => h.dataset.firstDraw)", null, new() { Timeout = 20_000, PollingInterval = 50 });
+
+        early.Should().BeGreaterThan(1);
+        drawnEarly.Should().Be(early, "only the viewport's charts are drawn before the circuit");
+        (await page.EvaluateAsync<string[]>($"() => {ViewportCharts}.map(h => h.dataset.firstDraw)")).Should()
+            .HaveCount(early).And.OnlyContain(d => d == "prerendered", "the circuit's options are the prerender's, so the drawing is kept as it is");
+        (await page.EvaluateAsync<bool>($"() => {ViewportCharts}.every(h => h.querySelectorAll('svg.apexcharts-svg').length === 1 && h.querySelector('svg.apexcharts-svg').__early === true)"))
+            .Should().BeTrue("the circuit's chart elements hold the drawings made before it, not new ones");
+        (await page.EvaluateAsync<int>("() => window.__charts")).Should().Be(await page.Locator(".chart-host").CountAsync(), "each chart is drawn once");
+        (await page.Locator("#run-page").GetAttributeAsync("data-first-view")).Should().Be("handed");
+        Browser.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task RunPage_DragOnAChartDrawnBeforeCircuit_SetsTheRangeOnceTheCircuitStarts()
+    {
+        (await Json.PostIngestAsync(Http, "early-zoom", Generations(120))).EnsureSuccessStatusCode();
+        var page = await Browser.NewPageAsync(Factory.BaseAddress, 1440, 900);
+        var release = new TaskCompletionSource();
+        await page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+
+        var navigation = page.GotoAsync("/runs/early-zoom?range=1h");
+        // The first time chart in view, drawn from the prerendered page while the circuit is held back.
+        var chart = page.Locator(".chart-host[data-rendered='1'][data-from]").First;
+        await chart.WaitForAsync(new() { Timeout = 20_000 });
+        var box = (await chart.Locator(".apexcharts-grid").First.BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + box.Width * 0.4f, box.Y + box.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + box.Width * 0.7f, box.Y + box.Height / 2, new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+        await navigation;
+        page.Url.Should().NotContain("range=custom", "no circuit yet to take the range");
+
+        release.SetResult();
+        await WaitFor.ConditionAsync(() => Task.FromResult(page.Url.Contains("range=custom", StringComparison.Ordinal)), TimeSpan.FromSeconds(15),
+            "the zoom made before the circuit is applied once it takes the chart over");
+        await page.Locator("#run-page[data-range='custom']").WaitForAsync(new() { Timeout = 15_000 });
+        Browser.Errors.Should().BeEmpty();
+    }
+}
