@@ -46,7 +46,7 @@ internal static class FirstViewProfile
           const res = {}; performance.getEntriesByType('resource').forEach(r => { const k = r.name.split('/').pop().split('?')[0]; res[k] = [r.startTime, r.responseEnd]; });
           const starts = Object.values(t.charts).map(c => c.start).filter(x => x !== undefined);
           const ends = Object.values(t.charts).map(c => c.end).filter(x => x !== undefined);
-          return { html: n.responseEnd, dcl: t.dcl, load: n.loadEventEnd, wsCreated: t.wsCreated, wsOpen: t.wsOpen, wsFirstMessage: t.wsFirstMessage,
+          return { connectEnd: n.connectEnd, requestStart: n.requestStart, firstByte: n.responseStart, html: n.responseEnd, domInteractive: n.domInteractive, dcl: t.dcl, load: n.loadEventEnd, wsCreated: t.wsCreated, wsOpen: t.wsOpen, wsFirstMessage: t.wsFirstMessage,
             firstMutationAfterWs: t.firstMutationAfterWs, live: t.live, firstChartStart: Math.min(...starts), lastChartEnd: Math.max(...ends),
             charts: starts.length, chartsConstructed: t.constructed, firstConstruct: t.firstConstruct, lastConstruct: t.lastConstruct, blazorJs: (res['blazor.web.js'] || [])[1], apexJs: (res['apexcharts.min.js'] || [])[1], mudJs: (res['MudBlazor.min.js'] || [])[1],
             interopJs: (res['apex-interop.js'] || [])[1], negotiated: (res['negotiate'] || [])[1],

@@ -43,7 +43,7 @@ if (!app.MigrateDatabase())
     return 2;
 }
 app.UseSecurity();
-app.UseStaticFiles();
+app.UseStaticFilesRevalidated();
 app.UseAntiforgery();
 app.MapOpenApi();
 app.MapHealthEndpoints();

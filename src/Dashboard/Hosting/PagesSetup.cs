@@ -34,6 +34,20 @@ public static class PagesSetup
         return builder;
     }
 
+    /// <summary>
+    /// Static files (scripts, styles, ApexCharts) with "Cache-Control: no-cache": the browser keeps them but asks each
+    /// time (a 304 with no body when unchanged). Their URLs carry no version, so without it a browser's heuristic
+    /// freshness (a tenth of the file's age) could run an old apex-interop.js against an upgraded server's pages for hours.
+    /// </summary>
+    public static WebApplication UseStaticFilesRevalidated(this WebApplication app)
+    {
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+        });
+        return app;
+    }
+
     public static WebApplication MapPages(this WebApplication app)
     {
         app.MapRunPageEndpoints();

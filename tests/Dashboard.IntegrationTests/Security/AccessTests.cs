@@ -86,6 +86,24 @@ public sealed class AccessTests
     }
 
     [Fact]
+    public async Task StaticFiles_RevalidatedEachTime_UnchangedAnswers304()
+    {
+        await using var factory = SecuredDashboard.Create();
+        using var http = factory.CreateHttpClient();
+
+        foreach (var path in new[] { "/js/apex-interop.js", "/css/site.css", "/lib/apexcharts/apexcharts.min.js", "/_framework/blazor.web.js" })
+        {
+            using var first = await http.GetAsync(path);
+            first.StatusCode.Should().Be(HttpStatusCode.OK, path);
+            first.Headers.CacheControl!.NoCache.Should().BeTrue(path);
+            using var again = new HttpRequestMessage(HttpMethod.Get, path);
+            again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+            using var revalidated = await http.SendAsync(again);
+            revalidated.StatusCode.Should().Be(HttpStatusCode.NotModified, path);
+        }
+    }
+
+    [Fact]
     public async Task CreatedKey_IsShownOnce_StoredAsHash_AndRevocable()
     {
         await using var factory = SecuredDashboard.Create();

@@ -111,6 +111,33 @@ public sealed class ApexChartTests : ComponentTest
     }
 
     [Fact]
+    public void Build_BandsStartingTogether_LabelsStackedAndKeptInsideThePlot()
+    {
+        var minute = 60_000d;
+        var spec = new ChartSpec(ChartKind.Line, [])
+        {
+            Time = Hour,
+            Bands =
+            [
+                new ChartBand(Hour.FromMs + 5 * minute, Hour.FromMs + 6 * minute, "early"),
+                new ChartBand(Hour.ToMs - 2 * minute, Hour.ToMs, "high_error_rate"),
+                new ChartBand(Hour.ToMs - 2 * minute, Hour.ToMs, "low_success_rate"),
+                new ChartBand(Hour.FromMs + 25 * minute, Hour.FromMs + 26 * minute, "middle"),
+            ],
+        };
+
+        var labels = Json(spec).GetProperty("annotations").GetProperty("xaxis").EnumerateArray()
+            .Select(a => a.GetProperty("label")).Select(l => (Text: l.GetProperty("text").GetString(),
+                Anchor: l.GetProperty("textAnchor").GetString(), Row: l.GetProperty("offsetY").GetDouble())).ToList();
+
+        labels.Should().Equal(
+            ("early", "start", 0d),
+            ("high_error_rate", "end", 0d),          // near the right edge: written leftwards, not under the right axis
+            ("low_success_rate", "end", 20d),        // fired with the one above: one row down, not over it
+            ("middle", "start", 0d));                // far enough from both
+    }
+
+    [Fact]
     public void Build_HistogramOfManyBins_LabelsEveryFewBinsUntrimmed()
     {
         var bins = Enumerable.Range(0, 24).Select(i => new ChartPoint(0.5 + i * 0.1, i % 5, 0.5 + i * 0.1, 0.6 + i * 0.1)).ToList();

@@ -79,6 +79,12 @@ public sealed record ApexXAnnotation(double X, double X2, string FillColor, stri
 public sealed record ApexAnnotationLabel(string Text, string Orientation = "horizontal", string Position = "top")
 {
     public ApexLabelStyle? Style { get; init; }
+
+    /// <summary>"start" writes the label rightwards from the band's start, "end" leftwards (ApexCharts' default centres it).</summary>
+    public string TextAnchor { get; init; } = "start";
+
+    /// <summary>Pixels down from the plot's top: labels of bands that start close together are stacked in rows.</summary>
+    public double OffsetY { get; init; }
 }
 
 public sealed record ApexLabelStyle(string Background, string Color);

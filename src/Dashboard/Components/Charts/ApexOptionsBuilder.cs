@@ -24,11 +24,7 @@ public static class ApexOptionsBuilder
             })
             .ToList();
         var widths = spec.Series.Select(s => (s.Type ?? spec.Kind) is ChartKind.Bar or ChartKind.Histogram ? 0d : 2d).ToList();
-        var band = ChartPalette.Band(dark);
-        // The band's label takes the theme's colours: ApexCharts' default is a white box, glaring on the dark theme.
-        var labelStyle = dark ? new ApexLabelStyle("#1f2937", "#e5e7eb") : new ApexLabelStyle("#ffffff", "#374151");
-        var bands = spec.Bands.Select(b => new ApexXAnnotation(b.FromMs, b.ToMs, band, band, 0.12,
-            new ApexAnnotationLabel(b.Label) { Style = labelStyle })).ToList();
+        var bands = BandAnnotations(spec, dark);
         return new ApexOptions(
             new ApexChartBlock(TypeName(spec.Kind), spec.Height, spec.Stacked, new ApexZoom(spec.Zoomable && spec.Time is not null)),
             series, ChartPalette.For(dark), new ApexTheme(dark ? "dark" : "light"), xaxis, yaxes,
@@ -40,6 +36,47 @@ public static class ApexOptionsBuilder
             Markers = new ApexMarkers(spec.Series.Any(s => (s.Type ?? spec.Kind) is ChartKind.Line && s.Points.Count(p => p.Y is not null) is > 0 and < 30) ? 4 : 0),
             PlotOptions = new ApexPlotOptions { Bar = new ApexBar(LoneTimeBar(spec) ? LoneBarWidth : "85%") },
         };
+    }
+
+    /// <summary>Share of the range a band's label is taken to cover (about 130 px of a 520-700 px plot).</summary>
+    private const double LabelWidthShare = 0.25;
+
+    private const double LabelRowPixels = 20;
+
+    /// <summary>
+    /// Alert bands, shaded, with the rule's name at the band's start. Two rules that fire together would write their
+    /// names over each other (and a band near the right edge ran its centred label under the right axis): a label in
+    /// the range's last third is written leftwards from its start, and labels that would overlap go one row down.
+    /// </summary>
+    private static List<ApexXAnnotation> BandAnnotations(ChartSpec spec, bool dark)
+    {
+        var fill = ChartPalette.Band(dark);
+        // The band's label takes the theme's colours: ApexCharts' default is a white box, glaring on the dark theme.
+        var labelStyle = dark ? new ApexLabelStyle("#1f2937", "#e5e7eb") : new ApexLabelStyle("#ffffff", "#374151");
+        var from = spec.Time?.FromMs ?? spec.Bands.Select(b => b.FromMs).DefaultIfEmpty().Min();
+        var to = spec.Time?.ToMs ?? spec.Bands.Select(b => b.ToMs).DefaultIfEmpty().Max();
+        var labelWidth = Math.Max(to - from, 1) * LabelWidthShare;
+        var rows = new List<List<(double Lo, double Hi)>>();
+        var annotations = new List<ApexXAnnotation>(spec.Bands.Count);
+        foreach (var b in spec.Bands)
+        {
+            var leftwards = b.FromMs > to - labelWidth * 4 / 3;
+            var span = leftwards ? (Lo: b.FromMs - labelWidth, Hi: b.FromMs) : (Lo: b.FromMs, Hi: b.FromMs + labelWidth);
+            var row = rows.FindIndex(r => r.All(o => span.Hi <= o.Lo || span.Lo >= o.Hi));
+            if (row < 0)
+            {
+                rows.Add([]);
+                row = rows.Count - 1;
+            }
+            rows[row].Add(span);
+            annotations.Add(new ApexXAnnotation(b.FromMs, b.ToMs, fill, fill, 0.12, new ApexAnnotationLabel(b.Label)
+            {
+                Style = labelStyle,
+                TextAnchor = leftwards ? "end" : "start",
+                OffsetY = row * LabelRowPixels,
+            }));
+        }
+        return annotations;
     }
 
     /// <summary>Width of the bars of a time chart that has a single bucket so far (pixels: no '%').</summary>
