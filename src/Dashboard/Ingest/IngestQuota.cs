@@ -33,11 +33,13 @@ public sealed class IngestQuota(IRunNameReader reader, IOptions<IngestOptions> o
                 names = newRun ? new RunNameSets() : RunNameSets.Load(reader, run);
             }
             var added = new Dictionary<NameKind, HashSet<string>>();
+            var pointNames = new List<(NameKind Kind, string Name)>();
             foreach (var e in events)
             {
                 foreach (var p in e.Points)
                 {
-                    foreach (var (kind, name) in RunNameSets.Of(p))
+                    RunNameSets.Collect(p, pointNames);
+                    foreach (var (kind, name) in pointNames)
                     {
                         var held = names[kind];
                         if (held.Contains(name))

@@ -28,21 +28,26 @@ internal sealed class RunNameSets
     /// The names a point brings, read from the point as stored: the pages read a pipeline, a label or an evaluator type
     /// from the metadata of any point with these metric names, whatever event type sent it, so the quota reads the same.
     /// </summary>
-    public static IEnumerable<(NameKind Kind, string Name)> Of(MetricPoint p)
+    /// <remarks>Into a list the caller reuses (cleared first): an iterator per point was 5 % of what ingest allocated.</remarks>
+    public static void Collect(MetricPoint p, List<(NameKind Kind, string Name)> names)
     {
-        yield return (NameKind.Metric, p.Name);
+        names.Clear();
+        names.Add((NameKind.Metric, p.Name));
         if (p.ModelName is not null)
         {
-            yield return (NameKind.Model, p.ModelName);
+            names.Add((NameKind.Model, p.ModelName));
         }
         var tag = TagOf(p.Name);
         if (tag is not null && TopLevelString(p.MetadataJson, tag.Value.Key) is { } value)
         {
-            yield return (tag.Value.Kind, value);
+            names.Add((tag.Value.Kind, value));
         }
-        foreach (var key in p.Keys ?? MetadataKey.Parse(p.MetadataJson) ?? [])
+        if ((p.Keys ?? MetadataKey.Parse(p.MetadataJson)) is { } keys)
         {
-            yield return (NameKind.MetadataKey, key.Key);
+            foreach (var key in keys)
+            {
+                names.Add((NameKind.MetadataKey, key.Key));
+            }
         }
     }
 

@@ -129,13 +129,14 @@ public sealed class RunMetricsFolder(IOptions<MetricsOptions> options)
         }
     }
 
+    // Static factories given the run's name: a lambda capturing the run allocated a closure per point.
     private ModelSeries ModelFor(RunSeries run, string? model, int maxModels) =>
-        Bounded(run.Models, model ?? UnknownModel, maxModels, "model", m => new ModelSeries(run.Run, m));
+        Bounded(run.Models, model ?? UnknownModel, maxModels, "model", run.Run, static (r, m) => new ModelSeries(r, m));
 
     private ScoreSeries ScoreFor(RunSeries run, string name, int maxScores) =>
-        Bounded(run.Scores, name, maxScores, "score", n => new ScoreSeries(run.Run, n));
+        Bounded(run.Scores, name, maxScores, "score", run.Run, static (r, n) => new ScoreSeries(r, n));
 
-    private T Bounded<T>(Dictionary<string, T> map, string key, int max, string label, Func<string, T> create)
+    private T Bounded<T>(Dictionary<string, T> map, string key, int max, string label, string run, Func<string, string, T> create)
     {
         if (map.TryGetValue(key, out var value))
         {
@@ -150,7 +151,7 @@ public sealed class RunMetricsFolder(IOptions<MetricsOptions> options)
                 return value;
             }
         }
-        map[key] = value = create(key);
+        map[key] = value = create(run, key);
         return value;
     }
 }

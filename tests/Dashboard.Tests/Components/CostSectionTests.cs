@@ -136,7 +136,7 @@ public sealed class CostSectionTests : PageComponentTest
         var cut = RenderSection();
 
         cut.Find("#goal-edit").Click();
-        Dialogs.Find("#goal-target").Change("1.5");
+        Dialogs.WaitForElement("#goal-target").Change("1.5");
         Dialogs.Find("#goal-deadline-input").Change("tomorrow");
         Dialogs.Find("#goal-budget").Change("-3");
         Dialogs.Find("#goal-save").Click();
@@ -155,10 +155,12 @@ public sealed class CostSectionTests : PageComponentTest
         cut.Find("#goal-none").Should().NotBeNull();
 
         cut.Find("#goal-edit").Click();
-        Dialogs.Find("#goal-target").Change("100");
+        // The dialog renders and the save runs (it reads the run first) asynchronously: a loaded machine showed both late.
+        Dialogs.WaitForElement("#goal-target").Change("100");
         Dialogs.Find("#goal-deadline-input").Change("2026-06-02T00:00:00Z");
         Dialogs.Find("#goal-save").Click();
 
+        cut.WaitForAssertion(() => _goals.Goals.Should().ContainKey(1));
         _goals.Goals[1].Should().Be(new RunGoal(100, GoalKind.Samples, Micros(new DateTimeOffset(2026, 6, 2, 0, 0, 0, TimeSpan.Zero)), null, null));
         cut.WaitForAssertion(() => cut.Find("#goal-progress").GetAttribute("data-target").Should().Be("100"));
         cut.Find("#goal-deadline").TextContent.Should().Contain("2026-06-02 00:00:00 UTC");

@@ -179,6 +179,9 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
     {
         int accepted = 0, duplicates = 0, points = 0;
         long first = long.MaxValue, last = long.MinValue;
+        // The lookups as delegates made once per request: a method group passed per point allocated two per point.
+        Func<long, long> latestTokenTime = tokenTimes.Latest;
+        Func<long, long, Rollups.TokenTimeState> storedTokenTime = tokenTimes.Stored;
         foreach (var e in write.Events)
         {
             // Remove: the first occurrence of a new id is stored, any later one in the same batch is a duplicate.
@@ -205,7 +208,7 @@ public sealed class PostgresPointWriter(NpgsqlDataSource dataSource, PostgresPar
                 if (Rollups.TokenEventTracker.Tracks(p.Name))
                 {
                     // Before the COPY: a first look at this run and time reads what was stored there before.
-                    _tokens.Add(runId, p.Timestamp, p.Name, p.Value, p.ModelName, tokenTimes.Latest, tokenTimes.Stored);
+                    _tokens.Add(runId, p.Timestamp, p.Name, p.Value, p.ModelName, latestTokenTime, storedTokenTime);
                 }
                 batch.AddPoint(runId, metricId, p);
                 _rollups.Add(runId, metricId, p.Timestamp, p.ModelName, p.Value);

@@ -17,6 +17,9 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
     private readonly Rollups.RollupAccumulator _rollups = new();
     private readonly Rollups.TokenEventTracker _tokens = new();
     private SqliteTokenTimes? _tokenTimes;
+    // _tokenTimes' lookups as delegates made once per connection: a method group passed per point allocated two per point.
+    private Func<long, long>? _latestTokenTime;
+    private Func<long, long, Rollups.TokenTimeState>? _storedTokenTime;
     private SqliteConnection? _connection;
     private SqliteWriteStatements? _sql;
     private Sqlite.SqliteRollupWriter? _rollupWriter;
@@ -178,7 +181,7 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
                 if (Rollups.TokenEventTracker.Tracks(p.Name))
                 {
                     // Before the insert: a first look at this run and time reads what was stored there before.
-                    _tokens.Add(runId, p.Timestamp, p.Name, p.Value, p.ModelName, _tokenTimes!.Latest, _tokenTimes!.Stored);
+                    _tokens.Add(runId, p.Timestamp, p.Name, p.Value, p.ModelName, _latestTokenTime!, _storedTokenTime!);
                 }
                 _sql!.InsertPoint(runId, metricId, p);
                 _rollups.Add(runId, metricId, p.Timestamp, p.ModelName, p.Value);
@@ -275,6 +278,8 @@ public sealed class SqlitePointWriter(SqliteConnectionFactory connections, TimeP
         _summaries?.Dispose();
         _summaries = new SqliteSummaryRollupWriter(_connection);
         _tokenTimes = new SqliteTokenTimes(_connection);
+        _latestTokenTime = _tokenTimes.Latest;
+        _storedTokenTime = _tokenTimes.Stored;
     }
 
     /// <summary>Drops the connection after a failure so the next write starts clean (disk freed, lock gone).</summary>

@@ -5,8 +5,8 @@ namespace Dashboard.Storage.Sqlite;
 /// <summary>The writer's prepared statements: built once per connection, re-bound per row.</summary>
 internal sealed class SqliteWriteStatements : IDisposable
 {
-    private readonly SqliteCommand _insertPoint;
-    private readonly SqliteCommand _insertEventId;
+    private readonly SqliteRawStatement _insertPoint;
+    private readonly SqliteRawStatement _insertEventId;
     private readonly SqliteCommand _insertNonFinite;
     private readonly SqliteCommand _insertLog;
     private readonly SqliteCommand _touchRun;
@@ -18,9 +18,9 @@ internal sealed class SqliteWriteStatements : IDisposable
     public SqliteWriteStatements(SqliteConnection connection)
     {
         _connection = connection;
-        _insertPoint = Prepare("INSERT INTO points (run_id, metric_id, ts, value, model_name, metadata) VALUES ($r, $m, $t, $v, $model, $meta)",
-            "$r", "$m", "$t", "$v", "$model", "$meta");
-        _insertEventId = Prepare("INSERT OR IGNORE INTO event_ids (run_id, event_id) VALUES ($r, $id)", "$r", "$id");
+        // The two statements run per point and per event id: through SQLite's API, without per-row allocations.
+        _insertPoint = new SqliteRawStatement(connection, "INSERT INTO points (run_id, metric_id, ts, value, model_name, metadata) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        _insertEventId = new SqliteRawStatement(connection, "INSERT OR IGNORE INTO event_ids (run_id, event_id) VALUES (?1, ?2)");
         _insertNonFinite = Prepare("INSERT INTO nonfinite_points (run_id, metric_id, ts, value, model_name, metadata) VALUES ($r, $m, $t, $v, $model, $meta)",
             "$r", "$m", "$t", "$v", "$model", "$meta");
         _insertLog = Prepare("INSERT INTO logs (run_id, ts, level, message, data) VALUES ($r, $t, $level, $msg, $data)",
@@ -54,7 +54,7 @@ internal sealed class SqliteWriteStatements : IDisposable
     public void Use(SqliteTransaction tx)
     {
         _tx = tx;
-        foreach (var c in new[] { _insertPoint, _insertEventId, _insertNonFinite, _insertLog, _touchRun, _upsertRunMetric, _upsertKey })
+        foreach (var c in new[] { _insertNonFinite, _insertLog, _touchRun, _upsertRunMetric, _upsertKey })
         {
             c.Transaction = tx;
         }
@@ -62,14 +62,13 @@ internal sealed class SqliteWriteStatements : IDisposable
 
     public void InsertPoint(long runId, long metricId, MetricPoint p)
     {
-        var ps = _insertPoint.Parameters;
-        ps[0].Value = runId;
-        ps[1].Value = metricId;
-        ps[2].Value = p.Timestamp;
-        ps[3].Value = p.Value;
-        ps[4].Value = (object?)p.ModelName ?? DBNull.Value;
-        ps[5].Value = (object?)p.MetadataJson ?? DBNull.Value;
-        _insertPoint.ExecuteNonQuery();
+        _insertPoint.Bind(1, runId);
+        _insertPoint.Bind(2, metricId);
+        _insertPoint.Bind(3, p.Timestamp);
+        _insertPoint.Bind(4, p.Value);
+        _insertPoint.BindRepeated(5, p.ModelName);
+        _insertPoint.Bind(6, p.MetadataJson);
+        _insertPoint.Execute();
     }
 
     /// <summary>False when the id is already stored for the run (a duplicate).</summary>
@@ -88,9 +87,9 @@ internal sealed class SqliteWriteStatements : IDisposable
 
     public bool TryAddEventId(long runId, string id)
     {
-        _insertEventId.Parameters[0].Value = runId;
-        _insertEventId.Parameters[1].Value = id;
-        return _insertEventId.ExecuteNonQuery() == 1;
+        _insertEventId.Bind(1, runId);
+        _insertEventId.Bind(2, id);
+        return _insertEventId.Execute() == 1;
     }
 
     public void InsertLog(long runId, LogRecord log)
