@@ -28,20 +28,6 @@ public static class RunCharts
 
     private static double Ms(long key) => key / 1000d;
 
-    /// <summary>
-    /// ApexCharts sizes time bars by the smallest gap between x values: a lone bucket would be drawn as wide as
-    /// the chart. An empty point one bucket earlier gives it the bucket's width. (Not for stacked or mixed charts:
-    /// there ApexCharts then loses its x axis labels.)
-    /// </summary>
-    private static List<ChartPoint> Bars(RunPageState s, List<ChartPoint> points)
-    {
-        if (points.Count == 1)
-        {
-            points.Insert(0, new ChartPoint(points[0].X - s.Width / 1000d, null));
-        }
-        return points;
-    }
-
     public static ChartSpec Generations(RunPageState s, TimeSpanMs span)
     {
         var b = s.Buckets.Where(kv => kv.Value.Generations > 0).ToList();
@@ -73,7 +59,9 @@ public static class RunCharts
     {
         var perMinute = 60_000_000d / s.Width;
         return new ChartSpec(ChartKind.Bar,
-            [new ChartSeries("Events per minute", Bars(s, [.. s.Buckets.Where(kv => kv.Value.Events > 0).Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Events * perMinute))]))])
+            // A lone bucket gets the builder's fixed bar width, as every bar chart does (an empty point one bucket
+            // earlier, tried before, drew a 3 px line and cost ApexCharts its x axis labels).
+            [new ChartSeries("Events per minute", [.. s.Buckets.Where(kv => kv.Value.Events > 0).Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Events * perMinute))])])
         {
             Axes = [new ChartAxis("Events per minute", Units.PerMinute, Min: 0)],
             Time = span,

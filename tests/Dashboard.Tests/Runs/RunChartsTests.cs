@@ -1,3 +1,4 @@
+using Dashboard.Components.Charts;
 using Dashboard.Runs;
 
 namespace Dashboard.Tests.Runs;
@@ -18,6 +19,21 @@ public sealed class RunChartsTests
 
         span.FromMs.Should().BeLessThanOrEqualTo(T0 / 1000d).And.BeGreaterThan((T0 - state.Width) / 1000d);
         span.ToMs.Should().BeGreaterThanOrEqualTo((T0 + 20 * Minute) / 1000d).And.BeLessThan((T0 + 20 * Minute + state.Width) / 1000d);
+    }
+
+    [Fact]
+    public void Throughput_OneBucketInTheLastHour_OneBarOfTheFixedWidth()
+    {
+        var now = Timestamps.FromMicros(T0 + 60 * Minute);
+        var state = new RunPageState(T0, long.MaxValue, BucketWidth.For(60 * Minute));
+        state.AddPoint(MetricNames.SuccessRate, T0 + 59 * Minute, 1);
+        state.AddPoint(MetricNames.SuccessRate, T0 + 59 * Minute, 0);
+
+        var spec = RunCharts.Throughput(state, RunCharts.Span(state, now));
+        var json = System.Text.Json.JsonDocument.Parse(ApexOptionsBuilder.ToJson(ApexOptionsBuilder.Build(spec, dark: false))).RootElement;
+
+        spec.Series.Single().Points.Should().ContainSingle("no padding point: it drew a 3 px line and lost the axis labels");
+        json.GetProperty("plotOptions").GetProperty("bar").GetProperty("columnWidth").GetString().Should().Be(ApexOptionsBuilder.LoneBarWidth);
     }
 
     [Fact]
