@@ -10,6 +10,9 @@ internal sealed class SqliteTokenTimes : IDisposable
     private readonly SqliteCommand _latest;
     private readonly SqliteCommand _stored;
 
+    /// <summary>The statements behind <see cref="Latest"/> and <see cref="Stored"/> (their plans are checked by a test).</summary>
+    internal IReadOnlyList<SqliteCommand> Statements => [_latest, _stored];
+
     public SqliteTokenTimes(SqliteConnection connection)
     {
         _latest = connection.CreateCommand();
@@ -23,8 +26,11 @@ internal sealed class SqliteTokenTimes : IDisposable
             _latest.Parameters.AddWithValue($"$n{i}", names[i]);
         }
         _stored = connection.CreateCommand();
+        // CROSS JOIN keeps metric_names the outer loop, so each name is one seek on (run_id, metric_id, ts). With a plain
+        // JOIN SQLite's planner (no ANALYZE statistics) walked every point of the run instead: 0.8 s at 30 million points,
+        // inside the writer's transaction, whenever a token point arrived at or before the run's latest token time.
         _stored.CommandText = $"""
-            SELECT n.name, p.value, p.model_name FROM metric_names n JOIN points p ON p.metric_id = n.id
+            SELECT n.name, p.value, p.model_name FROM metric_names n CROSS JOIN points p ON p.metric_id = n.id
             WHERE n.name IN {Tracked} AND p.run_id = $r AND p.ts = $t
             """;
         _stored.Parameters.AddWithValue("$r", 0L);
