@@ -84,8 +84,10 @@ public sealed class AlertQueries(IAlertConditionReader reader)
     {
         var ids = WindowMetrics.Where(metrics.ContainsKey).ToDictionary(m => metrics[m]);
         // The anomaly score's shares use the confidence and processing-time warning thresholds.
-        var byId = c.GetWindowAggregates(ids.Keys, settings.Rule(BuiltInRules.PredictionConfidence).Threshold,
-            settings.Rule(BuiltInRules.PredictionTime).Threshold, from, to);
+        var thresholds = new WindowThresholds(
+            metrics.TryGetValue("prediction_confidence", out var confidence) ? confidence : null, settings.Rule(BuiltInRules.PredictionConfidence).Threshold,
+            metrics.TryGetValue("prediction_processing_time", out var time) ? time : null, settings.Rule(BuiltInRules.PredictionTime).Threshold);
+        var byId = c.GetWindowAggregates(ids.Keys, thresholds, from, to);
         return byId.ToDictionary(run => run.Key, run => run.Value.ToDictionary(m => ids[m.Key], m => m.Value));
     }
 

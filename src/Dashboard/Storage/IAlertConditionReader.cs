@@ -1,10 +1,17 @@
 namespace Dashboard.Storage;
 
-/// <summary>count, sum and the two threshold shares of one metric of one run inside a window.</summary>
+/// <summary>
+/// count and sum of one metric of one run inside a window, and how many of its values lie below the low threshold and
+/// above the high one (counted only for the metric each threshold belongs to, <see cref="WindowThresholds"/>; 0 otherwise).
+/// </summary>
 public sealed record WindowAggregate(long Count, double Sum, long BelowLow, long AboveHigh)
 {
     public double Mean => Sum / Count;
 }
+
+/// <summary>The anomaly score's two thresholds: values of <paramref name="LowMetric"/> below <paramref name="Low"/>, of
+/// <paramref name="HighMetric"/> above <paramref name="High"/> (a null metric counts nothing).</summary>
+public readonly record struct WindowThresholds(long? LowMetric, double Low, long? HighMetric, double High);
 
 /// <summary>A run as the evaluator names it.</summary>
 public sealed record AlertRun(string Name, string Project);
@@ -34,8 +41,9 @@ public interface IAlertConditionSession : IDisposable
 
     Dictionary<long, AlertRun> GetRuns();
 
-    /// <summary>Per run and metric id: count, sum, and how many values are below <paramref name="low"/> / above <paramref name="high"/> in [from, to].</summary>
-    Dictionary<long, Dictionary<long, WindowAggregate>> GetWindowAggregates(IReadOnlyCollection<long> metricIds, double low, double high,
+    /// <summary>Per run and metric id: count, sum, and the threshold counts of <paramref name="thresholds"/> in [from, to]
+    /// (from rollups and the window's raw edges: the answer does not grow with the points in the window).</summary>
+    Dictionary<long, Dictionary<long, WindowAggregate>> GetWindowAggregates(IReadOnlyCollection<long> metricIds, WindowThresholds thresholds,
         long from, long to);
 
     /// <summary>Per run: the share of the metric's points carrying the most frequent metadata label.</summary>

@@ -52,34 +52,8 @@ public abstract class SqlAlertConditionReader(SqlConnections db) : IAlertConditi
             return runs;
         }
 
-        public Dictionary<long, Dictionary<long, WindowAggregate>> GetWindowAggregates(IReadOnlyCollection<long> metricIds, double low, double high,
-            long from, long to)
-        {
-            var result = new Dictionary<long, Dictionary<long, WindowAggregate>>();
-            if (metricIds.Count == 0)
-            {
-                return result;
-            }
-            // The ids are numbers of our own, written into the text: a handful, known before the query.
-            using var cmd = db.Command(c, $"""
-                SELECT p.run_id, p.metric_id, COUNT(*), SUM(p.value), COUNT(*) FILTER (WHERE p.value < $3), COUNT(*) FILTER (WHERE p.value > $4)
-                FROM runs r {D.RunsThenPoints} points p ON p.run_id = r.id
-                WHERE r.last_ts >= $1 AND p.metric_id IN ({string.Join(",", metricIds.Select(id => id.ToString(CultureInfo.InvariantCulture)))})
-                  AND p.ts >= $1 AND p.ts <= $2
-                GROUP BY p.run_id, p.metric_id
-                """, from, to, low, high);
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                var runId = r.GetInt64(0);
-                if (!result.TryGetValue(runId, out var byMetric))
-                {
-                    result[runId] = byMetric = [];
-                }
-                byMetric[r.GetInt64(1)] = new WindowAggregate(r.GetInt64(2), r.GetDouble(3), r.GetInt64(4), r.GetInt64(5));
-            }
-            return result;
-        }
+        public Dictionary<long, Dictionary<long, WindowAggregate>> GetWindowAggregates(IReadOnlyCollection<long> metricIds,
+            WindowThresholds thresholds, long from, long to) => SqlAlertWindows.Read(db, c, metricIds, thresholds, from, to);
 
         public Dictionary<long, double> GetTopLabelShares(long metricId, long from, long to)
         {

@@ -17,6 +17,7 @@ public sealed class AlertTestDb : IDisposable
 {
     private readonly ServiceProvider _services;
     private readonly string _directory;
+    private readonly SqlitePointWriter _writer;
 
     /// <param name="lifecycleDefaults">
     /// false (the threshold tests): every rule judges from one sample and resolves at once, so a test of a rule's
@@ -50,6 +51,7 @@ public sealed class AlertTestDb : IDisposable
         _services = services.BuildServiceProvider();
         Connections = _services.GetRequiredService<SqliteConnectionFactory>();
         new SchemaMigrator(Connections, Microsoft.Extensions.Options.Options.Create(new StorageOptions()), NullLogger<SchemaMigrator>.Instance).Migrate();
+        _writer = new SqlitePointWriter(Connections, Clock);
         if (!lifecycleDefaults)
         {
             EditSettingsAsync(s =>
@@ -93,24 +95,18 @@ public sealed class AlertTestDb : IDisposable
         errors.Should().BeEmpty();
     }
 
-    /// <summary>Stores points of one metric at the clock's current time, as the writer would.</summary>
+    /// <summary>Stores points of one metric at the clock's current time through the writer (points and rollups in one
+    /// transaction: the evaluator reads whole seconds of its window from the rollups).</summary>
     public void AddPoints(string run, string metric, IEnumerable<double> values, string? metadata = null, string project = "default")
     {
         var ts = Timestamps.ToMicros(Clock.GetUtcNow());
-        using var c = Connections.Open();
-        using var tx = c.BeginTransaction();
-        Exec(c, "INSERT OR IGNORE INTO runs (name, project, created_at, last_received_at) VALUES ($a, $b, $t, $t)", ("$a", run), ("$b", project), ("$t", ts));
-        Exec(c, "UPDATE runs SET last_ts = MAX(COALESCE(last_ts, 0), $t), first_ts = COALESCE(first_ts, $t), last_received_at = $t WHERE name = $a", ("$a", run), ("$t", ts));
-        Exec(c, "INSERT OR IGNORE INTO metric_names (name) VALUES ($a)", ("$a", metric));
-        foreach (var v in values)
+        var events = values.Select(v =>
         {
-            Exec(c, """
-                INSERT INTO points (run_id, metric_id, ts, value, metadata)
-                VALUES ((SELECT id FROM runs WHERE name = $r), (SELECT id FROM metric_names WHERE name = $m), $t, $v, $md)
-                """, ("$r", run), ("$m", metric), ("$t", ts), ("$v", v), ("$md", (object?)metadata ?? DBNull.Value));
-            Exec(c, "UPDATE runs SET event_count = event_count + 1 WHERE name = $a", ("$a", run));
-        }
-        tx.Commit();
+            var e = new ExpandedEvent { Id = null, Timestamp = ts, Type = "metric" };
+            e.Points.Add(new MetricPoint(metric, ts, v, null, metadata));
+            return e;
+        }).ToList();
+        _writer.Write([new PendingWrite(run, project, events, 0)]);
     }
 
     public List<(string Rule, string? Run, string State, string Severity)> Alerts()
@@ -129,6 +125,7 @@ public sealed class AlertTestDb : IDisposable
 
     public void Dispose()
     {
+        _writer.Dispose();
         _services.Dispose();
         SqliteConnection.ClearAllPools();
         try
@@ -138,17 +135,6 @@ public sealed class AlertTestDb : IDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static void Exec(SqliteConnection c, string sql, params (string Name, object Value)[] args)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
-        {
-            cmd.Parameters.AddWithValue(name, value);
-        }
-        cmd.ExecuteNonQuery();
     }
 }
 

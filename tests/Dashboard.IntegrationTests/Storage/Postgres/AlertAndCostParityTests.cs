@@ -52,7 +52,8 @@ public sealed class AlertAndCostParityTests : IDisposable
             foreach (var window in new[] { 60L, 300L, 3600L })
             {
                 var from = Now - window * 1_000_000L;
-                var aggregates = c.GetWindowAggregates(metrics.Values.ToList(), 0.5, 2.0, from, Now);
+                var aggregates = c.GetWindowAggregates(metrics.Values.ToList(),
+                    new WindowThresholds(metrics["prediction_confidence"], 0.5, metrics["prediction_processing_time"], 2.0), from, Now);
                 // Sums compare to 12 digits: each provider adds in its own order, and floating-point addition is not associative.
                 seen.Add(aggregates.SelectMany(r => r.Value.Select(m => $"{runs[r.Key].Name}/{names[m.Key]}: {m.Value.Count} {m.Value.Sum:G12} {m.Value.BelowLow} {m.Value.AboveHigh}"))
                     .Order(StringComparer.Ordinal).ToList());
