@@ -5,6 +5,7 @@ using System.Globalization;
 using Dashboard.Alerts;
 using Dashboard.Ingest;
 using Dashboard.Storage;
+using Dashboard.Storage.Ef;
 using Dashboard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -30,10 +31,15 @@ services.AddSingleton<SqliteConnectionFactory>();
 services.AddDbContextFactory<DashboardDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<SqliteConnectionFactory>().ConnectionString));
 services.AddSingleton(TimeProvider.System);
 services.AddSingleton<IAlertSink, NullSink>();
+services.AddEfStores();
+services.AddSingleton<IAlertConditionReader, SqliteAlertConditionReader>();
 services.AddSingleton<AlertSettingsStore>();
 services.AddSingleton<AlertQueries>();
 services.AddSingleton<AlertStore>();
+services.AddSingleton<SilenceStore>();
+services.AddSingleton<IBudgetSource, NoBudgetSource>();
 services.AddSingleton<AlertEvaluator>();
+services.AddLogging();
 await using var provider = services.BuildServiceProvider();
 var connections = provider.GetRequiredService<SqliteConnectionFactory>();
 new SchemaMigrator(connections, Microsoft.Extensions.Options.Options.Create(new StorageOptions()), NullLogger<SchemaMigrator>.Instance).Migrate();
@@ -93,7 +99,8 @@ static double Median(List<double> values)
 }
 
 // Each run: every generation and prediction metric plus pipeline points, all inside the 5-minute window;
-// half the runs breach their rules so the evaluator has firing alerts to keep.
+// half the runs breach their rules so the evaluator has firing alerts to keep. Written through the dashboard's writer,
+// so the rollups the evaluator reads are there as ingest leaves them.
 static long Seed(SqliteConnectionFactory connections, int runs, int perMetric)
 {
     string[] metrics =
@@ -104,42 +111,19 @@ static long Seed(SqliteConnectionFactory connections, int runs, int perMetric)
     ];
     var now = Timestamps.ToMicros(DateTimeOffset.UtcNow);
     var random = new Random(42);
-    using var c = connections.Open();
-    using var tx = c.BeginTransaction();
-    using var cmd = c.CreateCommand();
-    cmd.Transaction = tx;
-    for (var m = 0; m < metrics.Length; m++)
-    {
-        cmd.CommandText = $"INSERT INTO metric_names (id, name) VALUES ({m + 1}, '{metrics[m]}')";
-        cmd.ExecuteNonQuery();
-    }
-    cmd.CommandText = "INSERT INTO points (run_id, metric_id, ts, value, metadata) VALUES ($r, $m, $t, $v, $md)";
-    var pr = cmd.Parameters.Add("$r", SqliteType.Integer);
-    var pm = cmd.Parameters.Add("$m", SqliteType.Integer);
-    var pt = cmd.Parameters.Add("$t", SqliteType.Integer);
-    var pv = cmd.Parameters.Add("$v", SqliteType.Real);
-    var pmd = cmd.Parameters.Add("$md", SqliteType.Text);
+    using var writer = new SqlitePointWriter(connections, TimeProvider.System);
     long count = 0;
-    using var run = c.CreateCommand();
-    run.Transaction = tx;
-    run.CommandText = "INSERT INTO runs (id, name, project, created_at, first_ts, last_ts, last_received_at) VALUES ($id, $n, 'bench', $t, $t, $t, $t)";
-    var rid = run.Parameters.Add("$id", SqliteType.Integer);
-    var rn = run.Parameters.Add("$n", SqliteType.Text);
-    run.Parameters.AddWithValue("$t", now);
     for (var r = 1; r <= runs; r++)
     {
-        rid.Value = r;
-        rn.Value = $"run-{r}";
-        run.ExecuteNonQuery();
         var bad = r % 2 == 0;
-        for (var m = 0; m < metrics.Length; m++)
+        var events = new List<ExpandedEvent>();
+        for (var i = 0; i < perMetric; i++)
         {
-            for (var i = 0; i < perMetric; i++)
+            var ts = now - (perMetric - i) * 1_000_000L;
+            var e = new ExpandedEvent { Id = null, Timestamp = ts, Type = "metric" };
+            foreach (var metric in metrics)
             {
-                pr.Value = r;
-                pm.Value = m + 1;
-                pt.Value = now - (perMetric - i) * 1_000_000L;
-                pv.Value = metrics[m] switch
+                double value = metric switch
                 {
                     "success_rate" or "pipeline_success" => bad && i % 2 == 0 ? 0 : 1,
                     "generation_time" => bad ? 40 : 2,
@@ -151,14 +135,15 @@ static long Seed(SqliteConnectionFactory connections, int runs, int perMetric)
                     "pipeline_execution_time" => bad ? 2 : 0.9,
                     _ => random.NextDouble(),
                 };
-                pmd.Value = metrics[m].StartsWith("pipeline", StringComparison.Ordinal) ? """{"pipeline":"etl"}"""
-                    : metrics[m] == "prediction_confidence" ? $$"""{"label":"l{{i % 3}}"}""" : DBNull.Value;
-                cmd.ExecuteNonQuery();
+                var metadata = metric.StartsWith("pipeline", StringComparison.Ordinal) ? """{"pipeline":"etl"}"""
+                    : metric == "prediction_confidence" ? $$"""{"label":"l{{i % 3}}"}""" : null;
+                e.Points.Add(new MetricPoint(metric, ts, value, null, metadata));
                 count++;
             }
+            events.Add(e);
         }
+        writer.Write([new PendingWrite($"run-{r}", "bench", events, 0)]);
     }
-    tx.Commit();
     return count;
 }
 
