@@ -63,12 +63,21 @@ public static class RunAlertBands
         return bands;
     }
 
+    /// <summary>Bands are at least this share of the axis wide, so an alert that just fired can be seen at all.</summary>
+    public const double MinWidthShare = 1.0 / 150;
+
     /// <summary>
-    /// The bands of several metrics (a chart drawing more than one, e.g. tokens), in time order. A band narrower
-    /// than <paramref name="minWidthMs"/> (an alert that just fired, on an hour-wide axis) is widened to it from its
-    /// start, so it can be seen at all.
+    /// The bands of several metrics (a chart drawing more than one, e.g. tokens) on an axis spanning
+    /// <paramref name="span"/>, in time order. A band narrower than <see cref="MinWidthShare"/> of the axis (an alert that
+    /// just fired, on an hour-wide axis) is widened to it from its start. A band starting after the axis ends (range
+    /// "all" ends at the run's last event; the rule fired at the next evaluation, over a window holding that data) is
+    /// drawn at the axis' right edge at that width instead of not at all.
     /// </summary>
-    public static IReadOnlyList<ChartBand> For(Dictionary<string, List<ChartBand>> byMetric, double minWidthMs, params string[] metrics) =>
-        [.. metrics.SelectMany(m => byMetric.GetValueOrDefault(m) ?? []).OrderBy(b => b.FromMs)
-            .Select(b => b.ToMs - b.FromMs >= minWidthMs ? b : b with { ToMs = b.FromMs + minWidthMs })];
+    public static IReadOnlyList<ChartBand> For(Dictionary<string, List<ChartBand>> byMetric, TimeSpanMs span, params string[] metrics)
+    {
+        var minWidth = (span.ToMs - span.FromMs) * MinWidthShare;
+        return [.. metrics.SelectMany(m => byMetric.GetValueOrDefault(m) ?? []).OrderBy(b => b.FromMs)
+            .Select(b => b.FromMs > span.ToMs ? b with { FromMs = span.ToMs - minWidth, ToMs = span.ToMs }
+                : b.ToMs - b.FromMs >= minWidth ? b : b with { ToMs = b.FromMs + minWidth })];
+    }
 }

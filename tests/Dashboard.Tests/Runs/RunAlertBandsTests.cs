@@ -1,4 +1,5 @@
 using Dashboard.Alerts;
+using Dashboard.Components.Charts;
 using Dashboard.Ingest;
 using Dashboard.Live;
 using Dashboard.Runs;
@@ -46,12 +47,30 @@ public sealed class RunAlertBandsTests
         };
         var byMetric = RunAlertBands.ByMetric(alerts, [], T0.AddHours(1));
 
-        var bands = RunAlertBands.For(byMetric, 120_000, MetricNames.PromptTokens, MetricNames.CompletionTokens, MetricNames.TotalTokens);
+        // A five-hour axis: the visible minimum is 2 minutes.
+        var span = new TimeSpanMs(T0.ToUnixTimeMilliseconds(), T0.AddHours(5).ToUnixTimeMilliseconds());
+
+        var bands = RunAlertBands.For(byMetric, span, MetricNames.PromptTokens, MetricNames.CompletionTokens, MetricNames.TotalTokens);
 
         bands.Select(b => b.Label).Should().Equal(BuiltInRules.PromptTokens, BuiltInRules.TotalTokens);
         (bands[0].ToMs - bands[0].FromMs).Should().Be(120_000, "a one-minute band is widened to the visible minimum");
         (bands[1].ToMs - bands[1].FromMs).Should().Be(40 * 60_000, "wide enough already");
-        RunAlertBands.For(byMetric, 0, MetricNames.GenerationTime).Should().BeEmpty();
+        RunAlertBands.For(byMetric, span, MetricNames.GenerationTime).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void For_AlertFiredAfterTheAxisEnds_DrawnAtItsRightEdge()
+    {
+        // Range "all" ends at the run's last event; the rule fired at the next evaluation, 40 s later.
+        var lastEvent = T0.AddMinutes(30);
+        var alerts = new[] { Alert(1, BuiltInRules.HighGenerationTime, AlertState.Firing, lastEvent.AddSeconds(40), null) };
+        var byMetric = RunAlertBands.ByMetric(alerts, [], lastEvent.AddMinutes(2));
+        var span = new TimeSpanMs(T0.ToUnixTimeMilliseconds(), lastEvent.ToUnixTimeMilliseconds());
+
+        var band = RunAlertBands.For(byMetric, span, MetricNames.GenerationTime).Should().ContainSingle().Subject;
+
+        (band.FromMs, band.ToMs).Should().Be((span.ToMs - 12_000, span.ToMs), "the last 1/150 of a 30-minute axis");
+        band.Label.Should().Be(BuiltInRules.HighGenerationTime);
     }
 
     [Fact]
