@@ -51,7 +51,10 @@ internal static class EventExpander
     }
 
     // afterimage's MetricHandler gets the time inside metadata, so a handler forwarding it verbatim is
-    // honoured: the event's own timestamp first, then metadata.timestamp, then the receive time.
+    // honoured: the event's own timestamp first, then metadata.timestamp, then the receive time. Storage takes the
+    // points of one run at one time for one event (token rollups, events per minute), so the n-th event of a request
+    // is stored n microseconds after the receive time: forty generations posted in one batch stay forty events
+    // instead of folding into one (the run page once showed one generation's tokens for such a batch).
     private static (long Micros, EventTime Time) ReadTimestamp(EventFields f, long receivedAt)
     {
         var field = "timestamp";
@@ -60,7 +63,7 @@ internal static class EventExpander
             if (!f.TryGet("metadata", out var m) || m.ValueKind != JsonValueKind.Object
                 || !m.TryGetProperty("timestamp", out v) || v.ValueKind == JsonValueKind.Null)
             {
-                return (receivedAt, EventTime.Received);
+                return (receivedAt + f.Index, EventTime.Received);
             }
             field = "metadata/timestamp";
         }

@@ -39,6 +39,24 @@ public sealed class RunPageRollupTests : IDisposable
     }
 
     [Fact]
+    public void Load_BatchOfGenerationsWithoutTimestamps_EveryEventsTokensCounted()
+    {
+        // Forty generations in one POST, no timestamps: all received at once, each still its own event.
+        var body = $$"""{"run":"r","events":[{{string.Join(",", Enumerable.Repeat(
+            """{"type":"generation","duration":1.5,"success":true,"model_name":"gpt-4o","prompt_token_count":100,"completion_token_count":50}""", 40))}}]}""";
+        var (parsed, _) = IngestParser.Parse(System.Text.Encoding.UTF8.GetBytes(body), new IngestOptions(), receivedAt: Base);
+        _store.WriteEvents("r", parsed!.Events);
+        var loader = new RunPageLoader(_store.Points, new SqliteRunPointVisitor(_store.Connections), new SqliteRunBucketReader(_store.Connections));
+
+        var state = loader.Load("r", new RunRange("all", long.MinValue, long.MaxValue, null, null), Timestamps.FromMicros(Base + RollupLevels.Hour))!.State;
+
+        state.Generations.Should().Be(40);
+        state.GenerationTokens["gpt-4o"].Should().Be(new TokenSums(4_000, 2_000, 6_000, 40), "every event's tokens, totals derived for each");
+        state.DerivedTotals.Should().Be(40);
+        parsed.Events.Select(e => e.Timestamp).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems("the n-th event is stored n microseconds after the receive time");
+    }
+
+    [Fact]
     public void Load_SuccessValuesAroundHalf_FailuresCountedExactly()
     {
         var random = new Random(9);
