@@ -10,14 +10,8 @@ public sealed class ConfigurationTests
     [InlineData("Ingest:QueueCapacity", "0", "Ingest:QueueCapacity")]
     [InlineData("Storage:Provider", "Oracle", "Storage:Provider")]
     [InlineData("Storage:Synchronous", "Sometimes", "Storage:Synchronous")]
-    public async Task Start_BadConfigurationValue_FailsNamingTheKey(string key, string value, string named)
+    public void Start_BadConfigurationValue_FailsNamingTheKey(string key, string value, string named)
     {
-        await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { [key] = value });
-
-        var start = () => factory.CreateHttpClient();
-
-        start.Should().Throw<Exception>().Where(e => Flatten(e).Contains(named, StringComparison.Ordinal));
+        StartFailure.Of(new Dictionary<string, string?> { [key] = value }).Should().Contain(named);
     }
-
-    private static string Flatten(Exception e) => e.ToString() + (e.InnerException is null ? "" : Flatten(e.InnerException));
 }

@@ -10,14 +10,8 @@ public sealed class OtlpConfigurationTests
     [InlineData("Otlp:GrpcAddress", "nowhere")]
     [InlineData("Otlp:GenerationsFrom", "Both")]
     [InlineData("Otlp:RunAttribute", " ")]
-    public async Task Start_BadOtlpValue_FailsNamingTheKey(string key, string value)
+    public void Start_BadOtlpValue_FailsNamingTheKey(string key, string value)
     {
-        await using var factory = new DashboardFactory(settings: new Dictionary<string, string?> { [key] = value });
-
-        var start = () => factory.CreateHttpClient();
-
-        start.Should().Throw<Exception>().Where(e => Flatten(e).Contains(key, StringComparison.Ordinal));
+        StartFailure.Of(new Dictionary<string, string?> { [key] = value }).Should().Contain(key);
     }
-
-    private static string Flatten(Exception e) => e.ToString() + (e.InnerException is null ? "" : Flatten(e.InnerException));
 }
