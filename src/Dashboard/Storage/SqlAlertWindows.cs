@@ -98,8 +98,7 @@ internal static class SqlAlertWindows
     private sealed class ThresholdCount(long? metric, Func<double, bool> holds, string rawCondition, double threshold)
     {
         private readonly Dictionary<(long Run, long Metric), long> _decided = [];
-        // Per run: each bucket's decided count, or null once any of its rows (one per model) is undecided.
-        private readonly Dictionary<(long Run, long Metric), SortedDictionary<long, (long Width, long? Count)>> _buckets = [];
+        private readonly Dictionary<(long Run, long Metric), BucketDecisions> _buckets = [];
 
         public void AddRow((long, long) key, long bucket, long width, long count, double min, double max)
         {
@@ -107,13 +106,12 @@ internal static class SqlAlertWindows
             {
                 return;
             }
-            // Every value of the row lies in [min, max]: both ends on one side decide it.
-            long? n = holds(min) && holds(max) ? count : !holds(min) && !holds(max) ? 0 : null;
             if (!_buckets.TryGetValue(key, out var buckets))
             {
-                _buckets[key] = buckets = [];
+                _buckets[key] = buckets = new BucketDecisions();
             }
-            buckets[bucket] = buckets.TryGetValue(bucket, out var known) ? (width, known.Count + n) : (width, n);
+            // Every value of the row lies in [min, max]: both ends on one side decide it.
+            buckets.Add(bucket, width, holds(min) && holds(max) ? count : !holds(min) && !holds(max) ? 0 : null);
         }
 
         public void AddRaw((long, long) key, long count)
@@ -132,23 +130,8 @@ internal static class SqlAlertWindows
                 return 0;
             }
             var key = (run, metricId);
-            var count = _decided.GetValueOrDefault(key);
-            var open = new List<(long From, long To)>();
-            foreach (var (bucket, (width, n)) in _buckets.GetValueOrDefault(key) ?? [])
-            {
-                if (n is { } decided)
-                {
-                    count += decided;
-                }
-                else if (open.Count > 0 && open[^1].To == bucket - 1)
-                {
-                    open[^1] = (open[^1].From, bucket + width - 1);
-                }
-                else
-                {
-                    open.Add((bucket, bucket + width - 1));
-                }
-            }
+            var (decided, open) = _buckets.TryGetValue(key, out var buckets) ? buckets.Resolve() : (0, []);
+            var count = _decided.GetValueOrDefault(key) + decided;
             if (open.Count > MaxRawRanges)
             {
                 return Raw(db, c, run, metricId, from, to);

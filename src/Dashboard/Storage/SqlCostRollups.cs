@@ -64,41 +64,21 @@ public static class SqlCostRollups
     public static long CountAtLeast(SqlConnections sql, DbConnection c, long runId, long metricId, double min, long from, long to)
     {
         var plan = RangePlan.For(from, to);
-        long count = 0;
-        var raw = plan.Raw.Select(p => (p.From, p.To)).ToList();
+        var decisions = new BucketDecisions();
         foreach (var piece in plan.Rollups)
         {
-            var buckets = new SortedDictionary<long, long?>();
-            using (var cmd = sql.Command(c, """
+            using var cmd = sql.Command(c, """
                 SELECT bucket, count, min, max, int_sum FROM point_rollups
                 WHERE run_id = $1 AND metric_id = $2 AND width = $3 AND bucket >= $4 AND bucket < $5
-                """, runId, metricId, piece.Width, piece.From, piece.To))
-            using (var r = cmd.ExecuteReader())
+                """, runId, metricId, piece.Width, piece.From, piece.To);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
             {
-                while (r.Read())
-                {
-                    var bucket = r.GetInt64(0);
-                    var n = Decide(r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetInt64(4), min);
-                    // One undecided row (of any model) sends its whole bucket to the raw count.
-                    buckets[bucket] = buckets.TryGetValue(bucket, out var known) ? known + n : n;
-                }
-            }
-            foreach (var (bucket, n) in buckets)
-            {
-                if (n is { } decided)
-                {
-                    count += decided;
-                }
-                else if (raw.Count > 0 && raw[^1].To == bucket - 1)
-                {
-                    raw[^1] = (raw[^1].From, bucket + piece.Width - 1);
-                }
-                else
-                {
-                    raw.Add((bucket, bucket + piece.Width - 1));
-                }
+                decisions.Add(r.GetInt64(0), piece.Width, Decide(r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetInt64(4), min));
             }
         }
+        var (count, open) = decisions.Resolve();
+        var raw = plan.Raw.Select(p => (p.From, p.To)).Concat(open).ToList();
         if (raw.Count > MaxRawRanges)
         {
             return CountRaw(sql, c, runId, metricId, min, from, to);
