@@ -137,11 +137,18 @@ export function render(host, json, dotnet) {
 }
 
 function draw(host, options, link) {
+  unsketch(host);
   const chart = new window.ApexCharts(host, options);
   const state = { chart, link, host, parent: watchParent(chart, host) };
   host._apex = state;
   state.drawn = chart.render().then(() => { state.host.dataset.rendered = '1'; });
   return state.drawn;
+}
+
+// The prerendered page's server-drawn chart (ChartSketchView) gives way to ApexCharts' in the same task, so no frame
+// shows the host empty.
+function unsketch(host) {
+  host.querySelector(':scope > .chart-sketch')?.remove();
 }
 
 // Redraws the chart when its parent's size changes (not on the first report, which every observer gets at once).
@@ -182,6 +189,7 @@ export async function drawPrerendered(doc) {
     const link = { dotnet: null };
     const state = { early: true, json, link };
     early.set(key, state);
+    unsketch(host);
     const chart = new window.ApexCharts(host, prepare(options, host, link));
     Object.assign(state, { chart, host, parent: watchParent(chart, host) });
     host._apex = state;

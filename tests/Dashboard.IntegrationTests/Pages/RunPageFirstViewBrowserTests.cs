@@ -129,6 +129,60 @@ public sealed class RunPageFirstViewBrowserTests : HostedTest
     }
 
     [Fact]
+    public async Task RunPage_BeforeAnyScript_ChartsDrawnByTheServerThenReplacedByApexCharts()
+    {
+        (await Json.PostIngestAsync(Http, "sketched", Generations(120))).EnsureSuccessStatusCode();
+        var page = await Browser.NewPageAsync(Factory.BaseAddress, 1440, 900);
+        await page.AddInitScriptAsync(Watch);
+        // ApexCharts' script is held back: what the page shows meanwhile is the server's HTML alone.
+        var release = new TaskCompletionSource();
+        await page.RouteAsync("**/lib/apexcharts/apexcharts.min.js", async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+
+        var navigation = page.GotoAsync("/runs/sketched");
+        await page.WaitForFunctionAsync($"() => {ViewportCharts}.length > 1", null, new() { Timeout = 20_000, PollingInterval = 50 });
+        var sketched = await page.EvaluateAsync<SketchSeen[]>($$"""
+            () => {{ViewportCharts}}.map(h => {
+              const plot = h.querySelector(':scope > .chart-sketch .sketch-plot svg');
+              const box = plot ? plot.getBoundingClientRect() : { width: 0, height: 0 };
+              return { key: h.dataset.key, paths: plot ? [...plot.querySelectorAll('path:not(.sketch-grid)')].filter(p => p.getAttribute('d')).length : 0,
+                ticks: h.querySelectorAll('.sketch-x span').length, width: box.width, height: box.height };
+            })
+            """);
+        var generations = await page.Locator("#generations-chart .sketch-legend").TextContentAsync();
+        release.SetResult();
+        await navigation;
+        await page.Locator("#run-page[data-live='on']").WaitForAsync(new() { Timeout = 15_000 });
+        await AllChartsDrawnAsync(page);
+
+        sketched.Should().HaveCountGreaterThan(1).And.OnlyContain(s => s.Paths > 0 && s.Ticks > 1 && s.Width > 300 && s.Height > 120,
+            "every chart in view is drawn by the server, with data and a time axis, at the card's width");
+        generations.Should().Contain("Generations").And.Contain("Failures").And.Contain("Failure share");
+        (await page.Locator(".chart-sketch").CountAsync()).Should().Be(0, "ApexCharts' charts replace the server's drawings");
+        (await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('.chart-host')].every(h => h.querySelectorAll('svg.apexcharts-svg').length === 1)"))
+            .Should().BeTrue("one chart per host, no leftovers beside it");
+        (await page.EvaluateAsync<int>("() => window.__charts")).Should().Be(await page.Locator(".chart-host").CountAsync(), "each chart is drawn once");
+        Browser.Errors.Should().BeEmpty();
+    }
+
+    /// <summary>What the page showed in a chart's host before any script (settable: Playwright fills it by property).</summary>
+    private sealed class SketchSeen
+    {
+        public string Key { get; set; } = "";
+
+        public int Paths { get; set; }
+
+        public int Ticks { get; set; }
+
+        public double Width { get; set; }
+
+        public double Height { get; set; }
+    }
+
+    [Fact]
     public async Task RunPage_DragOnAChartDrawnBeforeCircuit_SetsTheRangeOnceTheCircuitStarts()
     {
         (await Json.PostIngestAsync(Http, "early-zoom", Generations(120))).EnsureSuccessStatusCode();
