@@ -30,6 +30,20 @@ internal sealed class PageProbe : IAsyncDisposable
           return c.length > 0 && c.every(h => h.dataset.rendered === '1'); }
         """;
 
+    // Installed before the page's own scripts: the first animation frame (paint follows it) in which every chart in the
+    // viewport shows something, the server's drawing (ChartSketch) or ApexCharts', in ms since navigation start.
+    private const string WatchPainted = """
+        (() => {
+          window.__painted = null;
+          const look = () => {
+            const c = [...document.querySelectorAll('.chart-host')].filter(h => { const b = h.getBoundingClientRect(); return b.bottom > 0 && b.top < innerHeight; });
+            if (c.length > 0 && c.every(h => h.querySelector(':scope > .chart-sketch svg, svg.apexcharts-svg'))) window.__painted = performance.now();
+            else requestAnimationFrame(look);
+          };
+          requestAnimationFrame(look);
+        })();
+        """;
+
     // Runs in the page (CDP evaluation is not subject to the page's CSP). Records [unix ms, newest seq] and [unix ms, chart updates].
     private const string Observe = """
         () => {
@@ -125,6 +139,7 @@ internal sealed class PageProbe : IAsyncDisposable
     public async Task<RunPageView> OpenRunPageTimedAsync(string run, string query = "", IPage? tab = null)
     {
         var page = tab ?? await NewPageAsync();
+        await page.AddInitScriptAsync(WatchPainted);
         var sw = Stopwatch.StartNew();
         await page.GotoAsync(new Uri(_base, $"runs/{Uri.EscapeDataString(run)}{query}").ToString(), new PageGotoOptions { Timeout = 600_000 });
         await page.WaitForFunctionAsync(ViewportChartsShown, null, new PageWaitForFunctionOptions { Timeout = 600_000, PollingInterval = 10 });
@@ -134,7 +149,8 @@ internal sealed class PageProbe : IAsyncDisposable
         await page.WaitForFunctionAsync(AllChartsDrawn, null, new PageWaitForFunctionOptions { Timeout = 600_000, PollingInterval = 10 });
         var drawn = sw.Elapsed.TotalMilliseconds;
         var (html, load) = await NavigationTimingAsync(page);
-        return new RunPageView(page, visible, drawn, html, load, shown);
+        var painted = await page.EvaluateAsync<double>("() => window.__painted ?? -1");
+        return new RunPageView(page, visible, drawn, html, load, shown, painted);
     }
 
     /// <summary>A new tab of the size every figure is taken at (1440 x 900), in a context of its own (nothing cached).</summary>
@@ -184,5 +200,8 @@ internal sealed class PageProbe : IAsyncDisposable
 
 /// <summary>A run page opened: ms from navigation to the viewport's charts drawn, to every chart drawn, HTML complete, load event.</summary>
 /// <param name="VisibleMs">The first view: the viewport's charts drawn on a live page (circuit started).</param>
-/// <param name="ShownMs">The viewport's charts on screen, drawn from the prerendered page, live or not yet.</param>
-internal sealed record RunPageView(IPage Page, double VisibleMs, double AllMs, double HtmlMs, double LoadMs, double ShownMs);
+/// <param name="ShownMs">The viewport's charts on screen, drawn by ApexCharts from the prerendered page, live or not yet.</param>
+/// <param name="PaintedMs">
+/// The first frame with every viewport chart on screen, the server's drawing or ApexCharts' (ms since navigation start).
+/// </param>
+internal sealed record RunPageView(IPage Page, double VisibleMs, double AllMs, double HtmlMs, double LoadMs, double ShownMs, double PaintedMs);
