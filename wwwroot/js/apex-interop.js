@@ -6,7 +6,8 @@
 const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = s => String(s ?? '').replace(/[&<>"']/g, c => entities[c]);
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+// Tooltips in UTC, like the axis (datetimeUTC) and every time the pages write.
+const timeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'UTC' });
 
 function compact(v) {
   const a = Math.abs(v);

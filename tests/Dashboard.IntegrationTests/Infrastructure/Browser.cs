@@ -28,7 +28,8 @@ public sealed class Browser : IAsyncDisposable
     }
 
     /// <summary>A new page with the listeners attached; relative URLs resolve against <paramref name="baseAddress"/>.</summary>
-    public async Task<IPage> NewPageAsync(Uri? baseAddress = null, int width = 1280, int height = 800)
+    /// <param name="timezoneId">The browser's time zone (IANA id); the machine's when null.</param>
+    public async Task<IPage> NewPageAsync(Uri? baseAddress = null, int width = 1280, int height = 800, string? timezoneId = null)
     {
         if (_browser is null)
         {
@@ -44,6 +45,7 @@ public sealed class Browser : IAsyncDisposable
         {
             BaseURL = baseAddress?.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            TimezoneId = timezoneId,
         });
         page.Console += (_, m) =>
         {

@@ -132,7 +132,8 @@ public sealed class RunPageFirstViewBrowserTests : HostedTest
     public async Task RunPage_BeforeAnyScript_ChartsDrawnByTheServerThenReplacedByApexCharts()
     {
         (await Json.PostIngestAsync(Http, "sketched", Generations(120))).EnsureSuccessStatusCode();
-        var page = await Browser.NewPageAsync(Factory.BaseAddress, 1440, 900);
+        // A browser 5.5 h east of UTC: the server's drawing and ApexCharts' must both write UTC, as the page says.
+        var page = await Browser.NewPageAsync(Factory.BaseAddress, 1440, 900, "Asia/Kolkata");
         await page.AddInitScriptAsync(Watch);
         // ApexCharts' script is held back: what the page shows meanwhile is the server's HTML alone.
         var release = new TaskCompletionSource();
@@ -153,6 +154,7 @@ public sealed class RunPageFirstViewBrowserTests : HostedTest
             })
             """);
         var generations = await page.Locator("#generations-chart .sketch-legend").TextContentAsync();
+        var sketchTimes = await page.Locator("#generations-chart .sketch-x span").AllTextContentsAsync();
         release.SetResult();
         await navigation;
         await page.Locator("#run-page[data-live='on']").WaitForAsync(new() { Timeout = 15_000 });
@@ -165,7 +167,30 @@ public sealed class RunPageFirstViewBrowserTests : HostedTest
         (await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('.chart-host')].every(h => h.querySelectorAll('svg.apexcharts-svg').length === 1)"))
             .Should().BeTrue("one chart per host, no leftovers beside it");
         (await page.EvaluateAsync<int>("() => window.__charts")).Should().Be(await page.Locator(".chart-host").CountAsync(), "each chart is drawn once");
+        var from = double.Parse((await page.Locator("#generations-chart").GetAttributeAsync("data-from"))!, CultureInfo.InvariantCulture);
+        var to = double.Parse((await page.Locator("#generations-chart").GetAttributeAsync("data-to"))!, CultureInfo.InvariantCulture);
+        var apexTimes = (await page.Locator("#generations-chart .apexcharts-xaxis-label tspan").AllTextContentsAsync())
+            .Where(t => TimeOfDay.IsMatch(t.Trim())).ToList();
+        sketchTimes.Should().HaveCountGreaterThan(1).And.OnlyContain(t => InUtcRange(t, from, to), "the server writes UTC times of the chart's range");
+        apexTimes.Should().HaveCountGreaterThan(1).And.OnlyContain(t => InUtcRange(t, from, to), "ApexCharts writes UTC too, not the browser's zone");
         Browser.Errors.Should().BeEmpty();
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex TimeOfDay = new(@"^\d\d:\d\d(:\d\d)?$");
+
+    /// <summary>Whether "HH:mm" or "HH:mm:ss" is the UTC time of day of some instant in [from, to] (unix ms), a minute either side.</summary>
+    private static bool InUtcRange(string label, double from, double to)
+    {
+        var parts = label.Trim().Split(':').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        var minute = parts[0] * 60 + parts[1];
+        for (var t = from - 60_000; t <= to + 60_000; t += 60_000)
+        {
+            if (DateTimeOffset.FromUnixTimeMilliseconds((long)t).UtcDateTime.TimeOfDay.TotalMinutes is var m && (int)m == minute)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>What the page showed in a chart's host before any script (settable: Playwright fills it by property).</summary>

@@ -58,7 +58,8 @@ public sealed record ApexXAxis(string Type, double? Min, double? Max, string Uni
     public ApexToggle Tooltip { get; init; } = new(false);
 }
 
-public sealed record ApexAxisLabels(int Rotate = 0, bool HideOverlappingLabels = true, bool DatetimeUTC = false, bool Trim = true);
+/// <summary>Time labels in UTC, as every page writes its times ("times in UTC") and as the server-drawn sketch does.</summary>
+public sealed record ApexAxisLabels(int Rotate = 0, bool HideOverlappingLabels = true, bool DatetimeUTC = true, bool Trim = true);
 
 public sealed record ApexYAxis(string Unit, bool Integer, bool Logarithmic, bool Opposite, double? Min, double? Max, ApexTitle Title,
     IReadOnlyList<string>? SeriesName)
