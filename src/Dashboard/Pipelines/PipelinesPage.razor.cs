@@ -112,9 +112,13 @@ public sealed partial class PipelinesPage
         }
         else
         {
-            // "All": from the day of the first execution in scope (one pass in whole days, then the real buckets).
-            var first = Details.GetTimeline(0, now, 86_400_000_000L, Empty(Run), Empty(Project)).FirstOrDefault();
-            from = first?.T ?? now - 3_600_000_000L;
+            // "All": from the minute of the first execution in scope (a pass in whole days finds its day, a pass in
+            // minutes over that day its minute), so the axis frames the executions instead of starting at midnight.
+            const long day = 86_400_000_000L;
+            var firstDay = Details.GetTimeline(0, now, day, Empty(Run), Empty(Project)).FirstOrDefault();
+            var firstMinute = firstDay is null ? null
+                : Details.GetTimeline(firstDay.T, Math.Min(now, firstDay.T + day), 60_000_000L, Empty(Run), Empty(Project)).FirstOrDefault();
+            from = firstMinute?.T ?? firstDay?.T ?? now - 3_600_000_000L;
         }
         _to = Math.Max(now, from + 60_000_000);
         var step = Math.Max(1_000_000, SeriesStep.Choose(from, _to, null) / 1_000_000 * 1_000_000);

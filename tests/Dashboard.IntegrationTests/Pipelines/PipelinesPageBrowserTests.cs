@@ -45,6 +45,24 @@ public sealed class PipelinesPageBrowserTests
         browser.Errors.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task PipelinesPage_RangeAll_TimelineStartsAtTheFirstExecutionsMinuteNotItsDay()
+    {
+        await using var factory = new DashboardFactory();
+        using var http = factory.CreateHttpClient();
+        var first = DateTimeOffset.UtcNow.AddMinutes(-20);
+        object At(DateTimeOffset t) => new { type = "pipeline_execution", pipeline = "etl", execution_time = 2, success = true, timestamp = t.ToString("O") };
+        (await Json.PostIngestAsync(http, "pipes-all", At(first), At(first.AddMinutes(5)), At(first.AddMinutes(15)))).EnsureSuccessStatusCode();
+
+        var html = await http.GetStringAsync("/pipelines?window=all");
+
+        var from = System.Text.RegularExpressions.Regex.Match(html, "id=\"chart-timeline\"[^>]*data-from=\"([0-9.]+)\"");
+        from.Success.Should().BeTrue("the prerendered timeline carries its span");
+        var fromMs = double.Parse(from.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        fromMs.Should().BeInRange(first.ToUnixTimeMilliseconds() - 60_000, first.ToUnixTimeMilliseconds(),
+            "\"all\" frames the executions from the minute of the first one (it started at that day's midnight)");
+    }
+
     // Every table cell of the page but p95 (re-read, not folded), and the failures, as text.
     private const string TablesText = """
         () => [...document.querySelectorAll('[data-field=pipelines] .stack-row[data-pipeline] .cell, [data-field=failures] .failure .cell')]
