@@ -128,6 +128,26 @@ public sealed partial class ChartSketchTests : ComponentTest
     }
 
     [Theory]
+    [InlineData(ChartKind.Line)]
+    [InlineData(ChartKind.Area)]
+    [InlineData(ChartKind.Bar)]
+    [InlineData(ChartKind.Histogram)]
+    public void View_NoPointsOrOneValue_NoNaNOrInfinityInTheMarkup(ChartKind kind)
+    {
+        var empty = new ChartSpec(kind, [new ChartSeries("a", [])]) { Time = kind == ChartKind.Histogram ? null : Hour };
+        var flat = new ChartSpec(kind, [new ChartSeries("a", [new(Hour.FromMs, 0, 0, 0), new(Hour.FromMs, 0, 0, 0)])])
+        {
+            Axes = [new ChartAxis("", Units.Seconds, Logarithmic: kind == ChartKind.Histogram)],
+        };
+
+        foreach (var spec in new[] { empty, flat, new ChartSpec(kind, []) })
+        {
+            var markup = Render<ChartSketchView>(p => p.Add(c => c.Spec, spec)).Markup;
+            markup.Should().NotContain("NaN").And.NotContain("Infinity").And.NotContain("∞");
+        }
+    }
+
+    [Theory]
     [InlineData(0, 1, false, new[] { 0, 0.2, 0.4, 0.6, 0.8, 1 })]
     [InlineData(0, 37, false, new[] { 0d, 10, 20, 30, 40 })]
     [InlineData(0, 3, true, new[] { 0d, 1, 2, 3 })]

@@ -164,7 +164,7 @@ public static class ChartSketch
             if (spec.Kind == ChartKind.Histogram)
             {
                 var bins = spec.Series.Select(s => s.Points.Count).DefaultIfEmpty(0).Max();
-                return new XScale(0, 0, bins, bins == 0 ? 0 : Size * 0.85 / bins);
+                return new XScale(0, 1, bins, bins == 0 ? 0 : Size * 0.85 / bins);
             }
             var xs = spec.Series.SelectMany(s => s.Points).Select(p => p.X).ToList();
             var from = spec.Time?.FromMs ?? xs.DefaultIfEmpty(0).Min();
