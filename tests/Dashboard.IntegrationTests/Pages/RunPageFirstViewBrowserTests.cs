@@ -67,12 +67,7 @@ public sealed class RunPageFirstViewBrowserTests : HostedTest
         (await Json.PostIngestAsync(Http, "changed-view", Generations(40))).EnsureSuccessStatusCode();
         var page = await Browser.NewPageAsync(Factory.BaseAddress, 1440, 900);
         // The circuit's script is held back until a commit has landed after the prerender.
-        var release = new TaskCompletionSource();
-        await page.RouteAsync("**/_framework/blazor.web.js", async route =>
-        {
-            await release.Task;
-            await route.ContinueAsync();
-        });
+        var release = await HoldAsync(page, "**/_framework/blazor.web.js");
 
         var navigation = page.GotoAsync("/runs/changed-view");
         await page.Locator("#run-page").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
@@ -88,6 +83,18 @@ public sealed class RunPageFirstViewBrowserTests : HostedTest
         Browser.Errors.Should().BeEmpty();
     }
 
+    /// <summary>Holds back the page's requests that match <paramref name="pattern"/> until the returned source is set.</summary>
+    private static async Task<TaskCompletionSource> HoldAsync(IPage page, string pattern)
+    {
+        var release = new TaskCompletionSource();
+        await page.RouteAsync(pattern, async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        return release;
+    }
+
     private const string ViewportCharts =
         "[...document.querySelectorAll('.chart-host')].filter(h => { const b = h.getBoundingClientRect(); return b.bottom > 0 && b.top < innerHeight; })";
 
@@ -99,12 +106,7 @@ public sealed class RunPageFirstViewBrowserTests : HostedTest
         await page.AddInitScriptAsync(Watch);
         // The circuit's connection is held back: whatever is drawn meanwhile was drawn from the prerendered page alone.
         // (Holding blazor.web.js itself would hold the parser, and the module that draws runs after parsing.)
-        var release = new TaskCompletionSource();
-        await page.RouteAsync("**/_blazor/negotiate**", async route =>
-        {
-            await release.Task;
-            await route.ContinueAsync();
-        });
+        var release = await HoldAsync(page, "**/_blazor/negotiate**");
 
         var navigation = page.GotoAsync("/runs/early-charts");
         await page.WaitForFunctionAsync($"() => {{ const c = {ViewportCharts}; return c.length > 0 && c.every(h => h.dataset.rendered === '1' && h.querySelector('svg')); }}",
@@ -136,12 +138,7 @@ public sealed class RunPageFirstViewBrowserTests : HostedTest
         var page = await Browser.NewPageAsync(Factory.BaseAddress, 1440, 900, "Asia/Kolkata");
         await page.AddInitScriptAsync(Watch);
         // ApexCharts' script is held back: what the page shows meanwhile is the server's HTML alone.
-        var release = new TaskCompletionSource();
-        await page.RouteAsync("**/lib/apexcharts/apexcharts.min.js", async route =>
-        {
-            await release.Task;
-            await route.ContinueAsync();
-        });
+        var release = await HoldAsync(page, "**/lib/apexcharts/apexcharts.min.js");
 
         var navigation = page.GotoAsync("/runs/sketched");
         await page.WaitForFunctionAsync($"() => {ViewportCharts}.length > 1", null, new() { Timeout = 20_000, PollingInterval = 50 });
@@ -212,12 +209,7 @@ public sealed class RunPageFirstViewBrowserTests : HostedTest
     {
         (await Json.PostIngestAsync(Http, "early-zoom", Generations(120))).EnsureSuccessStatusCode();
         var page = await Browser.NewPageAsync(Factory.BaseAddress, 1440, 900);
-        var release = new TaskCompletionSource();
-        await page.RouteAsync("**/_blazor/negotiate**", async route =>
-        {
-            await release.Task;
-            await route.ContinueAsync();
-        });
+        var release = await HoldAsync(page, "**/_blazor/negotiate**");
 
         var navigation = page.GotoAsync("/runs/early-zoom?range=1h");
         // The first time chart in view, drawn from the prerendered page while the circuit is held back.
