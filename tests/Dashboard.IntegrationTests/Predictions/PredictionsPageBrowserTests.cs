@@ -14,6 +14,28 @@ public sealed class PredictionsPageBrowserTests
 
     private static ILocator Stat(IPage page, string key) => page.Locator($"[data-stat='{key}'] .stat-value");
 
+    /// <summary>
+    /// Waits for the chart's series; if they never come, fails saying what the host held (its data attributes, the chart
+    /// state the interop keeps on it, and the start of its markup), so an intermittent failure under load tells its cause.
+    /// </summary>
+    private static async Task ChartDrawnAsync(IPage page, string host)
+    {
+        try
+        {
+            await page.Locator(host + " .apexcharts-series").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        }
+        catch (TimeoutException)
+        {
+            var state = await page.EvaluateAsync<string>($$"""
+                () => { const h = document.querySelector('{{host}}'); if (!h) return 'no host';
+                  const a = h._apex; return JSON.stringify({ data: { ...h.dataset, options: undefined }, connected: h.isConnected,
+                    apex: a ? { early: a.early, pending: !!a.pending, chart: !!a.chart, chartConnected: a.chart?.el?.isConnected, chartChildren: a.chart?.el?.childElementCount } : null,
+                    html: h.outerHTML.slice(0, 600) }); }
+                """);
+            throw new TimeoutException($"{host} never drew its series; its state: {state}");
+        }
+    }
+
     [Fact]
     public async Task PredictionsPage_NewEvents_UpdateWithoutReloadAndLabelsStayText()
     {
@@ -26,7 +48,7 @@ public sealed class PredictionsPageBrowserTests
         await page.GotoAsync("/predictions?run=live-clf&window=1h");
         await page.Locator("#predictions-page[data-live='on']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         await Expect(Stat(page, "predictions")).ToHaveTextAsync("1");
-        await page.Locator("#chart-rate .apexcharts-series").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await ChartDrawnAsync(page, "#chart-rate");
         await page.EvaluateAsync("() => window.__notReloaded = true");
         (await Json.PostIngestAsync(http, "live-clf", Prediction("positive", 0.4), Prediction("positive", 0.55),
             new { type = "prediction_error", error_type = "Timeout" })).EnsureSuccessStatusCode();
