@@ -125,10 +125,10 @@ public sealed record ExploreView(IReadOnlyList<string> Runs, IReadOnlyList<strin
             ? name : group;
     }
 
-    /// <summary>One time chart for one metric's result, spanning [from, to] (ms).</summary>
-    public ChartSpec Chart(string metric, ExplorerResult result, IReadOnlyDictionary<long, string> runNames, TimeSpanMs span) =>
+    /// <summary>One time chart for one metric's result, spanning [from, to] (ms), its lines broken across empty buckets.</summary>
+    public ChartSpec Chart(string metric, ExplorerResult result, IReadOnlyDictionary<long, string> runNames, TimeSpanMs span, long bucketMicros) =>
         new(ChartKind.Line, [.. result.Series.Select(s => new ChartSeries(SeriesName(metric, s.Group, runNames),
-            [.. s.Buckets.Select(b => new ChartPoint(b.Start / 1000d, b.Value))]))])
+            ChartLines.Broken(s.Buckets.Select(b => new ChartPoint(b.Start / 1000d, b.Value)), bucketMicros / 1000d)))])
         {
             Axes = [Aggregation == ExplorerAggregation.Count
                 ? new ChartAxis("Points per bucket", Units.Count, Integer: true)

@@ -28,6 +28,11 @@ public static class RunCharts
 
     private static double Ms(long key) => key / 1000d;
 
+    /// <summary>A line over the buckets that hold <paramref name="y"/>'s value, broken across buckets without it.</summary>
+    private static List<ChartPoint> Line(RunPageState s, Func<RunBucket, double?> y) => ChartLines.Broken(
+        s.Buckets.Select(kv => (kv.Key, Y: y(kv.Value))).Where(b => b.Y is not null).Select(b => new ChartPoint(Ms(b.Key), b.Y)),
+        s.Width / 1000d);
+
     public static ChartSpec Generations(RunPageState s, TimeSpanMs span)
     {
         var b = s.Buckets.Where(kv => kv.Value.Generations > 0).ToList();
@@ -35,7 +40,7 @@ public static class RunCharts
         [
             new ChartSeries("Generations", [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Generations - kv.Value.Failures))]),
             new ChartSeries("Failures", [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Failures))]),
-            new ChartSeries("Failure share", [.. b.Select(kv => new ChartPoint(Ms(kv.Key), (double)kv.Value.Failures / kv.Value.Generations))], 1, ChartKind.Line),
+            new ChartSeries("Failure share", Line(s, b => b.Generations > 0 ? (double)b.Failures / b.Generations : null), 1, ChartKind.Line),
         ])
         {
             Axes = [new ChartAxis("Generations per bucket", Units.Count, Integer: true), new ChartAxis("Failure share", Units.Share, Min: 0, Max: 1, Opposite: true)],
@@ -46,9 +51,8 @@ public static class RunCharts
 
     public static ChartSpec Latency(RunPageState s, TimeSpanMs span)
     {
-        var b = s.Buckets.Where(kv => kv.Value.Latency.Count > 0).ToList();
-        ChartSeries Line(string name, double q) => new(name, [.. b.Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Latency.Quantile(q)))]);
-        return new ChartSpec(ChartKind.Line, [Line("p50", 0.5), Line("p95", 0.95), Line("p99", 0.99)])
+        ChartSeries Quantile(string name, double q) => new(name, Line(s, b => b.Latency.Count > 0 ? b.Latency.Quantile(q) : null));
+        return new ChartSpec(ChartKind.Line, [Quantile("p50", 0.5), Quantile("p95", 0.95), Quantile("p99", 0.99)])
         {
             Axes = [new ChartAxis("Generation time", Units.Seconds, Min: 0)],
             Time = span,
@@ -85,8 +89,7 @@ public static class RunCharts
     public static IReadOnlyList<(string Score, ChartSpec Spec)> Scores(RunPageState s, TimeSpanMs span) =>
     [
         .. s.Scores.Select(score => (score, new ChartSpec(ChartKind.Line,
-            [new ChartSeries(score, [.. s.Buckets.Where(kv => kv.Value.Scores.ContainsKey(score))
-                .Select(kv => new ChartPoint(Ms(kv.Key), kv.Value.Scores[score].Sum / kv.Value.Scores[score].Count))])])
+            [new ChartSeries(score, Line(s, b => b.Scores.TryGetValue(score, out var m) ? m.Sum / m.Count : null))])
         {
             Axes = [new ChartAxis("Mean score per bucket")],
             Time = span,

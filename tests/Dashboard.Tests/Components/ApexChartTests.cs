@@ -138,6 +138,33 @@ public sealed class ApexChartTests : ComponentTest
     }
 
     [Fact]
+    public void Build_RulesFiringAgainAndAgain_EachNameOnceOnItsLatestBandInTwoRowsAtMost()
+    {
+        var minute = 60_000d;
+        ChartBand Band(int at, string rule) => new(Hour.FromMs + at * minute, Hour.FromMs + (at + 2) * minute, rule);
+        var spec = new ChartSpec(ChartKind.Line, [])
+        {
+            Time = Hour,
+            Bands =
+            [
+                Band(5, "high_error_rate"), Band(5, "low_success_rate"), Band(20, "high_error_rate"), Band(20, "low_success_rate"),
+                Band(30, "slow"), Band(31, "high_error_rate"), Band(31, "low_success_rate"),
+            ],
+        };
+
+        var annotations = Json(spec).GetProperty("annotations").GetProperty("xaxis").EnumerateArray().ToList();
+        var labels = annotations.Select(a => a.GetProperty("label"))
+            .Select(l => (Text: l.GetProperty("text").GetString(), Row: l.GetProperty("offsetY").GetDouble())).ToList();
+
+        annotations.Should().HaveCount(7, "every firing stays shaded");
+        labels.Should().Equal(
+            ("", 0d), ("", 0d), ("", 0d), ("", 0d),     // earlier firings of rules named later: no name again
+            ("slow", 0d),
+            ("high_error_rate", 20d),                   // its latest band, one row down from "slow"
+            ("", 0d));                                  // a third row would cover the data: low_success_rate's name is left out
+    }
+
+    [Fact]
     public void Build_HistogramOfManyBins_LabelsEveryFewBinsUntrimmed()
     {
         var bins = Enumerable.Range(0, 24).Select(i => new ChartPoint(0.5 + i * 0.1, i % 5, 0.5 + i * 0.1, 0.6 + i * 0.1)).ToList();

@@ -37,6 +37,23 @@ public sealed class RunChartsTests
     }
 
     [Fact]
+    public void Latency_RunPausedForBuckets_LineBrokenAcrossThePauseNotDrawnThrough()
+    {
+        var state = new RunPageState(long.MinValue, long.MaxValue, Minute);
+        foreach (var m in new[] { 0, 1, 5, 6 })
+        {
+            state.AddPoint(MetricNames.GenerationTime, T0 + m * Minute, 1 + m);
+        }
+
+        var p50 = RunCharts.Latency(state, RunCharts.Span(state, Timestamps.FromMicros(T0))).Series[0].Points;
+
+        p50.Select(p => (p.X, p.Y)).Should().Equal(
+            (T0 / 1000d, 1d), ((T0 + Minute) / 1000d, 2d),
+            ((T0 + 2 * Minute) / 1000d, (double?)null),          // the bucket after the last one before the pause: a gap
+            ((T0 + 5 * Minute) / 1000d, 6d), ((T0 + 6 * Minute) / 1000d, 7d));
+    }
+
+    [Fact]
     public void Span_LastHour_SpansTheHourWhateverTheData()
     {
         var now = Timestamps.FromMicros(T0 + 60 * Minute);

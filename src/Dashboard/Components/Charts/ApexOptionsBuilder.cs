@@ -43,13 +43,20 @@ public static class ApexOptionsBuilder
 
     private const double LabelRowPixels = 20;
 
+    /// <summary>Rows of band labels at most: a third would cover the plot's data (and at 420 px run below its axis).</summary>
+    internal const int MaxLabelRows = 2;
+
     /// <summary>
     /// Alert bands, shaded, with the rule's name at the band's start. Two rules that fire together would write their
     /// names over each other (and a band near the right edge ran its centred label under the right axis): a label in
     /// the range's last third is written leftwards from its start, and labels that would overlap go one row down.
+    /// A rule that fired again and again wrote its name on every band, ten labels deep over the data at 420 px: each
+    /// name is written once, on its latest band, in at most <see cref="MaxLabelRows"/> rows; the other bands are shaded
+    /// without a name (the alerts table lists every firing).
     /// </summary>
     private static List<ApexXAnnotation> BandAnnotations(ChartSpec spec, bool dark)
     {
+        var latest = spec.Bands.Select((b, i) => (b, i)).GroupBy(x => x.b.Label).Select(g => g.MaxBy(x => x.b.FromMs).i).ToHashSet();
         var fill = ChartPalette.Band(dark);
         // The band's label takes the theme's colours: ApexCharts' default is a white box, glaring on the dark theme.
         var labelStyle = dark ? new ApexLabelStyle("#1f2937", "#e5e7eb") : new ApexLabelStyle("#ffffff", "#374151");
@@ -58,22 +65,28 @@ public static class ApexOptionsBuilder
         var labelWidth = Math.Max(to - from, 1) * LabelWidthShare;
         var rows = new List<List<(double Lo, double Hi)>>();
         var annotations = new List<ApexXAnnotation>(spec.Bands.Count);
-        foreach (var b in spec.Bands)
+        for (var i = 0; i < spec.Bands.Count; i++)
         {
+            var b = spec.Bands[i];
             var leftwards = b.FromMs > to - labelWidth * 4 / 3;
             var span = leftwards ? (Lo: b.FromMs - labelWidth, Hi: b.FromMs) : (Lo: b.FromMs, Hi: b.FromMs + labelWidth);
-            var row = rows.FindIndex(r => r.All(o => span.Hi <= o.Lo || span.Lo >= o.Hi));
-            if (row < 0)
+            var row = latest.Contains(i) ? rows.FindIndex(r => r.All(o => span.Hi <= o.Lo || span.Lo >= o.Hi)) : MaxLabelRows;
+            if (row < 0 && rows.Count < MaxLabelRows)
             {
                 rows.Add([]);
                 row = rows.Count - 1;
             }
-            rows[row].Add(span);
-            annotations.Add(new ApexXAnnotation(b.FromMs, b.ToMs, fill, fill, 0.12, new ApexAnnotationLabel(b.Label)
+            var labelled = row is >= 0 and < MaxLabelRows;
+            if (labelled)
+            {
+                rows[row].Add(span);
+            }
+            // An empty text draws neither the name nor its box (ApexCharts skips the background of a blank label).
+            annotations.Add(new ApexXAnnotation(b.FromMs, b.ToMs, fill, fill, 0.12, new ApexAnnotationLabel(labelled ? b.Label : "")
             {
                 Style = labelStyle,
                 TextAnchor = leftwards ? "end" : "start",
-                OffsetY = row * LabelRowPixels,
+                OffsetY = labelled ? row * LabelRowPixels : 0,
             }));
         }
         return annotations;
