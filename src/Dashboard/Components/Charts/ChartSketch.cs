@@ -36,15 +36,15 @@ public static class ChartSketch
                 shapes.Add(new SketchShape(Bars(spec, s, x, y, bars.IndexOf(s), bars.Count, stackTops), color, null));
                 continue;
             }
-            var line = Line(spec, s, x, y);
+            var line = Line(s, x, y);
             if ((s.Type ?? spec.Kind) == ChartKind.Area)
             {
-                shapes.Add(new SketchShape(Area(spec, s, x, y), color, null) { Opacity = 0.3 });
+                shapes.Add(new SketchShape(Area(s, x, y), color, null) { Opacity = 0.3 });
             }
             shapes.Add(new SketchShape(line, null, color));
             if ((s.Type ?? spec.Kind) == ChartKind.Line && s.Points.Count(p => p.Y is not null) is > 0 and < 30)
             {
-                shapes.Add(new SketchShape(Markers(spec, s, x, y), null, color) { Width = 8 });
+                shapes.Add(new SketchShape(Markers(s, x, y), null, color) { Width = 8 });
             }
         }
         var bands = spec.Bands
@@ -91,7 +91,7 @@ public static class ChartSketch
     }
 
     /// <summary>A polyline broken at gaps (y null).</summary>
-    private static string Line(ChartSpec spec, ChartSeries s, XScale x, YScale y)
+    private static string Line(ChartSeries s, XScale x, YScale y)
     {
         var d = new StringBuilder();
         var pen = 'M';
@@ -109,7 +109,7 @@ public static class ChartSketch
         return d.ToString();
     }
 
-    private static string Area(ChartSpec spec, ChartSeries s, XScale x, YScale y)
+    private static string Area(ChartSeries s, XScale x, YScale y)
     {
         var points = s.Points.Select((p, i) => (X: x.Center(p, i), p.Y)).Where(p => p.Y is not null).ToList();
         if (points.Count == 0)
@@ -126,7 +126,7 @@ public static class ChartSketch
     }
 
     /// <summary>Dots as zero-length round-capped strokes: they stay round when the plot is stretched.</summary>
-    private static string Markers(ChartSpec spec, ChartSeries s, XScale x, YScale y)
+    private static string Markers(ChartSeries s, XScale x, YScale y)
     {
         var d = new StringBuilder();
         for (var i = 0; i < s.Points.Count; i++)
@@ -249,9 +249,8 @@ public static class ChartSketch
             {
                 min = Math.Min(min, ticks[0]);
             }
-            var scale = new YScale(min, max, false, []);
             return new YScale(min, max, false, [.. ticks.Where(t => t >= min - 1e-9 && t <= max + 1e-9)
-                .Select(t => new SketchTick(ChartTicks.Label(t, axis.Unit), scale.At(t) / 10))]);
+                .Select(t => new SketchTick(ChartTicks.Label(t, axis.Unit), Math.Clamp((max - t) / (max - min), 0, 1) * 100))]);
         }
 
         /// <summary>What the axis must hold: each line's values, and bars' stacked totals when the chart stacks.</summary>
